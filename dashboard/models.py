@@ -1,0 +1,225 @@
+"""The shared vocabulary: incidents, sources, excerpts and their precision codes.
+
+Modelled on ACLED and UCDP GED, with one level they lack: an incident placed
+"on a named border segment". Every other module speaks in these types, so
+they are plain frozen dataclasses with no I/O and no behaviour beyond
+validation of their own invariants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class DatePrecision(StrEnum):
+    """How wide the true date window is (UCDP ``date_prec`` 1-5)."""
+
+    DAY = "day"
+    DAYS = "days"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+    @property
+    def ucdp_code(self) -> int:
+        """UCDP GED ``date_prec``: 1 day ... 5 year."""
+        return list(DatePrecision).index(self) + 1
+
+
+class LocationPrecision(StrEnum):
+    """How exactly an incident is placed, from an exact point to a whole country.
+
+    UCDP ``where_prec`` 1-6 plus ``BORDER_SEGMENT``: a named stretch of the
+    border line, which is what most border reports actually give.
+    """
+
+    POINT = "point"
+    NEAR_PLACE = "near_place"
+    BORDER_SEGMENT = "border_segment"
+    DISTRICT = "district"
+    PROVINCE = "province"
+    COUNTRY = "country"
+
+    @property
+    def ucdp_code(self) -> int:
+        """Closest UCDP ``where_prec``; a border segment is a linear feature (5)."""
+        return _UCDP_WHERE_PREC[self]
+
+
+_UCDP_WHERE_PREC = {
+    LocationPrecision.POINT: 1,
+    LocationPrecision.NEAR_PLACE: 2,
+    LocationPrecision.DISTRICT: 3,
+    LocationPrecision.PROVINCE: 4,
+    LocationPrecision.BORDER_SEGMENT: 5,
+    LocationPrecision.COUNTRY: 6,
+}
+
+
+class EventType(StrEnum):
+    """ACLED's event types, so imports and exports need no translation table."""
+
+    BATTLES = "Battles"
+    EXPLOSIONS = "Explosions/Remote violence"
+    VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+    PROTESTS = "Protests"
+    RIOTS = "Riots"
+    STRATEGIC_DEVELOPMENTS = "Strategic developments"
+
+
+class SpanKind(StrEnum):
+    """What a highlighted span inside an excerpt matched."""
+
+    PLACE = "place"
+    CUE = "cue"
+    DATE = "date"
+    FATALITIES = "fatalities"
+
+
+class SourceKind(StrEnum):
+    """A report carries full text; a dataset record carries only metadata."""
+
+    REPORT = "report"
+    DATASET_RECORD = "dataset_record"
+
+
+SYNTHETIC_PUBLISHER = "synthetic"
+
+
+def content_hash(*parts: str | None) -> str:
+    """Stable sha256 over the given parts; the idempotency key for sources."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update((part or "").encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A report or a dataset record that supports incidents."""
+
+    id: str
+    title: str
+    content_hash: str
+    kind: SourceKind = SourceKind.REPORT
+    url: str | None = None
+    publisher: str | None = None
+    published: date | None = None
+    language: str | None = None
+    text: str | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        """Synthetic sources (tests, benchmarks) are never shown by default."""
+        return self.publisher == SYNTHETIC_PUBLISHER
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A matched stretch of source text: ``text[start:end]`` matched ``label``.
+
+    For a place, ``label`` is the place id and ``matched`` the alias that
+    matched; for a cue, ``label`` is the cue category.
+    """
+
+    start: int
+    end: int
+    kind: SpanKind
+    label: str
+    matched: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"span [{self.start}, {self.end}) is empty or negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A character span of a source supporting an incident, with its matches."""
+
+    start: int
+    end: int
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"excerpt [{self.start}, {self.end}) is empty or negative")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("excerpt text length does not match its offsets")
+        for span in self.spans:
+            if span.start < self.start or span.end > self.end:
+                raise ValueError(f"span {span.start}-{span.end} lies outside its excerpt")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One source's support for an incident: its excerpts and whose claim it is."""
+
+    source_id: str
+    claim: str | None = None
+    excerpts: tuple[Excerpt, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceRef:
+    """A first-level unit on either side of the border (ISO 3166-2 code)."""
+
+    code: str
+    name: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRef:
+    """A named stretch of the border line."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One event on or near the border, with its uncertainty kept explicit.
+
+    ``fatalities`` is ``None`` when not reported and ``0`` when reported as
+    none. The date is a window (``date_start`` .. ``date_end``) whose width
+    ``date_precision`` names; ``lat``/``lon`` is a representative point whose
+    meaning ``location_precision`` names.
+    """
+
+    id: str
+    date_start: date
+    date_end: date
+    date_precision: DatePrecision
+    event_type: EventType
+    location_precision: LocationPrecision
+    lat: float | None = None
+    lon: float | None = None
+    summary: str = ""
+    fatalities: int | None = None
+    actors: tuple[str, ...] = ()
+    place_name: str | None = None
+    provinces: tuple[ProvinceRef, ...] = ()
+    segments: tuple[SegmentRef, ...] = ()
+    distance_km: float | None = None
+    citations: tuple[Citation, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.date_end < self.date_start:
+            raise ValueError(f"incident {self.id}: date_end before date_start")
+        if self.fatalities is not None and self.fatalities < 0:
+            raise ValueError(f"incident {self.id}: negative fatalities")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError(f"incident {self.id}: lat and lon must both be set or both be None")
+        if self.lat is not None and not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            raise ValueError(f"incident {self.id}: coordinates out of range")
+
+    @property
+    def reports(self) -> int:
+        """How many sources were merged into this incident."""
+        return len({c.source_id for c in self.citations})
