@@ -406,6 +406,7 @@ def manifest(layers: BuiltLayers, sizes: dict[str, int]) -> dict[str, Any]:
         "id": spec.id,
         "name": spec.name,
         "countries": [c.code for c in spec.countries],
+        "metric_crs": spec.metric_crs,
         "inputs": [
             {"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in inputs
         ],

@@ -1,0 +1,193 @@
+"""The ``borderwatch`` console script: wiring only, the work lives in the modules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+
+from dashboard import geodata
+from dashboard.geobuild import GeodataBuildError, build
+from dashboard.geocode import GeocodeError, Geocoder, coordinate_problems
+from dashboard.geodata import GeodataError, load_border
+
+APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
+
+
+def _fail(message: str) -> None:
+    """Print a clear error (no traceback) and exit with status 2."""
+    click.echo(f"borderwatch: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="borderwatch")
+def main() -> None:
+    """borderwatch: border incidents on a map, each linked to its source's words."""
+
+
+# ------------------------------------------------------------------- geodata
+
+
+@main.group("geodata")
+def geodata_group() -> None:
+    """Build and inspect a border's layers (provinces, border segments)."""
+
+
+@geodata_group.command("build")
+@click.argument("border", required=False)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write here.")
+def geodata_build(border: str | None, out: Path | None) -> None:
+    """Rebuild BORDER's layers from its raw files (same bytes on every run)."""
+    border_id = border or geodata.default_border_id()
+    spec_path = geodata.geodata_root() / border_id / "build.toml"
+    if not spec_path.is_file():
+        known = ", ".join(geodata.available_borders()) or "none"
+        _fail(f"no build spec {spec_path} (known borders: {known})")
+    try:
+        info = build(spec_path, out, progress=lambda step: click.echo(f"… {step}", err=True))
+    except GeodataBuildError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"{info['name']}: border line {info['line_length_km']} km in {info['line_pieces']} "
+        f"pieces ({info['difference_from_cited_pct']:+} % against the cited "
+        f"{info['cited_length_km']} km), {info['segments']} segments"
+    )
+    for name, size in info["bytes"].items():
+        click.echo(f"  {name}: {size:,} bytes")
+
+
+@geodata_group.command("segments")
+@click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def geodata_segments(border: str | None, as_json: bool) -> None:
+    """List the named segments of the border line with their lengths."""
+    layers = _layers(border)
+    rows = [
+        {"id": r.id, "name": r.name, "units": list(r.units), "length_km": r.length_km}
+        for r in layers.segments.itertuples()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<16} {row['length_km']:>8.1f} km  {row['name']}")
+    click.echo(f"{'total':<16} {sum(r['length_km'] for r in rows):>8.1f} km")
+
+
+def _layers(border: str | None) -> geodata.BorderLayers:
+    try:
+        return load_border(border)
+    except GeodataError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+# ------------------------------------------------------------------- geocode
+
+
+@main.command("geocode")
+@click.argument("csv_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lat", type=float, help="Latitude of one point (WGS 84 degrees).")
+@click.option("--lon", type=float, help="Longitude of one point (WGS 84 degrees).")
+@click.option("--lat-col", default="lat", show_default=True, help="Latitude column in CSV_FILE.")
+@click.option("--lon-col", default="lon", show_default=True, help="Longitude column in CSV_FILE.")
+@click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per point, per line.")
+def geocode_command(
+    csv_file: Path | None,
+    lat: float | None,
+    lon: float | None,
+    lat_col: str,
+    lon_col: str,
+    border: str | None,
+    as_json: bool,
+) -> None:
+    """Country, province, nearest border segment and distance for points.
+
+    Either --lat/--lon for one point, or CSV_FILE with one point per row.
+    Bad rows are reported (file and line) and skipped; the others are still
+    answered, in input order, and the exit status is 1.
+    """
+    if csv_file is None and (lat is None or lon is None):
+        _fail("give --lat and --lon, or a CSV file")
+    if csv_file is not None and (lat is not None or lon is not None):
+        _fail("give either --lat/--lon or a CSV file, not both")
+    if csv_file is None:
+        lats, lons, where = np.array([lat]), np.array([lon]), "--lat/--lon"
+        line_of = {0: "point"}
+        raw = [(str(lat), str(lon))]
+    else:
+        lats, lons, raw = _read_points(csv_file, lat_col, lon_col)
+        where = str(csv_file)
+        line_of = {i: f"line {i + 2}" for i in range(len(lats))}  # line 1 is the header
+    geocoder = Geocoder(_layers(border))
+    problems = coordinate_problems(lats, lons)
+    good = np.array([i not in problems for i in range(len(lats))], dtype=bool)
+    answers = iter(geocoder.geocode(lats[good], lons[good]).records()) if good.any() else iter(())
+    for i in range(len(lats)):
+        if i in problems:
+            message = f"{where}: {line_of[i]}: {problems[i]} (lat={raw[i][0]!r}, lon={raw[i][1]!r})"
+            click.echo(f"borderwatch: error: {message}", err=True)
+            if as_json:
+                click.echo(json.dumps({"error": message}, ensure_ascii=False))
+            continue
+        _print_answer(next(answers), as_json)
+    if problems:
+        sys.exit(1)
+
+
+def _read_points(
+    path: Path, lat_col: str, lon_col: str
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+    """Coordinates as floats (NaN where not a number) and as the text the file holds."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        _fail(f"{path}: cannot read as CSV: {exc}")
+    missing = [c for c in (lat_col, lon_col) if c not in frame.columns]
+    if missing:
+        _fail(
+            f"{path}: no column {', '.join(map(repr, missing))} "
+            f"(columns: {', '.join(map(repr, frame.columns))}; use --lat-col/--lon-col)"
+        )
+    numbers = frame[[lat_col, lon_col]].apply(pd.to_numeric, errors="coerce")
+    raw = list(zip(frame[lat_col], frame[lon_col], strict=True))
+    return numbers[lat_col].to_numpy(float), numbers[lon_col].to_numpy(float), raw
+
+
+def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    place = (
+        f"{answer['province_name']} ({answer['province_code']}), {answer['country']}"
+        if answer["country"]
+        else "outside both countries"
+    )
+    click.echo(
+        f"{answer['lat']:.5f}, {answer['lon']:.5f}: {place}; {answer['distance_km']:.2f} km "
+        f"from the border, nearest segment {answer['segment_name']} ({answer['segment_id']})"
+    )
+
+
+# ----------------------------------------------------------------------- app
+
+
+@main.command("app")
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--headless", is_flag=True, help="Do not open a browser.")
+def app_command(port: int, headless: bool) -> None:
+    """Open the dashboard (Streamlit) on http://localhost:PORT."""
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT)]
+    command += ["--server.port", str(port), "--server.headless", str(headless).lower()]
+    sys.exit(subprocess.call(command))
+
+
+__all__ = ["GeocodeError", "main"]
