@@ -12,7 +12,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from dashboard import geodata
+from dashboard import geodata, store
 from dashboard.geobuild import GeodataBuildError, build
 from dashboard.geocode import GeocodeError, Geocoder, coordinate_problems
 from dashboard.geodata import GeodataError, load_border
@@ -175,6 +175,42 @@ def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
         f"{answer['lat']:.5f}, {answer['lon']:.5f}: {place}; {answer['distance_km']:.2f} km "
         f"from the border, nearest segment {answer['segment_name']} ({answer['segment_id']})"
     )
+
+
+# ------------------------------------------------------------------------ db
+
+
+@main.group("db")
+def db_group() -> None:
+    """The incident store (SQLite by default; BORDERWATCH_DATABASE_URL to change)."""
+
+
+@db_group.command("upgrade")
+@click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
+def db_upgrade(url: str | None) -> None:
+    """Create the store or bring its schema to the newest version."""
+    try:
+        revision = store.upgrade_database(url)
+    except store.StoreError as exc:
+        _fail(str(exc))
+    click.echo(f"{store.mask_url(url or store.default_database_url())}: schema at {revision}")
+
+
+@db_group.command("status")
+@click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
+def db_status(url: str | None) -> None:
+    """Where the store is, its schema version, and what it holds."""
+    target = url or store.default_database_url()
+    try:
+        revision = store.current_revision(target)
+        click.echo(f"database: {store.mask_url(target)}")
+        click.echo(f"schema:   {revision or 'none'} (newest {store.head_revision()})")
+        if revision == store.head_revision():
+            with store.open_store(target) as opened:
+                click.echo(f"sources:  {opened.count_sources()}")
+                click.echo(f"incidents: {opened.count_incidents()}")
+    except store.StoreError as exc:
+        _fail(str(exc))
 
 
 # ----------------------------------------------------------------------- app

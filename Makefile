@@ -1,0 +1,39 @@
+# Every target sets up what it needs first, so a newcomer needs only
+# `make run` (the dashboard) or `make test` (the whole suite).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.borderwatch-installed
+
+.PHONY: setup run test lint bench geodata db clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	$(BIN)/borderwatch db upgrade
+
+run: db
+	$(BIN)/borderwatch app
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/geocode_bench.py
+
+geodata: setup
+	$(BIN)/borderwatch geodata build
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
