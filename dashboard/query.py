@@ -1,0 +1,282 @@
+"""Filters and aggregates over the store's incidents, for the dashboard and for export.
+
+The dashboard answers every filter change from memory: the incidents are
+read once into an :class:`IncidentTable` (columnar, one row per incident,
+plus link tables for provinces and segments) and each filter is a boolean
+mask over it. Export uses the same table and the same masks, so a file
+downloaded from the dashboard and one written by ``borderwatch export`` hold
+the same incidents for the same filters. Only the free-text search goes to
+the database (``LIKE`` over source text), because source text is too large
+to keep in memory at scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Select, func, or_, select
+
+from dashboard import schema as db
+from dashboard.store import Store
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the user asked to see; every field left empty means "no restriction".
+
+    The date filter keeps an incident whose date *window* overlaps the range,
+    so an incident known only to "May 2021" shows for any range touching May.
+    Region filters (country, province, segment) keep an incident that involves
+    any of the listed values.
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    countries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    min_fatalities: int | None = None
+    text: str | None = None
+    include_synthetic: bool = False
+
+    def without_text(self) -> IncidentFilter:
+        return replace(self, text=None)
+
+
+INCIDENT_COLUMNS = (
+    "id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "location_precision",
+    "lat",
+    "lon",
+    "fatalities",
+    "place_name",
+    "distance_km",
+    "summary",
+    "synthetic",
+)
+
+
+@dataclass(frozen=True)
+class IncidentTable:
+    """All incidents, columnar, with their provinces, segments and report counts.
+
+    Read-only: share one instance (e.g. in ``st.cache_resource``) and never
+    mutate its frames. ``provinces`` and ``segments`` are link tables whose
+    ``row`` column is the incident's position in ``incidents``.
+    """
+
+    incidents: pd.DataFrame
+    provinces: pd.DataFrame
+    segments: pd.DataFrame
+    reports: np.ndarray = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+
+def load_incident_table(store: Store) -> IncidentTable:
+    """Read every incident (synthetic ones too: filters decide) into memory."""
+    with store.engine.connect() as conn:
+        incidents = _read_incidents(conn)
+        row_of = pd.Series(np.arange(len(incidents)), index=incidents["id"])
+        provinces = _read_links(
+            conn,
+            select(
+                db.incident_provinces.c.incident_id,
+                db.incident_provinces.c.code,
+                db.incident_provinces.c.name,
+                db.incident_provinces.c.country,
+            ).order_by(db.incident_provinces.c.incident_id, db.incident_provinces.c.position),
+            row_of,
+        )
+        segments = _read_links(
+            conn,
+            select(
+                db.incident_segments.c.incident_id,
+                db.incident_segments.c.segment_id,
+                db.incident_segments.c.name,
+            ).order_by(db.incident_segments.c.incident_id, db.incident_segments.c.position),
+            row_of,
+        )
+        reports = _report_counts(conn, row_of, len(incidents))
+    return IncidentTable(incidents, provinces, segments, reports)
+
+
+def _read_incidents(conn: Connection) -> pd.DataFrame:
+    columns = [db.incidents.c[name] for name in INCIDENT_COLUMNS]
+    rows = conn.execute(select(*columns).order_by(db.incidents.c.date_start, db.incidents.c.id))
+    frame = pd.DataFrame(rows.fetchall(), columns=list(INCIDENT_COLUMNS))
+    for name in ("date_start", "date_end"):
+        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+    frame["fatalities"] = frame["fatalities"].astype("Int64")
+    frame["synthetic"] = frame["synthetic"].astype(bool)
+    for name in ("lat", "lon", "distance_km"):
+        frame[name] = frame[name].astype(float)
+    return frame
+
+
+def _read_links(conn: Connection, statement: Select, row_of: pd.Series) -> pd.DataFrame:
+    rows = conn.execute(statement).fetchall()
+    names = list(statement.selected_columns.keys())
+    frame = pd.DataFrame(rows, columns=names)
+    frame.insert(0, "row", row_of.reindex(frame.pop("incident_id")).to_numpy(dtype=np.int64))
+    return frame
+
+
+def _report_counts(conn: Connection, row_of: pd.Series, n: int) -> np.ndarray:
+    statement = select(db.citations.c.incident_id, func.count()).group_by(
+        db.citations.c.incident_id
+    )
+    counts = np.zeros(n, dtype=np.int64)
+    rows = conn.execute(statement).fetchall()
+    if rows:
+        ids, values = zip(*rows, strict=True)
+        counts[row_of.reindex(list(ids)).to_numpy(dtype=np.int64)] = values
+    return counts
+
+
+# --------------------------------------------------------------------- filters
+
+
+def filter_mask(
+    table: IncidentTable, filt: IncidentFilter, text_ids: set[str] | None = None
+) -> np.ndarray:
+    """Boolean mask of the incidents ``filt`` keeps.
+
+    ``text_ids`` is the answer of :func:`search_incident_ids` for ``filt.text``
+    (the caller runs it, so it can be cached separately from the table).
+    """
+    frame = table.incidents
+    mask = np.ones(len(frame), dtype=bool)
+    if not filt.include_synthetic:
+        mask &= ~frame["synthetic"].to_numpy()
+    if filt.date_from is not None:
+        mask &= frame["date_end"].to_numpy() >= np.datetime64(filt.date_from, "s")
+    if filt.date_to is not None:
+        mask &= frame["date_start"].to_numpy() <= np.datetime64(filt.date_to, "s")
+    if filt.event_types:
+        mask &= frame["event_type"].isin(filt.event_types).to_numpy()
+    if filt.min_fatalities is not None and filt.min_fatalities > 0:
+        mask &= frame["fatalities"].fillna(0).to_numpy() >= filt.min_fatalities
+    if filt.countries:
+        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame))
+    if filt.provinces:
+        mask &= _rows_with(table.provinces, "code", filt.provinces, len(frame))
+    if filt.segments:
+        mask &= _rows_with(table.segments, "segment_id", filt.segments, len(frame))
+    if filt.text:
+        mask &= frame["id"].isin(text_ids or set()).to_numpy()
+    return mask
+
+
+def _rows_with(links: pd.DataFrame, column: str, values: Sequence[str], n: int) -> np.ndarray:
+    hit = np.zeros(n, dtype=bool)
+    hit[links.loc[links[column].isin(values), "row"].to_numpy()] = True
+    return hit
+
+
+def search_incident_ids(store: Store, text: str) -> set[str]:
+    """Incidents whose summary, or a citing source's title or text, contains ``text``.
+
+    Case-insensitive substring search; ``%`` and ``_`` in the query are taken
+    literally.
+    """
+    needle = f"%{_escape_like(text.strip().lower())}%"
+    if needle == "%%":
+        return set()
+    by_source = (
+        select(db.citations.c.incident_id)
+        .join(db.sources, db.sources.c.id == db.citations.c.source_id)
+        .where(
+            or_(
+                func.lower(db.sources.c.text).like(needle, escape="\\"),
+                func.lower(db.sources.c.title).like(needle, escape="\\"),
+            )
+        )
+    )
+    by_summary = select(db.incidents.c.id).where(
+        func.lower(db.incidents.c.summary).like(needle, escape="\\")
+    )
+    with store.engine.connect() as conn:
+        found = {row[0] for row in conn.execute(by_source)}
+        found |= {row[0] for row in conn.execute(by_summary)}
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# ------------------------------------------------------------------ aggregates
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The dashboard's KPI row for the filtered incidents."""
+
+    incidents: int
+    fatalities: int
+    fatalities_reported: int
+    provinces: int
+    segments: int
+    reports: int
+
+
+def summarise(table: IncidentTable, mask: np.ndarray) -> Summary:
+    """KPIs: counts, fatalities (only where reported), regions touched, reports."""
+    fatalities = table.incidents["fatalities"][mask]
+    rows = np.flatnonzero(mask)
+    return Summary(
+        incidents=int(mask.sum()),
+        fatalities=int(fatalities.fillna(0).sum()),
+        fatalities_reported=int(fatalities.notna().sum()),
+        provinces=int(table.provinces.loc[table.provinces["row"].isin(rows), "code"].nunique()),
+        segments=int(table.segments.loc[table.segments["row"].isin(rows), "segment_id"].nunique()),
+        reports=int(table.reports[mask].sum()),
+    )
+
+
+def counts_by(table: IncidentTable, mask: np.ndarray, level: str) -> pd.DataFrame:
+    """Incidents and fatalities per province (``level="province"``) or per segment.
+
+    An incident involving two provinces counts once in each.
+    """
+    links, key = (
+        (table.provinces, "code") if level == "province" else (table.segments, "segment_id")
+    )
+    selected = links[mask[links["row"].to_numpy()]] if len(links) else links
+    fatalities = table.incidents["fatalities"].fillna(0).to_numpy()
+    frame = pd.DataFrame({key: selected[key], "fatalities": fatalities[selected["row"].to_numpy()]})
+    grouped = frame.groupby(key, sort=True).agg(
+        incidents=("fatalities", "size"), fatalities=("fatalities", "sum")
+    )
+    return grouped.reset_index()
+
+
+def timeline(table: IncidentTable, mask: np.ndarray, period: str = "M") -> pd.DataFrame:
+    """Incidents per period by the start of their date window, split by date precision.
+
+    ``period`` is ``"D"`` (day), ``"W"`` (week) or ``"M"`` (month); each row's
+    ``period`` is the period's first day.
+    """
+    frame = table.incidents.loc[mask, ["date_start", "date_precision"]]
+    if frame.empty:
+        return pd.DataFrame(columns=["period", "date_precision", "incidents"])
+    periods = frame["date_start"].dt.to_period(period).dt.start_time
+    counted = (
+        frame.assign(period=periods)
+        .groupby(["period", "date_precision"], sort=True)
+        .size()
+        .rename("incidents")
+        .reset_index()
+    )
+    return counted

@@ -1,0 +1,204 @@
+"""Filters and aggregates over a tiny store of three synthetic incidents."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from dashboard.models import (
+    SYNTHETIC_PUBLISHER,
+    Citation,
+    DatePrecision,
+    EventType,
+    Excerpt,
+    Incident,
+    LocationPrecision,
+    ProvinceRef,
+    SegmentRef,
+    Source,
+    content_hash,
+)
+from dashboard.query import (
+    IncidentFilter,
+    counts_by,
+    filter_mask,
+    load_incident_table,
+    search_incident_ids,
+    summarise,
+    timeline,
+)
+
+SYUNIK = ProvinceRef("AM-SU", "Syunik", "AM")
+GEGHARKUNIK = ProvinceRef("AM-GR", "Gegharkunik", "AM")
+KALBAJAR = ProvinceRef("AZ-KAL", "Kalbajar", "AZ")
+GR_KAL = SegmentRef("AM-GR_AZ-KAL", "Gegharkunik – Kalbajar")
+
+
+def _source(n: int, text: str) -> Source:
+    return Source(
+        id=f"src-{n}",
+        title=f"Synthetic report {n}",
+        content_hash=content_hash(text),
+        publisher=SYNTHETIC_PUBLISHER,
+        text=text,
+    )
+
+
+def _incident(
+    iid: str,
+    start: date,
+    end: date,
+    precision: DatePrecision,
+    provinces: tuple[ProvinceRef, ...],
+    segments: tuple[SegmentRef, ...] = (),
+    fatalities: int | None = None,
+    event: EventType = EventType.BATTLES,
+    source_id: str = "src-1",
+) -> Incident:
+    return Incident(
+        id=iid,
+        date_start=start,
+        date_end=end,
+        date_precision=precision,
+        event_type=event,
+        location_precision=LocationPrecision.PROVINCE,
+        fatalities=fatalities,
+        provinces=provinces,
+        segments=segments,
+        citations=(Citation(source_id, excerpts=(Excerpt(0, 9, "Synthetic"),)),),
+    )
+
+
+@pytest.fixture
+def table(store):
+    """Three incidents: May 2021 (month), 2022-09-13 (day, 2 fatalities), 2023-01-05 (day)."""
+    text1 = "Synthetic text one about Gegharkunik."
+    text2 = "Synthetic text two about shelling."
+    store.save_document(
+        _source(1, text1),
+        [
+            _incident(
+                "i-may",
+                date(2021, 5, 1),
+                date(2021, 5, 31),
+                DatePrecision.MONTH,
+                (SYUNIK, GEGHARKUNIK),
+                (GR_KAL,),
+                fatalities=0,
+            ),
+            _incident(
+                "i-sep",
+                date(2022, 9, 13),
+                date(2022, 9, 13),
+                DatePrecision.DAY,
+                (GEGHARKUNIK, KALBAJAR),
+                (GR_KAL,),
+                fatalities=2,
+                event=EventType.EXPLOSIONS,
+            ),
+        ],
+    )
+    store.save_document(
+        _source(2, text2),
+        [
+            _incident(
+                "i-jan",
+                date(2023, 1, 5),
+                date(2023, 1, 5),
+                DatePrecision.DAY,
+                (SYUNIK,),
+                source_id="src-2",
+            ),
+            # The same September incident, reported again: merged, two reports.
+            _incident(
+                "i-sep",
+                date(2022, 9, 13),
+                date(2022, 9, 13),
+                DatePrecision.DAY,
+                (GEGHARKUNIK, KALBAJAR),
+                (GR_KAL,),
+                fatalities=2,
+                event=EventType.EXPLOSIONS,
+                source_id="src-2",
+            ),
+        ],
+    )
+    return load_incident_table(store)
+
+
+def ids(table, mask) -> list[str]:
+    return sorted(table.incidents.loc[mask, "id"])
+
+
+ALL = IncidentFilter(include_synthetic=True)
+
+
+def test_synthetic_incidents_are_hidden_by_default(table):
+    assert ids(table, filter_mask(table, IncidentFilter())) == []
+    assert ids(table, filter_mask(table, ALL)) == ["i-jan", "i-may", "i-sep"]
+
+
+@pytest.mark.parametrize(
+    ("filt", "expected"),
+    [
+        # A range touching May keeps the month-precision incident.
+        (IncidentFilter(date_from=date(2021, 5, 20), date_to=date(2021, 6, 10)), ["i-may"]),
+        (IncidentFilter(date_from=date(2022, 1, 1)), ["i-jan", "i-sep"]),
+        (IncidentFilter(date_to=date(2021, 4, 30)), []),
+        (IncidentFilter(provinces=("AM-GR",)), ["i-may", "i-sep"]),
+        (IncidentFilter(provinces=("AZ-KAL", "AM-SU")), ["i-jan", "i-may", "i-sep"]),
+        (IncidentFilter(countries=("AZ",)), ["i-sep"]),
+        (IncidentFilter(segments=("AM-GR_AZ-KAL",)), ["i-may", "i-sep"]),
+        (IncidentFilter(event_types=("Explosions/Remote violence",)), ["i-sep"]),
+        (IncidentFilter(min_fatalities=1), ["i-sep"]),
+        (IncidentFilter(provinces=("AM-SU",), date_from=date(2023, 1, 1)), ["i-jan"]),
+    ],
+)
+def test_filters(table, filt, expected):
+    filt = IncidentFilter(**{**filt.__dict__, "include_synthetic": True})
+    assert ids(table, filter_mask(table, filt)) == expected
+
+
+def test_text_search_goes_to_source_text(store, table):
+    found = search_incident_ids(store, "SHELLING")
+    assert found == {"i-jan", "i-sep"}
+    filt = IncidentFilter(text="shelling", include_synthetic=True)
+    assert ids(table, filter_mask(table, filt, found)) == ["i-jan", "i-sep"]
+    assert search_incident_ids(store, "100%") == set()
+
+
+def test_summary_counts_reports_and_regions(table):
+    summary = summarise(table, filter_mask(table, ALL))
+    assert summary.incidents == 3
+    assert summary.fatalities == 2
+    assert summary.fatalities_reported == 2  # i-may reported 0, i-jan did not report
+    assert summary.provinces == 3
+    assert summary.segments == 1
+    assert summary.reports == 4  # i-sep has two
+
+
+def test_counts_by_province_and_segment(table):
+    mask = filter_mask(table, ALL)
+    provinces = counts_by(table, mask, "province").set_index("code")
+    assert provinces.loc["AM-GR", "incidents"] == 2
+    assert provinces.loc["AM-GR", "fatalities"] == 2
+    assert provinces.loc["AM-SU", "incidents"] == 2
+    segments = counts_by(table, mask, "segment").set_index("segment_id")
+    assert segments.loc["AM-GR_AZ-KAL", "incidents"] == 2
+
+
+def test_timeline_by_month_keeps_precision(table):
+    frame = timeline(table, filter_mask(table, ALL), period="M")
+    rows = {(str(r.period.date()), r.date_precision): r.incidents for r in frame.itertuples()}
+    assert rows == {
+        ("2021-05-01", "month"): 1,
+        ("2022-09-01", "day"): 1,
+        ("2023-01-01", "day"): 1,
+    }
+
+
+def test_empty_selection_gives_empty_aggregates(table):
+    mask = np.zeros(len(table), dtype=bool)
+    assert summarise(table, mask).incidents == 0
+    assert counts_by(table, mask, "province").empty
+    assert timeline(table, mask).empty
