@@ -1,0 +1,238 @@
+"""Words that signal an incident, and the casualty counts reports give, in English and Russian.
+
+A cue is a phrase such as "opened fire", "crossed into", "обстреляли" with a
+category (what kind of event it signals). Each category maps onto an ACLED
+event type. A cue under negation ("there is no shooting there", "no
+escalation") is reported as negated: it does not make a sentence an incident
+sentence.
+
+Casualty phrases give fatalities: "two servicemen were killed" → 2, "there
+are no casualties" → 0. Numbers that describe other days or running totals
+("a total of", "since 2020", "всего") are flagged so the caller does not
+take them as this incident's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dashboard.models import EventType
+
+# category -> (event type, phrases). Phrases are regular expressions matched
+# case-insensitively on word boundaries; Russian stems take any ending.
+CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
+    "incursion": (
+        EventType.STRATEGIC_DEVELOPMENTS,
+        (
+            r"crossed\s+(?:into|the\s+border)",
+            r"cross(?:ed|ing)?\s+the\s+(?:state\s+)?border",
+            r"incursions?",
+            r"intrusions?",
+            r"infring\w*",
+            r"invad\w*",
+            r"invasion",
+            r"advanced\s+(?:into|\d+)",
+            r"encroach\w*",
+            r"entered\s+(?:the\s+)?(?:sovereign\s+)?territory",
+            r"occup(?:y|ied|ying)",
+            r"violat\w+\s+(?:the\s+)?(?:state\s+)?border",
+            r"вторгл\w*",
+            r"вторжени\w*",
+            r"пересекл\w*\s+границ\w*",
+            r"продвинул\w*",
+            r"нарушил\w*\s+(?:государственн\w+\s+)?границ\w*",
+            r"заня\w*\s+позици\w*",
+            r"проникл\w*",
+            r"зашл\w*\s+на\s+территори\w*",
+        ),
+    ),
+    "engineering": (
+        EventType.STRATEGIC_DEVELOPMENTS,
+        (
+            r"engineering\s+works?",
+            r"fortification\w*",
+            r"dug\s+(?:in|trenches)",
+            r"digging\s+trenches",
+            r"инженерн\w+\s+работ\w*",
+            r"фортификац\w*",
+        ),
+    ),
+    "shooting": (
+        EventType.BATTLES,
+        (
+            r"opened\s+fire",
+            r"fired\s+(?:on|at|upon)",
+            r"shooting",
+            r"shootout",
+            r"gunfire",
+            r"exchange\s+of\s+fire",
+            r"skirmish\w*",
+            r"clash(?:es|ed)?",
+            r"firefight",
+            r"ceasefire\s+violations?",
+            r"violated\s+the\s+ceasefire",
+            r"small\s+arms",
+            r"открыл\w*\s+огонь",
+            r"перестрелк\w*",
+            r"стрельб\w*",
+            r"столкновени\w*",
+            r"нарушени\w+\s+режима\s+прекращения\s+огня",
+            r"бо(?:й|и|я|ев)\b",
+        ),
+    ),
+    "shelling": (
+        EventType.EXPLOSIONS,
+        (
+            r"shell(?:ing|ed)",
+            r"mortars?",
+            r"artillery",
+            r"bombard\w*",
+            r"rockets?",
+            r"missiles?",
+            r"drones?",
+            r"UAVs?",
+            r"air\s*strikes?",
+            r"обстрел\w*",
+            r"миномет\w*",
+            r"минамёт\w*",
+            r"артиллери\w*",
+            r"беспилотник\w*",
+            r"БПЛА",
+            r"дрон\w*",
+            r"ракет\w*",
+        ),
+    ),
+    "casualties": (
+        EventType.BATTLES,
+        (
+            r"killed",
+            r"wounded",
+            r"injured",
+            r"died",
+            r"dead",
+            r"casualt(?:y|ies)",
+            r"captured",
+            r"taken\s+(?:prisoner|captive)",
+            r"погиб\w*",
+            r"убит\w*",
+            r"ранен\w*",
+            r"пострадал\w*",
+            r"взят\w*\s+в\s+плен",
+            r"пленен\w*",
+        ),
+    ),
+    "escalation": (
+        EventType.STRATEGIC_DEVELOPMENTS,
+        (r"escalat\w+", r"provocation\w*", r"обострени\w*", r"эскалаци\w*", r"провокаци\w*"),
+    ),
+}
+
+# Categories that on their own do not make an incident (context words).
+WEAK_CATEGORIES = frozenset({"escalation", "casualties"})
+
+_NEGATION = re.compile(
+    r"(?:\b(?:no|not|never|without|nor|neither|cannot|нет|не|без|ни)\b|n't\b|n’t\b)[^.;:!?]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """An incident cue at ``text[start:end]``."""
+
+    start: int
+    end: int
+    matched: str
+    category: str
+    negated: bool
+
+    @property
+    def event_type(self) -> EventType:
+        return CUE_CATEGORIES[self.category][0]
+
+
+def _compile() -> list[tuple[str, re.Pattern[str]]]:
+    compiled = []
+    for category, (_event, phrases) in CUE_CATEGORIES.items():
+        alternation = "|".join(phrases)
+        compiled.append((category, re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)))
+    return compiled
+
+
+_CUE_PATTERNS = _compile()
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Cues in ``text`` in order; overlapping matches keep the first category listed."""
+    found: list[Cue] = []
+    for category, pattern in _CUE_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < c.end and c.start < match.end() for c in found):
+                continue
+            negated = bool(_NEGATION.search(text[max(0, match.start() - 60) : match.start()]))
+            found.append(Cue(match.start(), match.end(), match.group(0), category, negated))
+    return sorted(found, key=lambda c: c.start)
+
+
+# ------------------------------------------------------------------ casualties
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1,
+    "один": 1, "одного": 1, "два": 2, "двое": 2, "двух": 2, "три": 3, "трое": 3, "трех": 3,
+    "трёх": 3, "четыре": 4, "четверо": 4, "пять": 5, "пятеро": 5, "шесть": 6, "шестеро": 6,
+}  # fmt: skip
+_NUMBER = r"(?P<n>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_WHO = (
+    r"(?:\s+(?:\w+\s+){0,2}?(?:soldiers?|servicem[ae]n|troops|people|civilians?|persons?|"
+    r"border\s+guards?|militar\w+|военнослужащ\w+|солдат\w*|человек\w*|пограничник\w*|"
+    r"мирн\w+\s+жител\w+))?"
+)
+_KILLED_AFTER = re.compile(
+    rf"\b{_NUMBER}{_WHO}\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?"
+    r"(?:killed|dead|died|погибл?\w*|убит\w*)",
+    re.IGNORECASE,
+)
+_KILLED_BEFORE = re.compile(
+    rf"\b(?:killed|killing|погибл?\w*|убит\w*)\s+(?:at\s+least\s+)?{_NUMBER}\b", re.IGNORECASE
+)
+_ZERO = re.compile(
+    r"\b(?:no\s+(?:casualties|one\s+(?:was\s+)?(?:killed|hurt|injured)|deaths|fatalities|"
+    r"losses|dead)|(?:without|with\s+no)\s+casualties|nobody\s+was\s+(?:killed|hurt)|"
+    r"жертв\s+нет|потерь\s+нет|без\s+(?:жертв|потерь)|никто\s+не\s+пострадал|"
+    r"(?:нет|не\s+было)\s+(?:жертв|потерь|погибших))",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(
+    r"\b(?:total|overall|in\s+all|altogether|so\s+far|since|toll|cumulative|"
+    r"всего|в\s+общей\s+сложности|с\s+начала|общее\s+число)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CasualtyMention:
+    """A fatality count (0 for an explicit "no casualties") at ``text[start:end]``."""
+
+    start: int
+    end: int
+    matched: str
+    count: int
+    is_total: bool
+
+
+def find_casualties(sentence: str) -> list[CasualtyMention]:
+    """Fatality statements in one sentence; totals and running counts are flagged."""
+    is_total = bool(_TOTAL.search(sentence))
+    found = []
+    for pattern in (_KILLED_AFTER, _KILLED_BEFORE):
+        for match in pattern.finditer(sentence):
+            word = match.group("n").lower()
+            count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+            found.append(
+                CasualtyMention(match.start(), match.end(), match.group(0), count, is_total)
+            )
+    for match in _ZERO.finditer(sentence):
+        found.append(CasualtyMention(match.start(), match.end(), match.group(0), 0, False))
+    return sorted(found, key=lambda c: c.start)

@@ -1,0 +1,276 @@
+"""Date mentions in report text, resolved to date windows with a precision.
+
+Reports rarely give a full date: they say "yesterday", "on Tuesday", "12-14
+May" or "after the May appeal". Each mention becomes a window
+(``start``..``end``) and a :class:`~dashboard.models.DatePrecision`, resolved
+against the publication date:
+
+* a day without a year, a weekday or a bare month takes the latest such day
+  or month on or before publication (so "in May" in a July article is May of
+  that year, in a March article May of the year before);
+* relative words ("yesterday", "вчера") count back from publication;
+* without a publication date, mentions that need one are skipped and the
+  caller is told (see :func:`find_dates`).
+English month names must be capitalised, so the verb "may" and a "march" are
+not dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dashboard.models import DatePrecision
+
+_EN_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_EN_MONTHS["Sept"] = 9
+# Russian month stems: genitive ("мая"), prepositional ("мае"), nominative
+# ("май") and the adjective ("майского обращения") all start with these.
+_RU_MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
+    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}  # fmt: skip
+_RU_MONTH_FORMS = {
+    5: r"ма(?:я|е|й|йск\w*)",
+}
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+    "saturday": 5, "sunday": 6,
+    "понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3,
+    "пятницу": 4, "пятница": 4, "субботу": 5, "суббота": 5, "воскресенье": 6,
+}  # fmt: skip
+_RELATIVE_DAYS = {
+    "today": 0, "this morning": 0, "tonight": 0, "yesterday": 1, "last night": 1,
+    "the day before yesterday": 2,
+    "сегодня": 0, "вчера": 1, "накануне": 1, "прошлой ночью": 1, "позавчера": 2,
+}  # fmt: skip
+
+
+def _ru_month_pattern() -> str:
+    forms = [_RU_MONTH_FORMS.get(number, stem + r"\w*") for stem, number in _RU_MONTHS.items()]
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_EN_MONTH = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+_RU_MONTH = _ru_month_pattern()
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_YEAR = r"(?:19|20)\d\d"
+_DASH = r"\s*[-–—]\s*"
+
+# Ordered: longer, more specific patterns first; a span is taken once.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
+    ("dotted", re.compile(rf"\b(?P<d>{_DAY})\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>{_YEAR})\b")),
+    (
+        "day_range",
+        re.compile(
+            rf"\b(?:from\s+|с\s+)?(?P<d1>{_DAY})(?:{_DASH}|\s+(?:to|and|по|и)\s+)(?P<d2>{_DAY})"
+            rf"\s+(?P<mon>{_EN_MONTH}|{_RU_MONTH})\b(?:,?\s+(?P<y>{_YEAR}))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "range_month_first",
+        re.compile(
+            rf"\b(?P<mon>{_EN_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR}))?"
+        ),
+    ),
+    (
+        "day_month",
+        re.compile(
+            rf"\b(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_EN_MONTH}|{_RU_MONTH})\b"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(
+            rf"\b(?P<mon>{_EN_MONTH})\.?\s+(?P<d>{_DAY})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>{_YEAR}))?"
+        ),
+    ),
+    ("month_year", re.compile(rf"\b(?P<mon>{_EN_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
+    ("ru_month_year", re.compile(rf"\b(?P<mon>{_RU_MONTH})\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<rel>"
+            + "|".join(sorted(map(re.escape, _RELATIVE_DAYS), key=len, reverse=True))
+            + r")\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:on|last|в|во)\s+(?P<wd>"
+            + "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+            + r")\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("month", re.compile(rf"\b(?P<mon>{_EN_MONTH})\b(?!\s+\d)")),
+    ("ru_month", re.compile(rf"\b(?P<mon>{_RU_MONTH})\b", re.IGNORECASE)),
+    ("year", re.compile(rf"\b(?:in|of|since|в|с)\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression at ``text[start:end]`` meaning the window ``first``..``last``."""
+
+    start: int
+    end: int
+    text: str
+    first: date
+    last: date
+    precision: DatePrecision
+    needs_publication: bool = False
+
+
+def find_dates(text: str, published: date | None) -> tuple[list[DateMention], int]:
+    """Date mentions in order, and how many were skipped for want of a publication date."""
+    taken: list[tuple[int, int]] = []
+    mentions: list[DateMention] = []
+    skipped = 0
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            resolved = _resolve(kind, match, published)
+            if resolved is _UNRESOLVABLE:
+                skipped += 1
+                taken.append(match.span())
+                continue
+            if resolved is None:
+                continue
+            first, last, precision, relative = resolved
+            taken.append(match.span())
+            mentions.append(
+                DateMention(
+                    match.start(), match.end(), match.group(0), first, last, precision, relative
+                )
+            )
+    mentions.sort(key=lambda m: m.start)
+    return mentions, skipped
+
+
+_UNRESOLVABLE = object()
+_Window = tuple[date, date, DatePrecision, bool]
+
+
+def _resolve(kind: str, m: re.Match[str], published: date | None) -> _Window | object | None:
+    """(first, last, precision, needed publication), None (not a date) or _UNRESOLVABLE."""
+    groups = m.groupdict()
+    try:
+        return _RESOLVERS[kind](groups, published)
+    except ValueError:  # 31 February and the like: not a date
+        return None
+
+
+def _exact(g: dict, _published: date | None) -> _Window:
+    day = date(int(g["y"]), int(g["m"]), int(g["d"]))
+    return day, day, DatePrecision.DAY, False
+
+
+def _day_range(g: dict, published: date | None) -> _Window | object | None:
+    month, d1, d2 = _month_number(g["mon"]), int(g["d1"]), int(g["d2"])
+    year = int(g["y"]) if g.get("y") else _year_for(month, d1, published)
+    if year is None:
+        return _UNRESOLVABLE
+    first, last = date(year, month, d1), date(year, month, d2)
+    return (first, last, DatePrecision.DAYS, not g.get("y")) if first <= last else None
+
+
+def _day(g: dict, published: date | None) -> _Window | object:
+    month, number = _month_number(g["mon"]), int(g["d"])
+    year = int(g["y"]) if g.get("y") else _year_for(month, number, published)
+    if year is None:
+        return _UNRESOLVABLE
+    day = date(year, month, number)
+    return day, day, DatePrecision.DAY, not g.get("y")
+
+
+def _month_with_year(g: dict, _published: date | None) -> _Window:
+    return (*_month_window(int(g["y"]), _month_number(g["mon"])), DatePrecision.MONTH, False)
+
+
+def _bare_month(g: dict, published: date | None) -> _Window | object:
+    month = _month_number(g["mon"])
+    year = _year_for(month, 1, published)
+    if year is None:
+        return _UNRESOLVABLE
+    return (*_month_window(year, month), DatePrecision.MONTH, True)
+
+
+def _year(g: dict, _published: date | None) -> _Window:
+    year = int(g["y"])
+    return date(year, 1, 1), date(year, 12, 31), DatePrecision.YEAR, False
+
+
+def _relative(g: dict, published: date | None) -> _Window | object:
+    if published is None:
+        return _UNRESOLVABLE
+    day = published - timedelta(days=_RELATIVE_DAYS[g["rel"].lower()])
+    return day, day, DatePrecision.DAY, True
+
+
+def _weekday(g: dict, published: date | None) -> _Window | object:
+    if published is None:
+        return _UNRESOLVABLE
+    day = published - timedelta(days=(published.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7)
+    return day, day, DatePrecision.DAY, True
+
+
+_RESOLVERS = {
+    "iso": _exact,
+    "dotted": _exact,
+    "day_range": _day_range,
+    "range_month_first": _day_range,
+    "day_month": _day,
+    "month_day": _day,
+    "month_year": _month_with_year,
+    "ru_month_year": _month_with_year,
+    "month": _bare_month,
+    "ru_month": _bare_month,
+    "year": _year,
+    "relative": _relative,
+    "weekday": _weekday,
+}
+
+
+def _month_number(name: str) -> int:
+    if name in _EN_MONTHS:
+        return _EN_MONTHS[name]
+    title = name.title()
+    if title in _EN_MONTHS:
+        return _EN_MONTHS[title]
+    lower = name.lower()
+    for number, form in _RU_MONTH_FORMS.items():
+        if re.fullmatch(form, lower):
+            return number
+    for stem, number in sorted(_RU_MONTHS.items(), key=lambda kv: -len(kv[0])):
+        if lower.startswith(stem) and stem != "ма":
+            return number
+    raise ValueError(f"not a month: {name}")
+
+
+def _year_for(month: int, day: int, published: date | None) -> int | None:
+    """The year that puts ``month``/``day`` on or before publication."""
+    if published is None:
+        return None
+    try:
+        candidate = date(published.year, month, day)
+    except ValueError:
+        return published.year - 1
+    return published.year if candidate <= published else published.year - 1
+
+
+def _month_window(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
