@@ -190,3 +190,25 @@ excerpt_spans = Table(
     PrimaryKeyConstraint("excerpt_id", "position"),
     CheckConstraint("start_char >= 0 AND end_char > start_char", name="offsets"),
 )
+
+# What a structured file (ACLED, UCDP GED, a spreadsheet) said about an
+# imported incident's place, kept beside borderwatch's own geocoding so the
+# disagreements stay visible. One row per imported incident; none for
+# incidents extracted from reports.
+imported_places = Table(
+    "imported_places",
+    metadata,
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("dataset", String(32), nullable=False),
+    Column("country", Text),
+    Column("admin1", Text),
+    Column("admin2", Text),
+    # NULL: nothing to compare (the file gave no name, or the point is in no unit).
+    Column("country_agrees", Boolean),
+    Column("admin_agrees", Boolean),
+)

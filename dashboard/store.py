@@ -14,17 +14,20 @@ halfway through an import.
 
 Writes go document by document (:meth:`Store.save_document`): one source and
 the incidents it reports, in one transaction, idempotent by content hash.
+Structured imports and synthetic data use the bulk path
+(:meth:`Store.save_incidents_bulk`): many incidents per transaction in
+multi-row statements, idempotent by id, each call all or nothing.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -70,6 +73,9 @@ UPGRADE_COMMAND = "borderwatch db upgrade"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
+# Anything keyed by ``id`` that the bulk path de-duplicates.
+_Keyed = TypeVar("_Keyed", Source, Incident)
+
 # Execution option that makes a SQLite transaction start with BEGIN IMMEDIATE.
 _WRITE_OPTION = "borderwatch_write"
 
@@ -93,6 +99,36 @@ class SaveResult:
     incidents_created: int = 0
     incidents_merged: int = 0
     unchanged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSaveResult:
+    """What :meth:`Store.save_incidents_bulk` changed.
+
+    ``incidents_unchanged`` counts incidents not written because their id was
+    already stored or appeared earlier in the same call.
+    """
+
+    sources_created: int = 0
+    incidents_created: int = 0
+    incidents_unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPlace:
+    """The place names a structured file gave an imported incident, beside ours.
+
+    ``country_agrees`` / ``admin_agrees`` say whether the file's country and
+    admin names match the country and province borderwatch's geocoder found
+    (``None``: nothing to compare).
+    """
+
+    dataset: str
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    country_agrees: bool | None = None
+    admin_agrees: bool | None = None
 
 
 # --- URLs -------------------------------------------------------------------
@@ -425,6 +461,73 @@ class Store:
                     merged += 1
         return SaveResult(sources_created=1, incidents_created=created, incidents_merged=merged)
 
+    def save_incidents_bulk(
+        self,
+        sources: Sequence[Source],
+        incidents: Sequence[Incident],
+        places: Mapping[str, ImportedPlace] | None = None,
+    ) -> BulkSaveResult:
+        """Store many incidents and the sources they cite in one transaction, all or nothing.
+
+        The write path for structured imports and synthetic data, where a
+        transaction per document would be far too slow: rows go in with
+        multi-row statements. Call it once per chunk (thousands to tens of
+        thousands of incidents); each call commits or rolls back as a whole.
+
+        Parameters
+        ----------
+        sources
+            Sources the incidents cite (one source may be cited by many
+            incidents). A source whose id or content hash is already stored is
+            left as it is.
+        incidents
+            Incidents keyed by ``id``. One already stored is left exactly as it
+            is: unlike :meth:`save_document` nothing is merged into it, so
+            re-importing a file changes nothing. Within one call the first
+            incident with a given id wins. A new incident is synthetic when it
+            cites at least one source and every source it cites is synthetic.
+        places
+            The file's own place names by incident id, written with new
+            incidents only.
+
+        Raises
+        ------
+        StoreError
+            If an incident cites a source that is neither in ``sources`` nor
+            already stored (then nothing is written).
+        """
+        places = places or {}
+        with self._writing() as conn:
+            now = datetime.now(UTC)
+            unique_sources = _first_by_id(sources)
+            created_sources = _insert_ignore_many(
+                conn, db.sources, [_source_row(s, now) for s in unique_sources]
+            )
+            synthetic_of = {s.id: s.synthetic for s in unique_sources if s.id in created_sources}
+            cited = {c.source_id for incident in incidents for c in incident.citations}
+            synthetic_of.update(_stored_synthetic_flags(conn, cited - synthetic_of.keys()))
+            missing = cited - synthetic_of.keys()
+            if missing:
+                raise StoreError(
+                    f"{len(missing)} cited source(s) are neither being saved nor already stored "
+                    f"(e.g. {sorted(missing)[0]!r}; a source with the same content may be stored "
+                    f"under another id)"
+                )
+            # Sorted, so concurrent PostgreSQL writers lock shared ids in one order.
+            unique = sorted(_first_by_id(incidents), key=lambda i: i.id)
+            created = _insert_ignore_many(
+                conn,
+                db.incidents,
+                [_incident_row(i, now, synthetic=_all_synthetic(i, synthetic_of)) for i in unique],
+            )
+            new = [i for i in unique if i.id in created]
+            _insert_children_bulk(conn, new, places)
+        return BulkSaveResult(
+            sources_created=len(created_sources),
+            incidents_created=len(new),
+            incidents_unchanged=len(incidents) - len(new),
+        )
+
     # --- reading ------------------------------------------------------------
 
     def get_source(self, source_id: str) -> Source | None:
@@ -452,6 +555,23 @@ class Store:
             if row is None:
                 return None
             return _incident_from_rows(conn, row)
+
+    def get_imported_place(self, incident_id: str) -> ImportedPlace | None:
+        """The file's own place names for an imported incident, or ``None``."""
+        with self._reading() as conn:
+            row = conn.execute(
+                select(db.imported_places).where(db.imported_places.c.incident_id == incident_id)
+            ).first()
+        if row is None:
+            return None
+        return ImportedPlace(
+            dataset=row.dataset,
+            country=row.country,
+            admin1=row.admin1,
+            admin2=row.admin2,
+            country_agrees=row.country_agrees,
+            admin_agrees=row.admin_agrees,
+        )
 
     def is_synthetic(self, incident_id: str) -> bool | None:
         """Whether the incident is flagged synthetic (``None`` if not stored)."""
@@ -489,35 +609,53 @@ def _insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> Ro
     RETURNING (SQLite 3.35+) says whether a row went in; ``rowcount`` cannot,
     as drivers need not report it for INSERT.
     """
+    statement = _insert_ignore_statement(conn, table).values(values)
+    return conn.execute(statement.returning(*table.primary_key.columns)).first()
+
+
+def _insert_ignore_statement(conn: Connection, table: Table) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` (any unique key) for this backend."""
     name = conn.dialect.name
     if name == "sqlite":
-        statement = sqlite.insert(table).values(values).on_conflict_do_nothing()
-    elif name == "postgresql":
-        statement = postgresql.insert(table).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - _parse_url rejects other backends
-        raise StoreError(f"unsupported database backend {name!r}")
-    return conn.execute(statement.returning(*table.primary_key.columns)).first()
+        return sqlite.insert(table).on_conflict_do_nothing()
+    if name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    raise StoreError(f"unsupported database backend {name!r}")  # pragma: no cover
+
+
+def _insert_ignore_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> set[Any]:
+    """Insert the rows that conflict with no unique key; the primary keys inserted.
+
+    One multi-row statement per page of rows (SQLAlchemy's "insertmanyvalues");
+    RETURNING names exactly the rows that went in, also when a concurrent
+    PostgreSQL session inserted some of the same keys first.
+    """
+    if not rows:
+        return set()
+    (key,) = table.primary_key.columns
+    statement = _insert_ignore_statement(conn, table).returning(key)
+    return set(conn.execute(statement, rows).scalars())
+
+
+def _source_row(source: Source, now: datetime) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "kind": str(source.kind),
+        "title": source.title,
+        "url": source.url,
+        "publisher": source.publisher,
+        "published": source.published,
+        "language": source.language,
+        "text": source.text,
+        "content_hash": source.content_hash,
+        "synthetic": source.synthetic,
+        "created_at": now,
+    }
 
 
 def _insert_source(conn: Connection, source: Source) -> bool:
     """Insert the source; False if the same content is already stored."""
-    inserted = _insert_ignore(
-        conn,
-        db.sources,
-        {
-            "id": source.id,
-            "kind": str(source.kind),
-            "title": source.title,
-            "url": source.url,
-            "publisher": source.publisher,
-            "published": source.published,
-            "language": source.language,
-            "text": source.text,
-            "content_hash": source.content_hash,
-            "synthetic": source.synthetic,
-            "created_at": datetime.now(UTC),
-        },
-    )
+    inserted = _insert_ignore(conn, db.sources, _source_row(source, datetime.now(UTC)))
     if inserted is not None:
         return True
     same_content = conn.execute(
@@ -546,53 +684,179 @@ def _require_source(conn: Connection, source_id: str, known: set[str], incident_
 def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
     """Write a new incident whole; False (and nothing written) if its id exists."""
     inserted = _insert_ignore(
-        conn,
-        db.incidents,
-        {
-            "id": incident.id,
-            "date_start": incident.date_start,
-            "date_end": incident.date_end,
-            "date_precision": str(incident.date_precision),
-            "event_type": str(incident.event_type),
-            "location_precision": str(incident.location_precision),
-            "lat": incident.lat,
-            "lon": incident.lon,
-            "summary": incident.summary,
-            "fatalities": incident.fatalities,
-            "actors": list(incident.actors),
-            "place_name": incident.place_name,
-            "distance_km": incident.distance_km,
-            "synthetic": synthetic,
-            "created_at": datetime.now(UTC),
-        },
+        conn, db.incidents, _incident_row(incident, datetime.now(UTC), synthetic=synthetic)
     )
     if inserted is None:
         return False
     if incident.provinces:
-        conn.execute(
-            db.incident_provinces.insert(),
-            [
-                {
-                    "incident_id": incident.id,
-                    "position": i,
-                    "code": p.code,
-                    "name": p.name,
-                    "country": p.country,
-                }
-                for i, p in enumerate(incident.provinces)
-            ],
-        )
+        conn.execute(db.incident_provinces.insert(), _province_rows(incident))
     if incident.segments:
-        conn.execute(
-            db.incident_segments.insert(),
-            [
-                {"incident_id": incident.id, "position": i, "segment_id": s.id, "name": s.name}
-                for i, s in enumerate(incident.segments)
-            ],
-        )
+        conn.execute(db.incident_segments.insert(), _segment_rows(incident))
     for citation in incident.citations:
         _add_citation(conn, incident.id, citation)
     return True
+
+
+def _incident_row(incident: Incident, now: datetime, *, synthetic: bool) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "date_start": incident.date_start,
+        "date_end": incident.date_end,
+        "date_precision": str(incident.date_precision),
+        "event_type": str(incident.event_type),
+        "location_precision": str(incident.location_precision),
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "summary": incident.summary,
+        "fatalities": incident.fatalities,
+        "actors": list(incident.actors),
+        "place_name": incident.place_name,
+        "distance_km": incident.distance_km,
+        "synthetic": synthetic,
+        "created_at": now,
+    }
+
+
+def _province_rows(incident: Incident) -> list[dict[str, Any]]:
+    return [
+        {
+            "incident_id": incident.id,
+            "position": i,
+            "code": p.code,
+            "name": p.name,
+            "country": p.country,
+        }
+        for i, p in enumerate(incident.provinces)
+    ]
+
+
+def _segment_rows(incident: Incident) -> list[dict[str, Any]]:
+    return [
+        {"incident_id": incident.id, "position": i, "segment_id": s.id, "name": s.name}
+        for i, s in enumerate(incident.segments)
+    ]
+
+
+def _first_by_id(items: Iterable[_Keyed]) -> list[_Keyed]:
+    """The items with the first of each id, in order."""
+    first: dict[str, _Keyed] = {}
+    for item in items:
+        first.setdefault(item.id, item)
+    return list(first.values())
+
+
+def _all_synthetic(incident: Incident, synthetic_of: Mapping[str, bool]) -> bool:
+    """Synthetic when it cites at least one source and every one it cites is."""
+    return bool(incident.citations) and all(synthetic_of[c.source_id] for c in incident.citations)
+
+
+# Bind parameters per IN list; well below every backend's limit.
+_IN_CHUNK = 500
+
+
+def _stored_synthetic_flags(conn: Connection, source_ids: set[str]) -> dict[str, bool]:
+    """``synthetic`` of the given sources that are stored (absent ids are left out)."""
+    ids = sorted(source_ids)
+    flags: dict[str, bool] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        statement = select(db.sources.c.id, db.sources.c.synthetic).where(
+            db.sources.c.id.in_(ids[start : start + _IN_CHUNK])
+        )
+        flags.update({row.id: bool(row.synthetic) for row in conn.execute(statement)})
+    return flags
+
+
+def _insert_children_bulk(
+    conn: Connection, new: Sequence[Incident], places: Mapping[str, ImportedPlace]
+) -> None:
+    """Provinces, segments, citations, excerpts, spans and file places of new incidents."""
+    _insert_many(conn, db.incident_provinces, [r for i in new for r in _province_rows(i)])
+    _insert_many(conn, db.incident_segments, [r for i in new for r in _segment_rows(i)])
+    _insert_many(
+        conn,
+        db.citations,
+        [
+            {"incident_id": i.id, "source_id": c.source_id, "position": n, "claim": c.claim}
+            for i in new
+            for n, c in enumerate(_first_citations(i.citations))
+        ],
+    )
+    _insert_excerpts_bulk(conn, new)
+    _insert_many(
+        conn,
+        db.imported_places,
+        [
+            {
+                "incident_id": i.id,
+                "dataset": place.dataset,
+                "country": place.country,
+                "admin1": place.admin1,
+                "admin2": place.admin2,
+                "country_agrees": place.country_agrees,
+                "admin_agrees": place.admin_agrees,
+            }
+            for i in new
+            if (place := places.get(i.id)) is not None
+        ],
+    )
+
+
+def _first_citations(citations: Iterable[Citation]) -> list[Citation]:
+    """One citation per source (the first), as the citations table keys them."""
+    first: dict[str, Citation] = {}
+    for citation in citations:
+        first.setdefault(citation.source_id, citation)
+    return list(first.values())
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def _insert_excerpts_bulk(conn: Connection, new: Sequence[Incident]) -> None:
+    """Excerpts of new incidents, then their spans under the excerpt ids just assigned."""
+    rows: list[dict[str, Any]] = []
+    spans: list[tuple[Span, ...]] = []
+    for incident in new:
+        for citation in incident.citations:
+            seen: set[tuple[int, int]] = set()
+            for excerpt in citation.excerpts:
+                if (excerpt.start, excerpt.end) in seen:
+                    continue
+                seen.add((excerpt.start, excerpt.end))
+                rows.append(
+                    {
+                        "incident_id": incident.id,
+                        "source_id": citation.source_id,
+                        "position": len(seen) - 1,
+                        "start_char": excerpt.start,
+                        "end_char": excerpt.end,
+                        "text": excerpt.text,
+                    }
+                )
+                spans.append(excerpt.spans)
+    if not rows:
+        return
+    statement = db.excerpts.insert().returning(db.excerpts.c.id, sort_by_parameter_order=True)
+    excerpt_ids = conn.execute(statement, rows).scalars().all()
+    _insert_many(
+        conn,
+        db.excerpt_spans,
+        [
+            {
+                "excerpt_id": excerpt_id,
+                "position": n,
+                "start_char": s.start,
+                "end_char": s.end,
+                "kind": str(s.kind),
+                "label": s.label,
+                "matched": s.matched,
+            }
+            for excerpt_id, excerpt_spans in zip(excerpt_ids, spans, strict=True)
+            for n, s in enumerate(excerpt_spans)
+        ],
+    )
 
 
 def _merge_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
@@ -763,6 +1027,8 @@ def _citations_for(conn: Connection, incident_id: str) -> tuple[Citation, ...]:
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "BulkSaveResult",
+    "ImportedPlace",
     "SaveResult",
     "Store",
     "StoreError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from dashboard.models import (
     ProvinceRef,
     SegmentRef,
     Source,
+    SourceKind,
     Span,
     SpanKind,
     content_hash,
@@ -38,6 +40,8 @@ from dashboard.models import (
 from dashboard.store import (
     DATABASE_URL_ENV,
     SQLITE_BUSY_TIMEOUT_MS,
+    BulkSaveResult,
+    ImportedPlace,
     SaveResult,
     Store,
     StoreError,
@@ -135,10 +139,10 @@ def table_count(store: Store, table: Table) -> int:
 
 def test_fresh_database_has_no_revision_until_upgraded(empty_database_url: str) -> None:
     assert current_revision(empty_database_url) is None
-    assert upgrade_database(empty_database_url) == head_revision() == "0001"
-    assert current_revision(empty_database_url) == "0001"
+    assert upgrade_database(empty_database_url) == head_revision() == "0002"
+    assert current_revision(empty_database_url) == "0002"
     # Upgrading a current database is a harmless no-op.
-    assert upgrade_database(empty_database_url) == "0001"
+    assert upgrade_database(empty_database_url) == "0002"
 
 
 def test_opening_a_database_without_schema_says_to_upgrade(empty_database_url: str) -> None:
@@ -157,18 +161,18 @@ def test_migrated_schema_matches_the_table_definitions(store: Store) -> None:
 def test_older_revision_is_reported_out_of_date_then_upgrades(
     empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    upgrade_database(empty_database_url)  # the database is now at 0001
-    # A newer version of the code: the shipped migrations plus a 0002.
+    current = upgrade_database(empty_database_url)  # the database is now at the newest revision
+    # A newer version of the code: the shipped migrations plus one more.
     newer = tmp_path / "migrations"
     shutil.copytree(
         store_module.migrations_dir(), newer, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (newer / "versions" / "0002_marker.py").write_text(
-        '"""Test-only second revision."""\n'
+    (newer / "versions" / "9999_marker.py").write_text(
+        '"""Test-only newer revision."""\n'
         "import sqlalchemy as sa\n"
         "from alembic import op\n\n"
-        'revision = "0002"\n'
-        'down_revision = "0001"\n'
+        'revision = "9999"\n'
+        f"down_revision = {current!r}\n"
         "branch_labels = None\n"
         "depends_on = None\n\n\n"
         "def upgrade():\n"
@@ -181,13 +185,13 @@ def test_older_revision_is_reported_out_of_date_then_upgrades(
     with pytest.raises(StoreError) as raised:
         open_store(empty_database_url)
     message = str(raised.value)
-    assert "out of date (schema revision 0001" in message
-    assert "needs 0002" in message
+    assert f"out of date (schema revision {current}" in message
+    assert "needs 9999" in message
     assert "run `borderwatch db upgrade`" in message
 
-    assert upgrade_database(empty_database_url) == "0002"
+    assert upgrade_database(empty_database_url) == "9999"
     with open_store(empty_database_url) as opened:
-        assert opened.current_revision() == "0002"
+        assert opened.current_revision() == "9999"
 
 
 def test_unknown_revision_is_reported_clearly(empty_database_url: str) -> None:
@@ -220,7 +224,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
 
 def test_sqlite_store_creates_its_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "borderwatch.sqlite"
-    assert upgrade_database(f"sqlite:///{path}") == "0001"
+    assert upgrade_database(f"sqlite:///{path}") == "0002"
     assert path.is_file()
 
 
@@ -434,6 +438,117 @@ def test_real_report_of_a_synthetic_incident_makes_it_real(store: Store) -> None
     store.save_document(report(publisher=SYNTHETIC_PUBLISHER), [sotk_incident()])
     store.save_document(report("src-2", OTHER_TEXT), [sotk_incident("src-2")])
     assert store.is_synthetic("inc-sotk") is False
+
+
+# --- bulk writes ------------------------------------------------------------
+
+
+def dataset_source(name: str, publisher: str = SYNTHETIC_PUBLISHER) -> Source:
+    """A dataset-record source without text, as imports make them."""
+    return Source(
+        id=f"test:{name}",
+        title=name,
+        content_hash=content_hash("test", name),
+        kind=SourceKind.DATASET_RECORD,
+        publisher=publisher,
+    )
+
+
+def test_bulk_saved_incidents_read_back_equal(store: Store) -> None:
+    place = ImportedPlace("acled", "Armenia", "Gegharkunik", "Vardenis", True, True)
+    result = store.save_incidents_bulk(
+        [report(publisher=SYNTHETIC_PUBLISHER)],
+        [sotk_incident(), vague_incident()],
+        places={"inc-sotk": place},
+    )
+    assert result == BulkSaveResult(sources_created=1, incidents_created=2)
+    assert store.get_incident("inc-sotk") == sotk_incident()
+    assert store.get_incident("inc-vague") == vague_incident()
+    assert store.get_imported_place("inc-sotk") == place
+    assert store.get_imported_place("inc-vague") is None
+
+
+def test_bulk_save_again_changes_nothing_and_merges_nothing(store: Store) -> None:
+    store.save_incidents_bulk([dataset_source("a")], [sotk_incident("test:a")])
+    counts = {t.name: table_count(store, t) for t in schema.metadata.sorted_tables}
+    # Same incident id, now citing another source as well: left as it is.
+    again = store.save_incidents_bulk(
+        [dataset_source("a"), dataset_source("b")], [sotk_incident("test:b")]
+    )
+    assert again == BulkSaveResult(sources_created=1, incidents_unchanged=1)
+    assert store.get_incident("inc-sotk") == sotk_incident("test:a")
+    counts["sources"] += 1
+    assert {t.name: table_count(store, t) for t in schema.metadata.sorted_tables} == counts
+
+
+def test_bulk_first_incident_with_an_id_wins_and_sources_are_shared(store: Store) -> None:
+    first = vague_incident("test:a", "inc-1")
+    later = replace(first, summary="a later duplicate")
+    other = vague_incident("test:a", "inc-2")
+    result = store.save_incidents_bulk(
+        [dataset_source("a"), dataset_source("a")], [first, later, other]
+    )
+    assert result == BulkSaveResult(sources_created=1, incidents_created=2, incidents_unchanged=1)
+    assert store.get_incident("inc-1") == first
+    assert table_count(store, schema.citations) == 2
+    assert store.count_sources() == 1
+
+
+def test_bulk_may_cite_a_source_stored_earlier(store: Store) -> None:
+    store.save_document(report(publisher=SYNTHETIC_PUBLISHER), [])
+    result = store.save_incidents_bulk([], [vague_incident("src-1")])
+    assert result.incidents_created == 1
+    assert store.is_synthetic("inc-vague") is True
+
+
+def test_bulk_incident_is_synthetic_only_if_every_cited_source_is(store: Store) -> None:
+    real = dataset_source("real", publisher="Example Wire")
+    both = replace(
+        vague_incident("test:a", "inc-both"),
+        citations=(Citation("test:a"), Citation("test:real")),
+    )
+    store.save_incidents_bulk(
+        [dataset_source("a"), real],
+        [
+            vague_incident("test:a", "inc-synthetic"),
+            both,
+            replace(both, id="inc-none", citations=()),
+        ],
+    )
+    assert store.is_synthetic("inc-synthetic") is True
+    assert store.is_synthetic("inc-both") is False
+    assert store.is_synthetic("inc-none") is False
+
+
+def test_bulk_citing_an_unknown_source_writes_nothing(store: Store) -> None:
+    with pytest.raises(StoreError, match=r"neither being saved nor already stored.*test:ghost"):
+        store.save_incidents_bulk(
+            [dataset_source("a")], [vague_incident("test:a"), sotk_incident("test:ghost")]
+        )
+    assert_nothing_written(store)
+
+
+def test_bulk_constraint_failure_rolls_back_the_whole_call(store: Store) -> None:
+    province = ProvinceRef(code="AM-TV", name="Tavush", country="AM")
+    invalid = replace(vague_incident("test:a", "inc-bad"), provinces=(province, province))
+    with pytest.raises(StoreError, match="cannot write to"):
+        store.save_incidents_bulk([dataset_source("a")], [vague_incident("test:a"), invalid])
+    assert_nothing_written(store)
+
+
+def test_upgrade_from_0001_keeps_incidents_and_adds_imported_places(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    try:
+        store_module._upgrade(engine, "0001")
+        Store(engine).save_document(report(publisher=SYNTHETIC_PUBLISHER), [sotk_incident()])
+        assert store_module._upgrade(engine) == "0002"
+        upgraded = Store(engine)
+        assert upgraded.get_incident("inc-sotk") == sotk_incident()
+        assert table_count(upgraded, schema.imported_places) == 0
+    finally:
+        engine.dispose()
 
 
 # --- errors the user can act on ---------------------------------------------
