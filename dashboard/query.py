@@ -280,3 +280,155 @@ def timeline(table: IncidentTable, mask: np.ndarray, period: str = "M") -> pd.Da
         .reset_index()
     )
     return counted
+
+
+# ------------------------------------------------------------- for the dashboard
+
+
+def date_window_labels(starts: np.ndarray, ends: np.ndarray, precisions: np.ndarray) -> list[str]:
+    """Each date window in words, so a month never reads as an exact day.
+
+    ``day`` → ``2021-07-03``; ``days`` and ``week`` → ``2021-07-01 – 2021-07-03``
+    (``week of ...`` for a week); ``month`` → ``July 2021``; ``year`` → ``2021``.
+    """
+    if len(starts) == 0:
+        return []
+    start = pd.DatetimeIndex(starts)
+    end = pd.DatetimeIndex(ends)
+    day = np.asarray(start.strftime("%Y-%m-%d"), dtype=object)
+    last = np.asarray(end.strftime("%Y-%m-%d"), dtype=object)
+    month = np.asarray(start.strftime("%B %Y"), dtype=object)
+    year = np.asarray(start.strftime("%Y"), dtype=object)
+    precision = np.asarray(precisions, dtype=object)
+    span = day + " – " + last
+    labels = np.where(
+        precision == "month",
+        month,
+        np.where(
+            precision == "year",
+            year,
+            np.where(
+                precision == "week",
+                "week of " + span,
+                np.where((precision == "day") | (day == last), day, span),
+            ),
+        ),
+    )
+    return labels.tolist()
+
+
+def date_range(table: IncidentTable, mask: np.ndarray | None = None) -> tuple[date, date] | None:
+    """First day and last day of the incidents' date windows, or ``None`` if there are none."""
+    frame = table.incidents if mask is None else table.incidents.loc[mask]
+    if frame.empty:
+        return None
+    return (
+        pd.Timestamp(frame["date_start"].min()).date(),
+        pd.Timestamp(frame["date_end"].max()).date(),
+    )
+
+
+def region_names(table: IncidentTable) -> tuple[dict[str, str], dict[str, str]]:
+    """``({province code: name}, {segment id: name})`` for the regions incidents involve."""
+    provinces = table.provinces.drop_duplicates("code")
+    segments = table.segments.drop_duplicates("segment_id")
+    return (
+        dict(zip(provinces["code"], provinces["name"], strict=True)),
+        dict(zip(segments["segment_id"], segments["name"], strict=True)),
+    )
+
+
+def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = None) -> pd.DataFrame:
+    """The filtered incidents for a table, newest first, at most ``limit`` of them.
+
+    Columns: ``id``, ``date`` (the window in words), ``date_start``,
+    ``event_type``, ``place``, ``provinces``, ``segments`` (names joined by
+    ``; ``), ``fatalities``, ``location_precision``, ``reports``.
+    """
+    rows = np.flatnonzero(mask)
+    frame = table.incidents
+    order = np.lexsort(
+        (frame["id"].to_numpy()[rows], -frame["date_start"].to_numpy()[rows].astype(np.int64))
+    )
+    rows = rows[order]
+    if limit is not None:
+        rows = rows[:limit]
+    picked = frame.iloc[rows]
+    return pd.DataFrame(
+        {
+            "id": picked["id"].to_numpy(),
+            "date": date_window_labels(
+                picked["date_start"].to_numpy(),
+                picked["date_end"].to_numpy(),
+                picked["date_precision"].to_numpy(),
+            ),
+            "date_start": picked["date_start"].to_numpy(),
+            "event_type": picked["event_type"].to_numpy(),
+            "place": picked["place_name"].to_numpy(),
+            "provinces": _joined_names(table.provinces, rows),
+            "segments": _joined_names(table.segments, rows),
+            "fatalities": picked["fatalities"].to_numpy(),
+            "location_precision": picked["location_precision"].to_numpy(),
+            "reports": table.reports[rows],
+        }
+    )
+
+
+def _joined_names(links: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    if links.empty or len(rows) == 0:
+        return [""] * len(rows)
+    picked = links[links["row"].isin(rows)]
+    joined = picked.groupby("row", sort=False)["name"].agg("; ".join)
+    return joined.reindex(rows).fillna("").tolist()
+
+
+def timeline_windows(table: IncidentTable, mask: np.ndarray) -> pd.DataFrame:
+    """Incidents known only to a window wider than a day, counted per distinct window.
+
+    One row per ``(date_start, date_end, date_precision)`` with ``incidents``;
+    the timeline draws each as a span from start to end, not as a day.
+    """
+    frame = table.incidents.loc[mask, ["date_start", "date_end", "date_precision"]]
+    frame = frame[frame["date_end"] > frame["date_start"]]
+    if frame.empty:
+        return pd.DataFrame(columns=["date_start", "date_end", "date_precision", "incidents"])
+    return (
+        frame.groupby(["date_start", "date_end", "date_precision"], sort=True)
+        .size()
+        .rename("incidents")
+        .reset_index()
+    )
+
+
+def excerpt_heads(store: Store, incident_ids: Sequence[str], chars: int = 120) -> dict[str, str]:
+    """The start of each incident's first excerpt (by citation order), for map popups.
+
+    Only the first ``chars`` characters leave the database; ids are sent in
+    chunks to stay under every backend's parameter limit.
+    """
+    heads: dict[str, str] = {}
+    ids = list(dict.fromkeys(incident_ids))
+    for i in range(0, len(ids), 900):
+        chunk = ids[i : i + 900]
+        statement = (
+            select(
+                db.excerpts.c.incident_id,
+                func.substr(db.excerpts.c.text, 1, chars),
+            )
+            .join(
+                db.citations,
+                (db.citations.c.incident_id == db.excerpts.c.incident_id)
+                & (db.citations.c.source_id == db.excerpts.c.source_id),
+            )
+            .where(db.excerpts.c.incident_id.in_(chunk))
+            .order_by(
+                db.excerpts.c.incident_id,
+                db.citations.c.position,
+                db.excerpts.c.position,
+                db.excerpts.c.id,
+            )
+        )
+        with store.engine.connect() as conn:
+            for incident_id, text in conn.execute(statement):
+                heads.setdefault(incident_id, text)
+    return heads
