@@ -78,9 +78,14 @@ _QUALIFIER_KINDS = {
 }
 # A capitalised word with one of these endings after a name is a surname: "Ararat Mirzoyan".
 _SURNAME_ENDINGS = (
-    *("yan", "ian", "yants", "ov", "ova", "ev", "eva", "yev", "yeva", "zade", "li", "ly", "lu"),
-    *("ян", "янц", "ов", "ова", "ев", "ева", "заде", "ли", "յան", "եան", "յանց"),
+    *("yan", "ian", "yants", "ov", "ova", "ev", "eva", "yev", "yeva", "in", "ina", "zade", "li"),
+    *("ly", "lu", "sky", "skiy", "ян", "янц", "ов", "ова", "ев", "ева", "ин", "ина", "заде"),
+    *("ли", "ский", "յան", "եան", "յանց"),
 )
+
+
+# Endings of nationality adjectives ("Kyrgyz Batken", "Russian Moscow"), which are no first names.
+_DEMONYM_ENDINGS = ("an", "ish", "ese", "i", "ic", "yz", "ik", "ek", "ch", "ский", "ская")
 
 
 class GazetteerWarning(UserWarning):
@@ -115,6 +120,7 @@ class _Entry:
     needs_context: bool
     needs_capital: bool
     locative: bool
+    foreign: bool
     rank: tuple[int, int, int, str, int, str]
 
 
@@ -190,6 +196,7 @@ class Gazetteer:
                     "context" in row.flags,
                     "cap" in row.flags,
                     is_locative(form[-1], listed_last, row.lang),
+                    not place.in_coverage,
                     rank,
                 )
                 known = grouped.setdefault(form, {}).get(place.id)
@@ -243,10 +250,13 @@ class Gazetteer:
         licensed = (qualifier is not None or self._preposition_before(doc, i)) and not (
             _surname_after(doc, j)
         )
+        named_after = self._name_before(doc, i)
         usable = [
             e
             for e in entries
-            if (capital or not e.needs_capital) and (licensed or e.locative or not e.needs_context)
+            if (capital or not e.needs_capital)
+            and (licensed or e.locative or not e.needs_context)
+            and not (e.foreign and named_after)
         ]
         if not usable:
             return None
@@ -278,6 +288,24 @@ class Gazetteer:
         ):
             return qualifiers[folded[i - 2]], False  # "the province of Ararat"
         return None, False
+
+    def _name_before(self, doc: _Words, i: int) -> bool:
+        """Whether a capitalised word that is no place, qualifier or demonym stands just before.
+
+        "Barry Warsaw", "Mark Adler": a first name before a foreign city's
+        name makes it a surname. Applied to places outside the coverage only,
+        where a miss costs little; "Kyrgyz Batken" survives by its demonym.
+        """
+        if not doc.spaced(i):
+            return False
+        word, raw = doc.folded[i - 1], doc.text[doc.starts[i - 1]]
+        if not raw.isupper() or word in self._longest or word in self._context.function_words:
+            return False
+        return not (
+            word in self._context.qualifiers
+            or word in self._context.prepositions
+            or word.endswith(_DEMONYM_ENDINGS)
+        )
 
     def _preposition_before(self, doc: _Words, i: int) -> bool:
         if i < 1 or not doc.spaced(i):

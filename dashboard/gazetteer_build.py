@@ -65,6 +65,10 @@ NEIGHBOURHOOD = ("BY", "GE", "IR", "KG", "KZ", "MD", "RU", "TJ", "TM", "TR", "UA
 NEIGHBOURHOOD_MIN_POP = 15_000
 WORLD_MIN_POP = 1_000_000
 SHORT_NAME_MIN_POP = 100_000  # names of three letters or fewer only for cities this big
+INFLECT_OUTSIDE_MIN_POP = 100_000  # Russian/Armenian case endings only for well-known cities
+_RU_ADJECTIVE_ENDINGS = tuple(
+    fold(e) for e in ("ый", "ий", "ой", "ое", "ая", "ее", "яя", "ые", "ие")
+)
 _AZ_LETTERS = set("əıçşğöüƏİÇŞĞÖÜ")
 _DIGITS = 5
 
@@ -295,33 +299,62 @@ def _outside(
 
 
 def _city_aliases(pid: str, city: dict[str, Any]) -> Iterator[AliasRow]:
-    """The GeoNames name and those alternate names that spell the same name."""
+    """The GeoNames name and those alternate names that spell the same name.
+
+    Russian and Armenian names of foreign cities are exonyms (Москва for
+    Moscow), so they are kept whole for places outside; at home they must
+    spell the same name. Latin alternates of cities beyond the neighbourhood
+    are other languages' exonyms (Athena, Logos) and are left out.
+    """
     name = city["name"]
+    outside = pid.startswith("outside:")
+    nearby = not outside or city["countrycode"] in NEIGHBOURHOOD
     seen = set()
     for alias in [name, *sorted(city["alternatenames"])]:
         key = fold(alias)
-        if key in seen or not _usable(alias, city["population"]):
+        is_name = alias == name
+        if key in seen or not _usable(alias, city["population"], is_name):
             continue
-        # Russian and Armenian names of foreign cities are exonyms (Москва for Moscow), so
-        # they are kept whole for places outside; at home they must spell the same name.
-        exonym_ok = pid.startswith("outside:") and script(alias) != "Latn"
-        if alias != name and not exonym_ok and not _same_name(alias, name):
+        latin = script(alias) == "Latn"
+        if not is_name and latin and not nearby:
+            continue
+        if not is_name and not (outside and not latin) and not _same_name(alias, name):
             continue
         seen.add(key)
         lang = {"Cyrl": "ru", "Armn": "hy"}.get(script(alias)) or (
             "az" if city["countrycode"] == "AZ" and _AZ_LETTERS & set(alias) else "latn"
         )
-        yield AliasRow(pid, alias, lang, frozenset({"cap"}), "geonames")
+        yield AliasRow(pid, alias, lang, _city_flags(alias, lang, outside, city), "geonames")
 
 
-def _usable(alias: str, population: int) -> bool:
-    """A capitalised name in Latin, Cyrillic or Armenian letters, long enough to be safe."""
+def _city_flags(alias: str, lang: str, outside: bool, city: dict[str, Any]) -> frozenset[str]:
+    """``cap`` always; a small foreign town's name is not inflected (Кака would give Какой).
+
+    A Russian name shaped like an adjective (Северный, Южный) is a common
+    word first, so it needs context.
+    """
+    flags = {"cap"}
+    if outside and city["population"] < INFLECT_OUTSIDE_MIN_POP:
+        flags.add("fixed")
+    if lang == "ru" and fold(alias).endswith(_RU_ADJECTIVE_ENDINGS):
+        flags.add("context")
+    return frozenset(flags)
+
+
+def _usable(alias: str, population: int, is_name: bool) -> bool:
+    """A capitalised name in Latin, Cyrillic or Armenian letters, long enough to be safe.
+
+    Alternate names in capitals (YUK, SRE) are airport and other codes; names
+    of three letters are kept only as a large city's own name (Ufa, Osh).
+    """
     if script(alias) not in ("Latn", "Cyrl", "Armn") or not alias[:1].isupper():
         return False
     if any(ch.isdigit() or ch in "()/,;" for ch in alias):
         return False
+    if not is_name and alias.isupper():
+        return False
     letters = sum(ch.isalpha() for ch in fold(alias))
-    return letters >= 4 or (letters == 3 and population >= SHORT_NAME_MIN_POP)
+    return letters >= 4 or (is_name and letters == 3 and population >= SHORT_NAME_MIN_POP)
 
 
 # Rough transliterations, for comparing spellings only (letter=latin, "_" for none).
@@ -352,7 +385,8 @@ def _same_name(alias: str, name: str) -> bool:
         return False
     if a[0].translate(_FIRST_LETTER_CLASS) != b[0].translate(_FIRST_LETTER_CLASS):
         return False
-    return SequenceMatcher(None, a, b).ratio() >= 0.7
+    # Short names need closer spellings: Bert is not Berd, Tanus is not Tavush.
+    return SequenceMatcher(None, a, b).ratio() >= (0.8 if min(len(a), len(b)) <= 5 else 0.7)
 
 
 def write_gazetteer(border_id: str | None = None, root: Path | None = None) -> list[Path]:

@@ -187,20 +187,24 @@ class ContextWords:
     qualifiers: dict[str, str]
     prepositions: frozenset[str]
     linkers: frozenset[str]
+    function_words: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, path: Path) -> ContextWords:
         qualifiers: dict[str, str] = {}
-        prepositions, linkers = set(), set()
+        sets: dict[str, set[str]] = {"preposition": set(), "linker": set(), "function": set()}
         for _, row in read_csv(path, ("word", "class")):
             word = fold(row["word"])
-            if row["class"] == "preposition":
-                prepositions.add(word)
-            elif row["class"] == "linker":
-                linkers.add(word)
+            if row["class"] in sets:
+                sets[row["class"]].add(word)
             else:
                 qualifiers[word] = row["class"]
-        return cls(qualifiers, frozenset(prepositions), frozenset(linkers))
+        return cls(
+            qualifiers,
+            frozenset(sets["preposition"]),
+            frozenset(sets["linker"]),
+            frozenset(sets["function"]),
+        )
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,11 @@ def test_a_comma_separates_two_names(gazetteer: Gazetteer) -> None:
         "Того же дня ничего не произошло.",
         "a black lake in the hills",
         "Syunikian",
+        "Vladimir Putin spoke.",
+        "Barry Warsaw wrote the module.",
+        "Северный ветер усилился.",
+        "Какой сегодня день?",
+        "Остров виден с берега.",
     ],
 )
 def test_context_traps(gazetteer: Gazetteer, text: str) -> None:
@@ -229,6 +234,8 @@ def test_a_qualifier_chooses_between_places_of_one_name(gazetteer: Gazetteer) ->
         ("Переговоры в Москве.", "RU"),
         ("Clashes near Batken.", "KG"),
         ("Talks in Tbilisi.", "GE"),
+        ("Talks in Warsaw.", "PL"),
+        ("Kyrgyz Batken reported calm.", "KG"),
     ],
 )
 def test_places_outside_coverage(gazetteer: Gazetteer, text: str, country: str) -> None:
