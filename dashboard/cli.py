@@ -12,7 +12,9 @@ import click
 import numpy as np
 import pandas as pd
 
-from dashboard import geodata, store
+from dashboard import geodata, pipeline, sources, store
+from dashboard.gazetteer import load_gazetteer
+from dashboard.gazetteer_build import write_gazetteer
 from dashboard.geobuild import GeodataBuildError, build
 from dashboard.geocode import GeocodeError, Geocoder, coordinate_problems
 from dashboard.geodata import GeodataError, load_border
@@ -79,6 +81,14 @@ def geodata_segments(border: str | None, as_json: bool) -> None:
     for row in rows:
         click.echo(f"{row['id']:<16} {row['length_km']:>8.1f} km  {row['name']}")
     click.echo(f"{'total':<16} {sum(r['length_km'] for r in rows):>8.1f} km")
+
+
+@geodata_group.command("places")
+@click.argument("border", required=False)
+def geodata_places(border: str | None) -> None:
+    """Rebuild BORDER's gazetteer (places.csv, place_aliases.csv) from layers and GeoNames."""
+    for path in write_gazetteer(border or geodata.default_border_id()):
+        click.echo(str(path))
 
 
 def _layers(border: str | None) -> geodata.BorderLayers:
@@ -175,6 +185,78 @@ def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
         f"{answer['lat']:.5f}, {answer['lon']:.5f}: {place}; {answer['distance_km']:.2f} km "
         f"from the border, nearest segment {answer['segment_name']} ({answer['segment_id']})"
     )
+
+
+# ------------------------------------------------------------ extract, ingest
+
+
+@main.command("extract")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--meta", type=click.Path(dir_okay=False, path_type=Path), help="Metadata JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
+def extract_command(file: Path, meta: Path | None, as_json: bool) -> None:
+    """Show the incidents FILE reports, without writing anything."""
+    try:
+        documents = sources.read_source(file, meta)
+    except sources.SourceError as exc:
+        _fail(str(exc))
+    gazetteer = load_gazetteer()
+    results = [
+        pipeline.extraction_json(pipeline.extract_document(d, gazetteer), gazetteer)
+        for d in documents
+    ]
+    if as_json:
+        payload = results[0] if len(results) == 1 else results
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        _print_extraction(result)
+
+
+def _print_extraction(result: dict[str, Any]) -> None:
+    click.echo(f"{result['source']['title']} ({result['source']['published'] or 'undated'})")
+    for incident in result["incidents"]:
+        provinces = ", ".join(f"{p['name']} ({p['code']})" for p in incident["provinces"])
+        click.echo(
+            f"  {incident['date_start']}..{incident['date_end']} [{incident['date_precision']}] "
+            f"{incident['event_type']}; {provinces} [{incident['location_precision']}]; "
+            f"fatalities {incident['fatalities'] if incident['fatalities'] is not None else '?'}"
+        )
+        for excerpt in incident["excerpts"]:
+            click.echo(f"    “{excerpt['text']}”")
+    for place in result["outside_coverage"]:
+        click.echo(f"  outside coverage: {place['matched']}")
+    for warning in result["warnings"]:
+        click.echo(f"  warning: {warning}")
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
+@click.option("--follow-symlinks", is_flag=True, help="Follow links that leave the given folders.")
+def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bool) -> None:
+    """Read reports (files and folders, recursively), extract incidents, store them.
+
+    One transaction per document: a bad file is reported and skipped, the rest
+    go in. Re-ingesting the same files changes nothing. Exit status 1 when any
+    file failed.
+    """
+    try:
+        store_ = store.open_store(url, upgrade=True)
+    except store.StoreError as exc:
+        _fail(str(exc))
+    gazetteer = load_gazetteer()
+    summary = pipeline.IngestSummary()
+    files = pipeline.report_files(list(paths), follow_symlinks, summary)
+    with store_, click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
+        pipeline.ingest_files(files, store_, gazetteer, summary, lambda _path: bar.update(1))
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in summary.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo(summary.line())
+    if not summary.ok:
+        sys.exit(1)
 
 
 # ------------------------------------------------------------------------ db

@@ -73,7 +73,7 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
             r"ceasefire\s+violations?",
             r"violated\s+the\s+ceasefire",
             r"small\s+arms",
-            r"открыл\w*\s+огонь",
+            r"открыл\w*\s+огонь", r"открыт\w*\s+огонь", r"вел\w*\s+огонь", r"exchanged\s+fire",
             r"перестрелк\w*",
             r"стрельб\w*",
             r"столкновени\w*",
