@@ -432,7 +432,6 @@ _BW_JS = """
             dashArray: s.dashArray || null, color: colour, fillColor: colour, opacity: 0.95};
   };
   function tip(text) { return function () { return el('span', text()); }; }
-  var lineRenderer = null;
   bw.layer = function (kind, data) {
     if (kind === 'incidents') {
       var layer = L.geoJSON(data, {
@@ -481,9 +480,7 @@ _BW_JS = """
       });
     }
     if (kind === 'segments') {
-      lineRenderer = lineRenderer || L.canvas({tolerance: 6});
       return L.geoJSON(data, {
-        renderer: lineRenderer,
         style: function (f) {
           return {color: f.properties.c, weight: f.properties.w, opacity: 0.9, lineCap: 'round'};
         },
@@ -514,8 +511,10 @@ _BW_JS = """
       var spec = this.spec;
       var control = L.control({position: 'bottomright'});
       control.onAdd = function () {
-        var box = el('div', null, 'bw-legend leaflet-control');
-        box.appendChild(el('div', spec.title, 'bw-legend-title'));
+        // A <details>: one click folds the legend away when it hides incidents.
+        var box = el('details', null, 'bw-legend leaflet-control');
+        box.open = true;
+        box.appendChild(el('summary', spec.title, 'bw-legend-title'));
         spec.rows.forEach(function (r) {
           var line = el('div', null, 'bw-legend-row');
           var key = el('span', null, 'bw-key bw-key-' + r.shape);
@@ -557,7 +556,7 @@ _MAP_CSS = """
 .bw-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
              box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 210px; font-size: 11px;
              line-height: 1.3; }
-.bw-legend-title { font-weight: 600; margin-bottom: 3px; }
+.bw-legend-title { font-weight: 600; margin-bottom: 3px; cursor: pointer; }
 .bw-legend-row { display: flex; align-items: center; gap: 6px; line-height: 15px; }
 .bw-popup { font-size: 12px; }
 .bw-legend-note { margin-top: 4px; color: #555; font-size: 11px; }
@@ -581,7 +580,11 @@ class MapScripts(MacroElement):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}
+        {% macro script(this, kwargs) %}{{ this.code }}
+        // One canvas for every layer (a second canvas on top would swallow the clicks
+        // meant for the first), with a few pixels of slack to hit thin lines and dots.
+        {{ this._parent.get_name() }}.options.renderer = L.canvas({tolerance: 5});
+        {% endmacro %}
         """
     )
 
@@ -653,6 +656,10 @@ class FitBounds(MacroElement):
         self.bounds_json = _script_json(bounds)
 
 
+def _incidents(n: int) -> str:
+    return f"{n} incident" if n == 1 else f"{n} incidents"
+
+
 def legend_spec(
     province_classes: Sequence[int], shown: str, cell_degrees: float | None, unplaced: int
 ) -> dict[str, Any]:
@@ -661,25 +668,15 @@ def legend_spec(
     lower = 1
     offset = len(CLASS_FILLS) - len(province_classes)
     for i, upper in enumerate(province_classes):
-        label = f"{lower}" if lower == upper else f"{lower}–{upper}"
-        rows.append(
-            {"shape": "box", "fill": CLASS_FILLS[offset + i], "label": f"{label} incidents"}
-        )
+        label = _incidents(upper) if lower == upper else f"{lower}–{upper} incidents"
+        rows.append({"shape": "box", "fill": CLASS_FILLS[offset + i], "label": label})
         lower = upper + 1
     rows.append({"shape": "box", "fill": ZERO_FILL["AM"], "label": "no incidents"})
-    rows.append(
-        {"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "border segment with incidents"}
-    )
+    rows.append({"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "segment with incidents"})
     if shown == "cells":
         km = round(cell_degrees * 111) if cell_degrees else 0
-        rows.append(
-            {
-                "shape": "ring",
-                "fill": "#f16913",
-                "stroke": "#7f2704",
-                "label": f"count per ~{km} km",
-            }
-        )
+        label = f"incidents per ~{km} km cell"
+        rows.append({"shape": "ring", "fill": "#f16913", "stroke": "#7f2704", "label": label})
     else:
         for precision in (
             LocationPrecision.POINT.value,
@@ -687,21 +684,19 @@ def legend_spec(
             LocationPrecision.BORDER_SEGMENT.value,
             LocationPrecision.PROVINCE.value,
         ):
-            style = PRECISION_STYLES[precision]
+            exact = precision == LocationPrecision.POINT.value
             rows.append(
                 {
-                    "shape": "dot" if precision == LocationPrecision.POINT.value else "ring",
+                    "shape": "dot" if exact else "ring",
                     "stroke": "#333",
-                    "fill": "#333" if precision == LocationPrecision.POINT.value else None,
-                    "dash": "dashArray" in style,
+                    "fill": "#333" if exact else None,
+                    "dash": "dashArray" in PRECISION_STYLES[precision],
                     "label": PRECISION_WORDS[precision],
                 }
             )
-    note = None
-    if unplaced:
-        what = "incident known" if unplaced == 1 else "incidents known"
-        note = f"{unplaced} {what} only to a country: listed, not drawn"
-
+    note = (
+        f"{_incidents(unplaced)} known only to a country: listed, not drawn" if unplaced else None
+    )
     return {"title": "Incidents", "rows": rows, "note": note}
 
 

@@ -1,12 +1,32 @@
-"""Cached loaders shared by the pages: one border's layers and geocoder per process."""
+"""Cached loaders shared by the pages; the work itself lives in the package.
+
+Big read-only objects (the border's layers, the incident table, derived
+arrays, map layers) live in ``st.cache_resource``: shared by every session
+without a copy, so they must never be mutated. Each is keyed by the store's
+URL and a cheap *version* of its contents (:func:`store_version`), so an
+ingest shows up within seconds without a restart.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from dashboard import store
+import numpy as np
+import pandas as pd
+import streamlit as st
+from sqlalchemy import func, select
+
+from dashboard import assets, maps, query, store
+from dashboard import schema as db
 from dashboard.geocode import Geocoder
 from dashboard.geodata import BorderLayers, load_border
+from dashboard.query import IncidentFilter, IncidentTable
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 @st.cache_resource(show_spinner=False)
@@ -16,25 +36,311 @@ def border_layers() -> BorderLayers:
 
 
 @st.cache_resource(show_spinner=False)
+def display_layers() -> dict[str, Any]:
+    """The simplified provinces and segments for the map, with their anchors and extent."""
+    layers = border_layers()
+    provinces = layers.display_layer("provinces")
+    segments = layers.display_layer("segments")
+    return {
+        "provinces": provinces,
+        "segments": segments,
+        "province_anchors": maps.layer_anchors(provinces, "code"),
+        "segment_anchors": maps.layer_anchors(segments, "id"),
+        "bounds": maps.geojson_bounds(segments),
+    }
+
+
+@st.cache_resource(show_spinner=False)
 def geocoder() -> Geocoder:
     return Geocoder(border_layers())
 
 
-def store_summary() -> dict[str, object]:
-    """Where the store is and what it holds, or the reason it cannot be read."""
-    url = store.default_database_url()
+@st.cache_resource(show_spinner=False)
+def static_assets() -> str | None:
+    """Copy the map's scripts into ``static/`` once per process; an error message or None."""
     try:
-        revision = store.current_revision(url)
-        if revision != store.head_revision():
-            return {
-                "url": store.mask_url(url),
-                "error": "schema not created or out of date: run `borderwatch db upgrade`",
-            }
-        with store.open_store(url) as opened:
-            return {
-                "url": store.mask_url(url),
-                "sources": opened.count_sources(include_synthetic=False),
-                "incidents": opened.count_incidents(include_synthetic=False),
-            }
+        assets.install_static_assets(STATIC_DIR)
+    except (assets.AssetError, OSError) as exc:
+        return str(exc)
+    return None
+
+
+def asset_links() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return assets.asset_urls(st.get_option("server.baseUrlPath") or "")
+
+
+# --------------------------------------------------------------------- store
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """Where the store is and whether the pages can read it."""
+
+    url: str
+    masked: str
+    error: str | None = None
+    loaded_sample: bool = False
+
+
+def database_url() -> str:
+    return store.default_database_url()
+
+
+def store_status(url: str) -> StoreStatus:
+    """Whether the pages can read the store; never raises (a broken store is a message)."""
+    masked = store.mask_url(url)
+    try:
+        loaded = _prepare_store(url)
     except store.StoreError as exc:
-        return {"url": store.mask_url(url), "error": str(exc)}
+        return StoreStatus(url, masked, str(exc))
+    return StoreStatus(url, masked, None, loaded)
+
+
+@st.cache_resource(show_spinner="Preparing the incident store…")
+def _prepare_store(url: str) -> bool:
+    """Once per process: check the schema; on a first run, fill the store from the sample.
+
+    A store with no schema is created; one with no source at all gets the
+    bundled sample reports (the founding article). A store whose schema is
+    out of date is left alone: migrating is the operator's decision. Raises
+    :class:`StoreError` (not cached, so a fixed store is picked up on reload).
+    """
+    revision = store.current_revision(url)
+    if revision is not None and revision != store.head_revision():
+        with store.open_store(url):  # raises the store's own "run db upgrade" message
+            pass
+    if revision is None:
+        loaded = _load_sample(url)
+    else:
+        with store.open_store(url) as opened:
+            empty = opened.count_sources() == 0
+        loaded = _load_sample(url) if empty else False
+    with store.open_store(url):
+        pass
+    return loaded
+
+
+def _load_sample(url: str) -> bool:
+    """Create the store if needed and ingest the bundled sample reports.
+
+    ``dashboard.pipeline.ensure_sample_store`` belongs to the ingest
+    pipeline; without it (or if the sample fails) the store is only
+    created, and the pages show the empty-store state.
+    """
+    try:
+        from dashboard.pipeline import ensure_sample_store  # noqa: PLC0415 - optional step
+    except ImportError:
+        store.upgrade_database(url)
+        return False
+    try:
+        return bool(ensure_sample_store(url))
+    except store.StoreError:
+        raise
+    except Exception:  # a bad sample must not take the dashboard down
+        logging.getLogger(__name__).exception("could not load the sample reports")
+        store.upgrade_database(url)
+        return False
+
+
+@st.cache_resource(show_spinner=False)
+def open_app_store(url: str) -> store.Store:
+    """One engine per process and URL, shared by every session."""
+    return store.open_store(url)
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def store_version(url: str) -> tuple[int, int, int]:
+    """Incidents, sources and citations stored: changes whenever an ingest adds anything."""
+    counts = select(
+        select(func.count()).select_from(db.incidents).scalar_subquery(),
+        select(func.count()).select_from(db.sources).scalar_subquery(),
+        select(func.count()).select_from(db.citations).scalar_subquery(),
+    )
+    with open_app_store(url).engine.connect() as conn:
+        row = conn.execute(counts).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+@st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
+def incident_table(url: str, version: tuple[int, int, int]) -> IncidentTable:
+    """Every incident, columnar; read-only and shared (never mutate its frames)."""
+    del version  # part of the cache key only
+    return query.load_incident_table(open_app_store(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def placed(url: str, version: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each incident's map position (its own, or its segment's / province's anchor)."""
+    layers = display_layers()
+    return maps.placed_coordinates(
+        incident_table(url, version), layers["segment_anchors"], layers["province_anchors"]
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def text_matches(url: str, version: tuple[int, int, int], text: str) -> frozenset[str]:
+    """Incident ids whose sources or summary contain ``text`` (answered by the store)."""
+    del version
+    return frozenset(query.search_incident_ids(open_app_store(url), text))
+
+
+@dataclass(frozen=True)
+class View:
+    """What every page works from: the table, the user's filter and its mask."""
+
+    url: str
+    version: tuple[int, int, int]
+    table: IncidentTable
+    filt: IncidentFilter
+    mask: np.ndarray
+    visible: np.ndarray  # the mask of everything this filter could show (synthetic rule only)
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+
+def build_view(url: str, filt: IncidentFilter) -> View:
+    version = store_version(url)
+    table = incident_table(url, version)
+    ids = text_matches(url, version, filt.text.strip()) if filt.text else None
+    mask = query.filter_mask(table, filt, set(ids) if ids is not None else None)
+    visible = query.filter_mask(table, IncidentFilter(include_synthetic=filt.include_synthetic))
+    return View(url, version, table, filt, mask, visible)
+
+
+def hidden_synthetic(view: View) -> int:
+    """How many incidents the synthetic rule hides (to say so when the page is empty)."""
+    if view.filt.include_synthetic:
+        return 0
+    return int(view.table.incidents["synthetic"].sum())
+
+
+# ---------------------------------------------------------------------- map
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_layers(
+    url: str, version: tuple[int, int, int], filt: IncidentFilter, selected: str | None
+) -> dict[str, Any]:
+    """The map's changing layers as GeoJSON dicts, for :func:`maps.build_incident_layers`.
+
+    Cached per filter and selection, shared read-only across sessions.
+    """
+    table = incident_table(url, version)
+    ids = text_matches(url, version, filt.text.strip()) if filt.text else None
+    mask = query.filter_mask(table, filt, set(ids) if ids is not None else None)
+    layers = display_layers()
+    lat, lon = placed(url, version)
+    provinces = maps.province_features(
+        layers["provinces"], query.counts_by(table, mask, "province")
+    )
+    segments = maps.segment_features(layers["segments"], query.counts_by(table, mask, "segment"))
+    rows = np.flatnonzero(mask & ~np.isnan(lat))
+    unplaced = int(mask.sum()) - len(rows)
+    if len(rows) > maps.MAX_POINTS:
+        incidents = maps.incident_cells(
+            lat[rows], lon[rows], table.incidents["fatalities"].to_numpy(float, na_value=0)[rows]
+        )
+        shown, cell = "cells", incidents["cell_degrees"]
+    else:
+        ids_shown = table.incidents["id"].to_numpy()[rows].tolist()
+        heads = query.excerpt_heads(open_app_store(url), ids_shown, maps.EXCERPT_HEAD_CHARS + 10)
+        incidents = maps.incident_features(table, rows, lat, lon, heads)
+        shown, cell = "incidents", None
+    legend = maps.legend_spec(provinces["classes"], shown, cell, unplaced)
+    return {
+        "provinces": provinces,
+        "segments": segments,
+        "incidents": incidents,
+        "legend": legend,
+        "shown": shown,
+        "drawn": len(rows),
+        "unplaced": unplaced,
+        "fit": _region_bounds(filt),
+        "selection": _selection(table, lat, lon, selected),
+    }
+
+
+def _region_bounds(filt: IncidentFilter) -> list[list[float]] | None:
+    """Where to zoom for a province or segment filter (None: keep the view)."""
+    layers = display_layers()
+    picked = [
+        f for f in layers["provinces"]["features"] if f["properties"]["code"] in filt.provinces
+    ] + [f for f in layers["segments"]["features"] if f["properties"]["id"] in filt.segments]
+    if not picked:
+        return None
+    return maps.geojson_bounds({"features": picked})
+
+
+def _selection(
+    table: IncidentTable, lat: np.ndarray, lon: np.ndarray, selected: str | None
+) -> dict[str, Any] | None:
+    if not selected:
+        return None
+    frame = table.incidents
+    hits = np.flatnonzero(frame["id"].to_numpy() == selected)
+    if len(hits) == 0:
+        return None
+    row = int(hits[0])
+    layers = display_layers()
+    segment_ids = set(table.segments.loc[table.segments["row"] == row, "segment_id"])
+    codes = set(table.provinces.loc[table.provinces["row"] == row, "code"])
+    return maps.selection_features(
+        (float(lat[row]), float(lon[row])),
+        str(frame["location_precision"].iloc[row]),
+        selected,
+        [f for f in layers["segments"]["features"] if f["properties"]["id"] in segment_ids],
+        [f for f in layers["provinces"]["features"] if f["properties"]["code"] in codes],
+    )
+
+
+# ------------------------------------------------------------------ details
+
+
+def load_incident(url: str, incident_id: str):
+    """The full incident with its citations, or None (not cached: it is one small read)."""
+    return open_app_store(url).get_incident(incident_id)
+
+
+def load_sources(url: str, source_ids: tuple[str, ...]) -> dict[str, Any]:
+    opened = open_app_store(url)
+    return {sid: opened.get_source(sid) for sid in source_ids}
+
+
+def store_summary(url: str) -> dict[str, object]:
+    """What the store holds (real data only), for the Border page."""
+    opened = open_app_store(url)
+    return {
+        "url": opened.url,
+        "sources": opened.count_sources(include_synthetic=False),
+        "incidents": opened.count_incidents(include_synthetic=False),
+    }
+
+
+def table_frame(view: View, limit: int) -> pd.DataFrame:
+    return query.incident_rows(view.table, view.mask, limit)
+
+
+TILES_ENV = "BORDERWATCH_TILES"
+TILES_ATTRIBUTION_ENV = "BORDERWATCH_TILES_ATTRIBUTION"
+
+
+def tile_settings() -> tuple[str | None, str | None]:
+    """Background tiles: ``$BORDERWATCH_TILES`` (a URL template) or none (the default).
+
+    Without tiles nothing is fetched from outside and the province layer is
+    the basemap; with them, the monitor's browser asks that tile server.
+    """
+    url = os.environ.get(TILES_ENV, "").strip()
+    if not url or url.lower() == "none":
+        return None, None
+    return url, os.environ.get(TILES_ATTRIBUTION_ENV, "").strip() or url.split("/")[2]
+
+
+def current_view() -> View:
+    """The view ``main`` built for this run (pages run after the sidebar)."""
+    return st.session_state[VIEW_KEY]
+
+
+VIEW_KEY = "_view"

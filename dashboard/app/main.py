@@ -1,71 +1,77 @@
 """borderwatch dashboard entry point (``borderwatch app`` runs it with Streamlit).
 
-For now one page: the border's named segments, the store's contents and a
-coordinate lookup. The map, timeline and source panel come with the
-dashboard issue.
+Sets the page, the shared sidebar filters and the navigation; each page is a
+short module that reads the filtered view and renders.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
+
 import streamlit as st
+from PIL import Image, ImageDraw
 
-from dashboard.app import data
+from dashboard import query
+from dashboard.app import data, filters, panels
 
+APP_DIR = Path(__file__).resolve().parent
 
-def render_segments() -> None:
-    layers = data.border_layers()
-    st.subheader(f"{layers.name} border: {len(layers.segments)} named segments")
-    table = pd.DataFrame(
-        {
-            "segment": layers.segments["name"],
-            "id": layers.segments["id"],
-            "length (km)": layers.segments["length_km"].round(1),
-        }
-    )
-    st.dataframe(table, hide_index=True, key="segments_table")
-    total = layers.manifest["line_length_km"]
-    st.caption(
-        f"Border line {total} km (commonly cited: {layers.manifest['cited_length_km']} km). "
-        "Boundaries: geoBoundaries (OpenStreetMap contributors, HDX / Government of Armenia, "
-        "Wikipedia); see geodata/SOURCES.md."
-    )
-
-
-def render_store() -> None:
-    summary = data.store_summary()
-    if "error" in summary:
-        st.warning(f"Incident store {summary['url']}: {summary['error']}")
-        return
-    st.metric("Incidents", summary["incidents"])
-    st.caption(f"{summary['sources']} sources in {summary['url']}")
-
-
-def render_lookup() -> None:
-    st.subheader("Where is a point?")
-    with st.form("lookup"):
-        lat = st.number_input("Latitude", -90.0, 90.0, 39.55, format="%.5f", key="lookup_lat")
-        lon = st.number_input("Longitude", -180.0, 180.0, 45.97, format="%.5f", key="lookup_lon")
-        submitted = st.form_submit_button("Look up")
-    if submitted:
-        answer = data.geocoder().geocode_point(lat, lon)
-        place = (
-            f"{answer['province_name']} ({answer['province_code']}), {answer['country']}"
-            if answer["country"]
-            else "outside both countries"
-        )
-        st.write(
-            f"**{place}** — {answer['distance_km']:.2f} km from the border; nearest segment "
-            f"**{answer['segment_name']}**"
-        )
+# File pages (not callables), so AppTest.switch_page can reach them too.
+PAGES = [
+    st.Page(f"{APP_DIR}/map_page.py", title="Map", url_path="map", default=True),
+    st.Page(f"{APP_DIR}/timeline_page.py", title="Timeline", url_path="timeline"),
+    st.Page(f"{APP_DIR}/incidents_page.py", title="Incidents", url_path="incidents"),
+    st.Page(f"{APP_DIR}/border_page.py", title="Border", url_path="border"),
+]
 
 
 def main() -> None:
-    st.set_page_config(page_title="borderwatch", layout="wide")
-    st.title("borderwatch")
-    render_store()
-    render_segments()
-    render_lookup()
+    st.set_page_config(page_title="borderwatch", page_icon=favicon(), layout="wide")
+    panels.render_css()
+    page = st.navigation(PAGES, position="top")
+    asset_error = data.static_assets()
+    if asset_error:
+        st.warning(f"The map cannot load offline: {asset_error}")
+    url = data.database_url()
+    status = data.store_status(url)
+    if status.error:
+        panels.render_store_error(status)
+        if page.url_path == "border":
+            page.run()
+        return
+    if status.loaded_sample:
+        st.toast("First run: the store was created from the bundled sample report.")
+    version = data.store_version(url)
+    table = data.incident_table(url, version)
+    include_synthetic = bool(st.session_state.get(filters.SYNTHETIC)) or _synthetic_in_url()
+    visible = query.filter_mask(table, query.IncidentFilter(include_synthetic=include_synthetic))
+    layers = data.border_layers()
+    provinces = dict(zip(layers.provinces["code"], layers.provinces["name"], strict=True))
+    segments = dict(zip(layers.segments["id"], layers.segments["name"], strict=True))
+    bounds = query.date_range(table, visible)
+    filt = filters.render_sidebar(bounds, provinces, segments)
+    st.session_state[data.VIEW_KEY] = data.build_view(url, filt)
+    page.run()
+    filters.write_url(bounds)  # a page may have selected an incident
+
+
+@st.cache_resource(show_spinner=False)
+def favicon() -> Image.Image:
+    """A dot on a line, drawn here: a material or emoji icon would be fetched from a CDN."""
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.line([(2, 24), (12, 18), (20, 22), (30, 10)], fill=(103, 0, 13, 255), width=3)
+    draw.ellipse([(10, 6), (22, 18)], fill=(214, 39, 40, 255))
+    return image
+
+
+def _synthetic_in_url() -> bool:
+    """Before the sidebar has read the URL, the synthetic toggle may only be there."""
+    if filters.SYNTHETIC in st.session_state:
+        return False
+    return filters.state_from_params({"synthetic": st.query_params.get_all("synthetic")}).get(
+        filters.SYNTHETIC, False
+    )
 
 
 main()

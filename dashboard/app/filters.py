@@ -1,0 +1,381 @@
+"""The sidebar filters, shared by every page, and their round trip through the URL.
+
+Widget state lives in ``st.session_state`` under the ``KEYS`` below (tests
+use the same keys). On a session's first run the state is read from
+``st.query_params``; after the widgets are drawn it is written back, so the
+address bar always holds a link that reproduces the view. Only values that
+differ from the default go into the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from dashboard.models import EventType
+from dashboard.query import IncidentFilter
+
+# Session-state keys of the widgets (and of the selection), used by tests too.
+DATES = "f_dates"
+DATE_FROM = "f_from"
+DATE_TO = "f_to"
+COUNTRIES = "f_countries"
+PROVINCES = "f_provinces"
+SEGMENTS = "f_segments"
+EVENT_TYPES = "f_types"
+MIN_FATALITIES = "f_min_fatalities"
+TEXT = "f_text"
+SYNTHETIC = "f_synthetic"
+SELECTED = "selected"
+_INITIALISED = "_filters_from_url"
+# A date window asked for after the sidebar was drawn (brush, play): applied next run.
+PENDING_DATES = "_pending_dates"
+
+# URL parameter names: short, stable, documented in the README.
+PARAMS = {
+    "from": DATE_FROM,
+    "to": DATE_TO,
+    "country": COUNTRIES,
+    "province": PROVINCES,
+    "segment": SEGMENTS,
+    "type": EVENT_TYPES,
+    "minfat": MIN_FATALITIES,
+    "q": TEXT,
+    "synthetic": SYNTHETIC,
+    "incident": SELECTED,
+}
+_LISTS = {COUNTRIES, PROVINCES, SEGMENTS, EVENT_TYPES}
+COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan"}
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def state_from_params(params: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Widget state from URL parameters (each a list of values); bad values are dropped."""
+    state: dict[str, Any] = {}
+    for name, key in PARAMS.items():
+        values = [v for v in params.get(name, []) if v != ""]
+        if not values:
+            continue
+        if key in _LISTS:
+            state[key] = [v for part in values for v in part.split(",") if v]
+        elif key in (DATE_FROM, DATE_TO):
+            parsed = _parse_date(values[0])
+            if parsed is not None:
+                state[key] = parsed
+        elif key == MIN_FATALITIES:
+            if values[0].isdigit():
+                state[key] = int(values[0])
+        elif key == SYNTHETIC:
+            state[key] = values[0].lower() in ("1", "true", "yes", "on")
+        else:
+            state[key] = values[0]
+    if EVENT_TYPES in state:
+        known = {e.value for e in EventType}
+        state[EVENT_TYPES] = [t for t in state[EVENT_TYPES] if t in known]
+    return state
+
+
+def params_from_state(
+    state: Mapping[str, Any], bounds: tuple[date, date] | None
+) -> dict[str, str | list[str]]:
+    """URL parameters for the current state; defaults (e.g. the full date range) are left out."""
+    params: dict[str, str | list[str]] = {}
+    lo, hi = bounds if bounds else (None, None)
+    for name, key in PARAMS.items():
+        value = state.get(key)
+        if value in (None, "", [], False, 0):
+            continue
+        if key == DATE_FROM and value == lo:
+            continue
+        if key == DATE_TO and value == hi:
+            continue
+        if key in _LISTS:
+            params[name] = [str(v) for v in value]
+        elif isinstance(value, date):
+            params[name] = value.isoformat()
+        elif key == SYNTHETIC:
+            params[name] = "1"
+        else:
+            params[name] = str(value)
+    return params
+
+
+def filter_from_state(state: Mapping[str, Any], bounds: tuple[date, date] | None) -> IncidentFilter:
+    """The :class:`IncidentFilter` the widgets describe (the full range means no date limit)."""
+    lo, hi = bounds if bounds else (None, None)
+    date_from = state.get(DATE_FROM)
+    date_to = state.get(DATE_TO)
+    text = (state.get(TEXT) or "").strip() or None
+    return IncidentFilter(
+        date_from=None if date_from in (None, lo) else date_from,
+        date_to=None if date_to in (None, hi) else date_to,
+        countries=tuple(state.get(COUNTRIES) or ()),
+        provinces=tuple(state.get(PROVINCES) or ()),
+        segments=tuple(state.get(SEGMENTS) or ()),
+        event_types=tuple(state.get(EVENT_TYPES) or ()),
+        min_fatalities=int(state.get(MIN_FATALITIES) or 0) or None,
+        text=text,
+        include_synthetic=bool(state.get(SYNTHETIC)),
+    )
+
+
+def clamp_dates(state: MutableMapping[str, Any], bounds: tuple[date, date] | None) -> None:
+    """Keep the date widgets inside the data's range (it changes with the synthetic toggle)."""
+    if bounds is None:
+        for key in (DATES, DATE_FROM, DATE_TO):
+            state.pop(key, None)
+        return
+    lo, hi = bounds
+    start = state.get(DATE_FROM) or lo
+    end = state.get(DATE_TO) or hi
+    start = min(max(start, lo), hi)
+    end = min(max(end, lo), hi)
+    if end < start:
+        start, end = lo, hi
+    state[DATE_FROM], state[DATE_TO] = start, end
+    state[DATES] = (start, end)
+
+
+def preset_range(name: str, bounds: tuple[date, date]) -> tuple[date, date]:
+    """``"30d"``, ``"1y"`` or ``"all"``, counted back from the newest incident."""
+    lo, hi = bounds
+    if name == "30d":
+        return max(lo, hi - timedelta(days=29)), hi
+    if name == "1y":
+        return max(lo, hi - timedelta(days=364)), hi
+    return lo, hi
+
+
+def reset_state(state: MutableMapping[str, Any]) -> None:
+    """Back to no filters and no selection (the synthetic toggle stays as it is)."""
+    for key in (DATE_FROM, DATE_TO, DATES, TEXT, MIN_FATALITIES, SELECTED):
+        state.pop(key, None)
+    for key in _LISTS:
+        state[key] = []
+
+
+# ------------------------------------------------------------------ widgets
+
+
+def init_from_url() -> None:
+    """On a session's first run, take the filters and the selection from the URL."""
+    if st.session_state.get(_INITIALISED):
+        return
+    params = {name: st.query_params.get_all(name) for name in PARAMS}
+    for key, value in state_from_params(params).items():
+        st.session_state[key] = value
+    st.session_state[_INITIALISED] = True
+
+
+def write_url(bounds: tuple[date, date] | None) -> None:
+    """Put the current view into the address bar (only changed parameters are touched)."""
+    wanted = params_from_state(st.session_state, bounds)
+    for name in PARAMS:
+        if name not in wanted and name in st.query_params:
+            del st.query_params[name]
+    for name, value in wanted.items():
+        current = st.query_params.get_all(name)
+        if current != (value if isinstance(value, list) else [value]):
+            st.query_params[name] = value
+
+
+def _on_slider() -> None:
+    start, end = st.session_state[DATES]
+    st.session_state[DATE_FROM], st.session_state[DATE_TO] = start, end
+
+
+def _on_date_input() -> None:
+    start, end = st.session_state[DATE_FROM], st.session_state[DATE_TO]
+    if start and end and end < start:
+        start, end = end, start
+        st.session_state[DATE_FROM], st.session_state[DATE_TO] = start, end
+    st.session_state[DATES] = (start, end)
+
+
+def _on_preset(name: str, bounds: tuple[date, date]) -> None:
+    start, end = preset_range(name, bounds)
+    st.session_state[DATE_FROM], st.session_state[DATE_TO] = start, end
+    st.session_state[DATES] = (start, end)
+
+
+def _on_reset() -> None:
+    reset_state(st.session_state)
+
+
+def render_sidebar(
+    bounds: tuple[date, date] | None,
+    provinces: Mapping[str, str],
+    segments: Mapping[str, str],
+) -> IncidentFilter:
+    """Draw the filter widgets in the sidebar and return the filter they describe.
+
+    ``bounds`` is the first and last day of the data the synthetic rule lets
+    through; ``provinces`` and ``segments`` map codes to names for the
+    pickers (both sides of the border).
+    """
+    init_from_url()
+    pending = st.session_state.pop(PENDING_DATES, None)
+    if pending:
+        set_date_window(st.session_state, *pending)
+    clamp_dates(st.session_state, bounds)
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    if bounds is not None and bounds[0] < bounds[1]:
+        sidebar.slider(
+            "Date range",
+            min_value=bounds[0],
+            max_value=bounds[1],
+            key=DATES,
+            on_change=_on_slider,
+            format="YYYY-MM-DD",
+        )
+        left, right = sidebar.columns(2)
+        left.date_input(
+            "From",
+            min_value=bounds[0],
+            max_value=bounds[1],
+            key=DATE_FROM,
+            on_change=_on_date_input,
+        )
+        right.date_input(
+            "To", min_value=bounds[0], max_value=bounds[1], key=DATE_TO, on_change=_on_date_input
+        )
+        presets = sidebar.columns(3)
+        for column, (name, label) in zip(
+            presets, (("30d", "30 days"), ("1y", "1 year"), ("all", "All")), strict=True
+        ):
+            column.button(
+                label,
+                key=f"preset_{name}",
+                on_click=_on_preset,
+                args=(name, bounds),
+                width="stretch",
+                help="Counted back from the newest incident",
+            )
+    elif bounds is not None:
+        sidebar.caption(f"All incidents are dated {bounds[0].isoformat()}.")
+    sidebar.multiselect(
+        "Country", list(COUNTRY_NAMES), key=COUNTRIES, format_func=lambda c: COUNTRY_NAMES.get(c, c)
+    )
+    province_codes = sorted(provinces, key=lambda c: (c[:2], provinces[c]))
+    _keep_known(PROVINCES, province_codes)
+    sidebar.multiselect(
+        "Province (both sides)",
+        province_codes,
+        key=PROVINCES,
+        format_func=lambda c: f"{provinces.get(c, c)} ({c[:2]})",
+    )
+    segment_ids = sorted(segments, key=lambda s: segments[s])
+    _keep_known(SEGMENTS, segment_ids)
+    sidebar.multiselect(
+        "Border segment", segment_ids, key=SEGMENTS, format_func=lambda s: segments.get(s, s)
+    )
+    sidebar.multiselect("Event type", [e.value for e in EventType], key=EVENT_TYPES)
+    sidebar.number_input("Minimum fatalities", min_value=0, step=1, key=MIN_FATALITIES)
+    sidebar.text_input("Search source text", key=TEXT, placeholder="e.g. Sotk, shelling")
+    sidebar.toggle(
+        "Include synthetic (test) data",
+        key=SYNTHETIC,
+        help="Generated data for tests and benchmarks; hidden by default.",
+    )
+    sidebar.button("Reset filters", key="reset", on_click=_on_reset, width="stretch")
+    filt = filter_from_state(st.session_state, bounds)
+    write_url(bounds)
+    return filt
+
+
+def _keep_known(key: str, options: list[str]) -> None:
+    """Drop values a URL may carry that are not options (a multiselect would refuse them)."""
+    values = st.session_state.get(key)
+    if values:
+        st.session_state[key] = [v for v in values if v in options]
+
+
+# ------------------------------------------------- changes from the pages
+
+
+def apply_map_click(state: MutableMapping[str, Any], props: Mapping[str, Any]) -> None:
+    """A click on the map: an incident selects it; a province or segment becomes the
+    region filter (replacing the other kind, so the two never exclude each other)."""
+    kind, value = props.get("k"), props.get("id")
+    if not value:
+        return
+    if kind == "i":
+        state[SELECTED] = str(value)
+    elif kind == "p":
+        state[PROVINCES] = [str(value)]
+        state[SEGMENTS] = []
+    elif kind == "s":
+        state[SEGMENTS] = [str(value)]
+        state[PROVINCES] = []
+
+
+def set_date_window(state: MutableMapping[str, Any], start: date, end: date) -> None:
+    """Set the date range from anywhere (brush, play) and keep the widgets in step."""
+    if end < start:
+        start, end = end, start
+    state[DATE_FROM], state[DATE_TO] = start, end
+    state[DATES] = (start, end)
+
+
+def request_date_window(state: MutableMapping[str, Any], start: date, end: date) -> None:
+    """Ask for a date window from below the sidebar; the next run applies it."""
+    state[PENDING_DATES] = (start, end)
+
+
+def date_window(state: Mapping[str, Any], bounds: tuple[date, date]) -> tuple[date, date] | None:
+    """The chosen date range, or ``None`` when it is the whole range (no date filter)."""
+    start, end = state.get(DATE_FROM) or bounds[0], state.get(DATE_TO) or bounds[1]
+    if (start, end) == bounds:
+        return None
+    return start, end
+
+
+_PERIOD_DAYS = {"day": 1, "week": 7}
+
+
+def step_date_window(
+    state: MutableMapping[str, Any], bounds: tuple[date, date], period: str
+) -> bool:
+    """Move the date window forward one ``period``, keeping its width; False at the end.
+
+    With no window yet (the whole range), playing starts from the first
+    ``period`` of the data.
+    """
+    lo, hi = bounds
+    window = date_window(state, bounds)
+    if window is None:
+        start = lo
+        end = _advance(lo, period) - timedelta(days=1)
+        set_date_window(state, start, min(end, hi))
+        return True
+    start, end = window
+    if end >= hi:
+        return False
+    new_start, new_end = _advance(start, period), _advance(end, period)
+    set_date_window(state, min(new_start, hi), min(new_end, hi))
+    return True
+
+
+def _advance(day: date, period: str) -> date:
+    if period in _PERIOD_DAYS:
+        return day + timedelta(days=_PERIOD_DAYS[period])
+    month = day.month + 1
+    year = day.year + (month > 12)
+    month = (month - 1) % 12 + 1
+    # The same day of the next month, or its last day (31 Jan → 28/29 Feb).
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover

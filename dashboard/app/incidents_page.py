@@ -1,0 +1,79 @@
+"""The incidents page: the filtered incidents as a table, the source panel, and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import data, filters, panels
+
+TABLE_KEY = "incident_table"
+_TABLE_IDS = "_incident_table_ids"
+_TABLE_DONE = "_incident_table_applied"
+TABLE_LIMIT = 1000
+
+
+def select_rows(rows: list[int]) -> None:
+    """A selected row selects its incident (for every page: it goes into the URL).
+
+    Called by the table's callback and again with the table's returned value,
+    so a selection is applied once whichever way it arrives.
+    """
+    if st.session_state.get(_TABLE_DONE) == tuple(rows):
+        return
+    st.session_state[_TABLE_DONE] = tuple(rows)
+    ids = st.session_state.get(_TABLE_IDS) or []
+    if rows and rows[0] < len(ids):
+        st.session_state[filters.SELECTED] = ids[rows[0]]
+
+
+def _on_select() -> None:
+    state = st.session_state.get(TABLE_KEY)
+    select_rows(list((state or {}).get("selection", {}).get("rows") or []))
+
+
+def render_table(view: data.View) -> None:
+    frame = data.table_frame(view, TABLE_LIMIT)
+    st.session_state[_TABLE_IDS] = frame["id"].tolist()
+    shown = frame.drop(columns=["date_start"]).rename(
+        columns={
+            "event_type": "event type",
+            "location_precision": "placed to",
+        }
+    )
+    event = st.dataframe(
+        shown,
+        key=TABLE_KEY,
+        on_select=_on_select,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        height=480,
+        column_config={
+            "id": st.column_config.TextColumn("id", width="small"),
+            "fatalities": st.column_config.NumberColumn("fatalities", format="%d"),
+        },
+    )
+    select_rows(list((event.get("selection") or {}).get("rows") or []))
+    if view.count > TABLE_LIMIT:
+        st.caption(
+            f"The {TABLE_LIMIT:,} most recent of {view.count:,} incidents; narrow the filters "
+            "or download the whole filtered set."
+        )
+
+
+def render() -> None:
+    view = data.current_view()
+    panels.render_kpis(view)
+    if panels.render_empty(view):
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        render_table(view)
+        panels.render_downloads(view)
+    with right:
+        st.subheader("Source")
+        panels.render_source_panel(view)
+
+
+if __name__ == "__main__":  # Streamlit runs each page file as a script
+    render()

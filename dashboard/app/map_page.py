@@ -1,0 +1,78 @@
+"""The map page: KPIs, the incident map, and the source panel for the selected incident."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import maps
+from dashboard.app import data, filters, panels
+
+MAP_KEY = "incident_map"
+# Only what the page uses comes back, so pan and zoom cause no rerun; a click one.
+RETURNED = ["last_active_drawing", "last_object_clicked"]
+MAP_HEIGHT = 560
+
+
+def _on_map_click() -> None:
+    """Runs before the rerun a click causes, so the sidebar shows the new filter at once."""
+    value = st.session_state.get(MAP_KEY) or {}
+    feature = value.get("last_active_drawing") or {}
+    filters.apply_map_click(st.session_state, feature.get("properties") or {})
+
+
+def render_map(view: data.View) -> None:
+    """The map: shaded provinces, weighted segments, incidents (or counts per cell)."""
+    layers = data.display_layers()
+    selected = st.session_state.get(filters.SELECTED)
+    drawn = data.map_layers(view.url, view.version, view.filt, selected)
+    js, css = data.asset_links()
+    tiles, attribution = data.tile_settings()
+    base = maps.build_base_map(
+        layers["bounds"], js=js, css=css, tiles=tiles, attribution=attribution
+    )
+    group = maps.build_incident_layers(
+        drawn["provinces"],
+        drawn["segments"],
+        drawn["incidents"],
+        selection=drawn["selection"],
+        legend=drawn["legend"],
+        fit=drawn["fit"],
+    )
+    st_folium(
+        base,
+        key=MAP_KEY,
+        feature_group_to_add=group,
+        returned_objects=RETURNED,
+        on_change=_on_map_click,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+    )
+    if drawn["shown"] == "cells":
+        st.caption(
+            f"{drawn['drawn']:,} incidents: too many to draw one by one, so the map shows "
+            f"counts per ~{round(drawn['incidents']['cell_degrees'] * 111)} km cell. Narrow the "
+            f"filters to {maps.MAX_POINTS:,} or fewer to see and click each incident."
+        )
+    else:
+        st.caption(
+            "Click an incident to read its sources; click a province or a border segment to "
+            "filter to it. Dashed rings are incidents known only to a segment or a province."
+        )
+
+
+def render() -> None:
+    view = data.current_view()
+    panels.render_kpis(view)
+    if panels.render_empty(view):
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        render_map(view)
+    with right:
+        st.subheader("Source")
+        panels.render_source_panel(view)
+
+
+if __name__ == "__main__":  # Streamlit runs each page file as a script
+    render()

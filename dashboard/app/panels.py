@@ -1,0 +1,258 @@
+"""Pieces several pages show: the KPI row, the source panel, empty and error states.
+
+Everything that comes from a source (titles, publishers, text, place
+names, ids from the URL) is escaped before it reaches the page: HTML goes
+through :func:`html.escape` into ``st.html`` (which runs no script), and
+nothing untrusted is passed to a Markdown element. The only markup in
+excerpts is :mod:`dashboard.highlight`'s own.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from dashboard import query
+from dashboard.app import data, filters
+from dashboard.highlight import highlight_excerpt, highlight_in_context, matched_aliases
+from dashboard.maps import PRECISION_WORDS
+from dashboard.models import Citation, DatePrecision, Incident, Source
+
+DATE_PRECISION_WORDS = {
+    DatePrecision.DAY: "the exact day",
+    DatePrecision.DAYS: "within a few days",
+    DatePrecision.WEEK: "within a week",
+    DatePrecision.MONTH: "within a month",
+    DatePrecision.YEAR: "within a year",
+}
+
+PANEL_CSS = """
+<style>
+.bw-panel { font-size: 0.95rem; line-height: 1.5; }
+.bw-panel h4 { margin: 0 0 .3rem 0; }
+.bw-facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; }
+.bw-facts dt { color: #555; } .bw-facts dd { margin: 0; }
+.bw-source { border-left: 3px solid #d0d7de; padding: .2rem 0 .2rem .8rem; margin: .6rem 0; }
+.bw-source-meta { color: #555; font-size: .85rem; }
+.bw-excerpt-text { background: #fafafa; padding: .4rem .6rem; border-radius: 4px;
+                   white-space: pre-wrap; }
+.bw-fulltext { white-space: pre-wrap; max-height: 24rem; overflow-y: auto; font-size: .9rem; }
+.bw-fulltext .bw-excerpt { background: #fff3bf; }
+mark.bw-place { background: #ffd8a8; padding: 0 .1em; border-radius: 2px; }
+mark.bw-cue { background: #ffc9c9; padding: 0 .1em; border-radius: 2px; }
+mark.bw-date { background: #d0ebff; padding: 0 .1em; border-radius: 2px; }
+mark.bw-fatalities { background: #e5dbff; padding: 0 .1em; border-radius: 2px; }
+.bw-aliases { font-size: .85rem; color: #444; }
+</style>
+"""
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def safe_link(url: str | None, text: str) -> str:
+    """An ``<a>`` for http(s) addresses only; anything else is shown as text."""
+    if url and urlparse(url).scheme in ("http", "https"):
+        return (
+            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">'
+            f"{esc(text)}</a>"
+        )
+    return esc(text)
+
+
+def render_css() -> None:
+    st.html(PANEL_CSS)
+
+
+# ----------------------------------------------------------------- KPI row
+
+
+def render_kpis(view: data.View) -> None:
+    """Incidents, fatalities, provinces and segments affected, reports."""
+    summary = query.summarise(view.table, view.mask)
+    cells = st.columns(5)
+    cells[0].metric("Incidents", f"{summary.incidents:,}")
+    cells[1].metric(
+        "Fatalities",
+        f"{summary.fatalities:,}",
+        help=f"Reported for {summary.fatalities_reported:,} of {summary.incidents:,} incidents; "
+        "unreported counts as unknown, not zero.",
+    )
+    cells[2].metric("Provinces affected", summary.provinces)
+    cells[3].metric("Segments affected", summary.segments)
+    cells[4].metric("Reports", f"{summary.reports:,}")
+
+
+# ---------------------------------------------------------------- states
+
+
+def render_store_error(status: data.StoreStatus) -> None:
+    st.error(
+        "The incident store cannot be read, so there is nothing to show.\n\n"
+        f"Store: `{status.masked}`\n\nReason: {status.error}"
+    )
+    st.caption(
+        "Set BORDERWATCH_DATABASE_URL to another store, or fix this one and reload the page."
+    )
+
+
+def render_empty(view: data.View) -> bool:
+    """Say why nothing is shown and offer a way out; True if the view is empty."""
+    if view.count:
+        return False
+    hidden = data.hidden_synthetic(view)
+    if not view.visible.any():
+        if hidden:
+            st.info(
+                f"The store holds {hidden:,} synthetic (test) incidents and no real ones. "
+                "Turn on “Include synthetic (test) data” in the sidebar to see them."
+            )
+        else:
+            st.info(
+                "The store holds no incidents yet. Add reports with `borderwatch ingest` "
+                "or a dataset with `borderwatch import`."
+            )
+        return True
+    st.info("No incident matches these filters.")
+    st.button(
+        "Reset filters", key="reset_empty", on_click=filters.reset_state, args=(st.session_state,)
+    )
+    return True
+
+
+# ----------------------------------------------------------- source panel
+
+
+def render_source_panel(view: data.View) -> None:
+    """The selected incident and the words of every source that supports it."""
+    selected = st.session_state.get(filters.SELECTED)
+    if not selected:
+        st.caption("Click an incident on the map or pick a row in the table to read its sources.")
+        return
+    incident = data.load_incident(view.url, selected)
+    if incident is None:
+        st.html(
+            f'<div class="bw-panel">No incident <code>{esc(selected)}</code> in this store '
+            "(the link may come from another store).</div>"
+        )
+        return
+    sources = data.load_sources(view.url, tuple(c.source_id for c in incident.citations))
+    rows = view.table.incidents["id"].to_numpy() == selected
+    note = "" if (rows & view.mask).any() else " (outside the current filters)"
+    st.html(_incident_html(incident, note))
+    _render_claims(incident.citations, sources)
+    for i, citation in enumerate(incident.citations):
+        source = sources.get(citation.source_id)
+        st.html(_citation_html(citation, source))
+        if source is not None and source.text:
+            with st.expander("Show full text", expanded=False):
+                st.html(
+                    '<div class="bw-panel bw-fulltext" data-testid="bw-fulltext">'
+                    f"{highlight_in_context(source.text, citation.excerpts)}</div>"
+                )
+        if i == 0 and len(incident.citations) > 1:
+            st.caption(f"{len(incident.citations) - 1} more report(s) below.")
+
+
+def _incident_html(incident: Incident, note: str) -> str:
+    date_label = query.date_window_labels(
+        [incident.date_start], [incident.date_end], [str(incident.date_precision)]
+    )[0]
+    precision = PRECISION_WORDS.get(str(incident.location_precision), "")
+    place_parts = [incident.place_name] if incident.place_name else []
+    provinces = ", ".join(f"{p.name} ({p.country})" for p in incident.provinces)
+    segments = ", ".join(s.name for s in incident.segments)
+    facts = [
+        ("Date", f"{date_label} — {DATE_PRECISION_WORDS[incident.date_precision]}"),
+        ("Place", "; ".join([*place_parts, precision])),
+        ("Provinces", provinces),
+        ("Border segment", segments),
+        (
+            "Distance",
+            f"{incident.distance_km:.1f} km from the border"
+            if incident.distance_km is not None
+            else "",
+        ),
+        (
+            "Fatalities",
+            "not reported" if incident.fatalities is None else str(incident.fatalities),
+        ),
+        ("Reports merged", str(incident.reports)),
+        ("Actors", ", ".join(incident.actors)),
+        ("Summary", incident.summary),
+    ]
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v)
+    return (
+        f'<div class="bw-panel" data-testid="bw-incident" data-incident="{esc(incident.id)}">'
+        f"<h4>{esc(incident.event_type)}{esc(note)}</h4>"
+        f'<dl class="bw-facts">{rows}</dl></div>'
+    )
+
+
+def _citation_html(citation: Citation, source: Source | None) -> str:
+    if source is None:
+        return f'<div class="bw-source">Source {esc(citation.source_id)} is missing.</div>'
+    meta = " · ".join(
+        esc(part)
+        for part in (
+            source.publisher,  # "synthetic" for generated test data
+            source.published.isoformat() if source.published else None,
+        )
+        if part
+    )
+    aliases = matched_aliases(citation.excerpts)
+    alias_html = (
+        '<div class="bw-aliases">Placed by: '
+        + "; ".join(f"“{esc(alias)}” → {esc(label)}" for alias, label in aliases)
+        + "</div>"
+        if aliases
+        else ""
+    )
+    excerpts = (
+        "".join(
+            f'<div class="bw-excerpt-text" data-testid="bw-excerpt">{highlight_excerpt(e)}</div>'
+            for e in citation.excerpts
+        )
+        or '<div class="bw-source-meta">No excerpt (a dataset record).</div>'
+    )
+    claim = (
+        f'<div class="bw-source-meta">Claim: {esc(citation.claim)}</div>' if citation.claim else ""
+    )
+    return (
+        '<div class="bw-panel bw-source">'
+        f"<div><b>{safe_link(source.url, source.title)}</b></div>"
+        f'<div class="bw-source-meta">{meta}</div>{claim}{alias_html}{excerpts}</div>'
+    )
+
+
+def _render_claims(citations: Sequence[Citation], sources: dict[str, Source | None]) -> None:
+    """Sources that disagree, side by side (only when their claims differ)."""
+    claims = [c for c in citations if c.claim]
+    if len({c.claim for c in claims}) < 2:
+        return
+    st.markdown("**The sources differ**")
+    for column, citation in zip(st.columns(len(claims)), claims, strict=True):
+        source = sources.get(citation.source_id)
+        title = source.title if source else citation.source_id
+        column.html(
+            f'<div class="bw-panel bw-source"><b>{esc(title)}</b>'
+            f"<div>{esc(citation.claim)}</div></div>"
+        )
+
+
+# -------------------------------------------------------------- downloads
+
+
+def render_downloads(view: data.View) -> None:
+    """The filtered set as CSV and GeoJSON, written by the same code as ``borderwatch export``."""
+    try:
+        from dashboard import export  # noqa: PLC0415 - lands with the export command
+    except ImportError:
+        st.caption("Downloads arrive with `borderwatch export`.")
+        return
+    del export

@@ -1,0 +1,157 @@
+"""A real dashboard in a real browser: ``streamlit run`` on a free port, Debian's Chromium.
+
+The server runs the same command as ``borderwatch app`` against a throwaway
+SQLite store seeded by :mod:`dashboard.app.fixtures`. Chromium resolves no
+host but this one (``--host-resolver-rules``), so every test also proves the
+page works with no internet. Without Chromium or Playwright the tests skip
+locally and fail when ``CI`` is set. A failing test leaves a screenshot in
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.app.fixtures import seed_fixture_url
+from dashboard.cli import app_command_line
+
+CHROMIUM = Path(os.environ.get("BORDERWATCH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # No name resolves except the app's: the page must work offline.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+STARTUP_SECONDS = 90
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally; in CI a missing browser is a failure, not a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if importlib.util.find_spec("playwright") is None:
+        _unavailable("playwright is not installed: pip install -e '.[test]'")
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - optional dependency
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the dashboard exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the dashboard did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+def start_dashboard(folder: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Start ``borderwatch app``'s command on a free port; returns process, base URL, log."""
+    port = free_port()
+    env = {**os.environ, "BORDERWATCH_DATABASE_URL": database_url}
+    env.pop("BORDERWATCH_TILES", None)  # no tiles: nothing to fetch from outside
+    log = folder / "streamlit.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            app_command_line(port, headless=True),
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    _wait_healthy(base, process, log)
+    return process, base, log
+
+
+def stop_dashboard(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a dashboard serving the fixture store."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    url = f"sqlite:///{folder / 'fixture.sqlite'}"
+    seed_fixture_url(url)
+    process, base, _log = start_dashboard(folder, url)
+    try:
+        yield base
+    finally:
+        stop_dashboard(process)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh browser page (own context: no shared session); screenshot on failure."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        if request.node.stash.get(_FAILED, False):
+            ARTIFACTS.mkdir(exist_ok=True)
+            opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        context.close()

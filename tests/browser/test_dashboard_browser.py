@@ -1,0 +1,137 @@
+"""The dashboard as a user meets it: load, filter, click, read, share a link, stay safe."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from dashboard_page import (
+    choose,
+    click_map,
+    map_frame,
+    open_dashboard,
+    point_on_page,
+    runs,
+    wait_map_still,
+    wait_runs,
+)
+
+from dashboard.app.fixtures import SOTK_ID, SOTK_POINT, XSS_ID
+
+SYNTHETIC = "/?synthetic=1"
+
+
+def _panel_incident(page) -> str | None:
+    panel = page.query_selector(".bw-panel[data-incident]")
+    return panel.get_attribute("data-incident") if panel else None
+
+
+def test_map_paints_with_no_internet(page, app_server):
+    external: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost")
+            and r.url.startswith("http")
+            else None
+        ),
+    )
+    open_dashboard(page, app_server + SYNTHETIC)
+    frame = map_frame(page)
+    assert frame.evaluate("() => window.L.version") == "1.9.3"
+    # provinces, segments and incidents all drawn: Leaflet holds their layers
+    assert frame.evaluate("() => Object.keys(window.map._layers).length") > 100
+    assert "Incidents" in frame.inner_text(".bw-legend")
+    assert external == [], f"the page asked for outside resources: {external}"
+
+
+def test_filter_click_and_read_the_excerpt(page, app_server):
+    open_dashboard(page, app_server + SYNTHETIC)
+    choose(page, "Province", "Gegharkunik")
+    wait_runs(page, 1)
+    assert "province=AM-GR" in page.url
+    wait_map_still(page)
+    before = runs(page)
+    started = time.monotonic()
+    click_map(page, *SOTK_POINT)
+    page.wait_for_selector(f".bw-panel[data-incident='{SOTK_ID}']", timeout=15_000)
+    click_to_excerpt = time.monotonic() - started
+    wait_runs(page, before + 1)
+    excerpt = page.locator("[data-testid='bw-excerpt']").first
+    assert "Sotk" in excerpt.inner_text()
+    marks = page.locator("[data-testid='bw-excerpt'] mark.bw-place")
+    assert "Sotk" in marks.all_inner_texts()
+    assert "matched alias “Sotk”" in marks.first.get_attribute("title")
+    # both reports, their differing claims side by side, and the count of reports
+    assert "Reports merged" in page.inner_text(".bw-facts")
+    assert page.get_by_text("The sources differ").is_visible()
+    assert f"incident={SOTK_ID}" in page.url
+    assert click_to_excerpt < 5, f"click-to-excerpt took {click_to_excerpt:.2f} s"
+    # "show full text" highlights the excerpt in context
+    page.get_by_text("Show full text").first.click()
+    full = page.locator("[data-testid='bw-fulltext']").first
+    full.wait_for()
+    assert "Residents were moved to shelters." in full.inner_text()
+    assert full.locator(".bw-excerpt mark").count() >= 2
+
+
+def test_deep_link_reproduces_the_view(page, app_server):
+    link = f"{app_server}/?province=AM-GR&synthetic=1&incident={SOTK_ID}&from=2021-01-01"
+    open_dashboard(page, link)
+    page.wait_for_selector(f".bw-panel[data-incident='{SOTK_ID}']")
+    province = page.locator("[data-testid='stMultiSelect']").filter(has_text="Province")
+    assert "Gegharkunik" in province.inner_text()
+    # the URL keeps every parameter after the first run rewrote it
+    params = parse_qs(urlparse(page.url).query)
+    assert params["province"] == ["AM-GR"] and params["incident"] == [SOTK_ID]
+    assert params["from"] == ["2021-01-01"]
+    # the selected incident's popup is open on the map
+    assert "Sotk" in map_frame(page).inner_text(".leaflet-popup-content")
+
+
+def test_pan_and_zoom_cause_no_rerun_and_a_click_exactly_one(page, app_server):
+    open_dashboard(page, app_server + SYNTHETIC)
+    wait_map_still(page)
+    frame = map_frame(page)
+    zoom = frame.evaluate("() => window.map.getZoom()")
+    x, y = point_on_page(page, 41.0, 44.9)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 60, steps=8)
+    page.mouse.up()
+    page.mouse.wheel(0, -400)
+    frame.locator(".leaflet-control-zoom-in").click()
+    wait_map_still(page)
+    assert frame.evaluate("() => window.map.getZoom()") != zoom
+    page.wait_for_timeout(1500)  # give a rerun, if any, the time to start
+    assert runs(page) == 0
+    # bring Sotk back into view (programmatically: no user event) and click it
+    frame.evaluate("([lat, lon]) => { window.map.setView([lat, lon], 10); }", list(SOTK_POINT))
+    wait_map_still(page)
+    assert runs(page) == 0
+    click_map(page, *SOTK_POINT)
+    wait_runs(page, 1)
+    page.wait_for_timeout(1500)
+    assert runs(page) == 1
+
+
+@pytest.mark.parametrize("where", ["/", "/incidents"])
+def test_script_in_source_text_never_runs(page, app_server, where):
+    open_dashboard(page, f"{app_server}{where}?synthetic=1&incident={XSS_ID}", map=where == "/")
+    page.wait_for_selector(f".bw-panel[data-incident='{XSS_ID}']")
+    page.get_by_text("Show full text").first.click()
+    page.wait_for_selector("[data-testid='bw-fulltext']")
+    if where == "/":
+        frame = map_frame(page)
+        frame.wait_for_selector(".leaflet-popup-content")
+        assert "<img src=x" in frame.inner_text(".leaflet-popup-content")
+        assert frame.evaluate("() => window.__bw_xss") is None
+    # the payloads show as text ...
+    assert '<script>window.__bw_xss = "title"</script>' in page.inner_text("body")
+    # ... and none of them ran, and none became an element
+    assert page.evaluate("() => window.__bw_xss") is None
+    assert page.locator(".bw-panel img, .bw-panel script").count() == 0
+    link = page.locator(".bw-source a")
+    assert link.count() == 0  # a javascript: address is not made a link
