@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,100 +87,117 @@ def load_incident_table(store: Store) -> IncidentTable:
     """Read every incident (synthetic ones too: filters decide) into memory."""
     with store.engine.connect() as conn:
         incidents = _read_incidents(conn)
-        row_of = pd.Series(np.arange(len(incidents)), index=incidents["id"])
+        ids = incidents["id"].to_numpy(dtype=object)
         provinces = _read_links(
             conn,
             select(
                 db.incident_provinces.c.incident_id,
+                db.incident_provinces.c.position,
                 db.incident_provinces.c.code,
                 db.incident_provinces.c.name,
                 db.incident_provinces.c.country,
-            ).order_by(db.incident_provinces.c.incident_id, db.incident_provinces.c.position),
-            row_of,
+            ),
+            ids,
         )
         segments = _read_links(
             conn,
             select(
                 db.incident_segments.c.incident_id,
+                db.incident_segments.c.position,
                 db.incident_segments.c.segment_id,
                 db.incident_segments.c.name,
-            ).order_by(db.incident_segments.c.incident_id, db.incident_segments.c.position),
-            row_of,
+            ),
+            ids,
         )
-        reports = _report_counts(conn, row_of, len(incidents))
+        reports = _report_counts(conn, ids)
     return IncidentTable(incidents, provinces, segments, reports)
+
+
+# Reading a million incidents is done a column at a time, with the database
+# asked for no order: SQLAlchemy's per-value conversion, pandas' per-row
+# probing and a sort inside SQLite (a temporary B-tree) each cost seconds at
+# that size, while numpy converts and sorts whole columns in a fraction.
+# String columns stay plain ``object`` arrays (building Arrow strings for a
+# million ids and names costs seconds too and buys the filters nothing).
 
 
 def _read_incidents(conn: Connection) -> pd.DataFrame:
     columns = [db.incidents.c[name] for name in INCIDENT_COLUMNS]
-    raw = _raw_columns(
-        conn, select(*columns).order_by(db.incidents.c.date_start, db.incidents.c.id)
-    )
-    return pd.DataFrame(
+    raw = _raw_columns(conn, select(*columns))
+    frame = pd.DataFrame(
         {
-            "id": np.array(raw["id"], dtype=object),
+            "id": _strings(raw["id"]),
             "date_start": _dates(raw["date_start"]),
             "date_end": _dates(raw["date_end"]),
-            "date_precision": np.array(raw["date_precision"], dtype=object),
-            "event_type": np.array(raw["event_type"], dtype=object),
-            "location_precision": np.array(raw["location_precision"], dtype=object),
-            "lat": np.array(raw["lat"], dtype=float),
-            "lon": np.array(raw["lon"], dtype=float),
-            "fatalities": pd.array(raw["fatalities"], dtype="Int64"),
-            "place_name": np.array(raw["place_name"], dtype=object),
-            "distance_km": np.array(raw["distance_km"], dtype=float),
-            "summary": np.array(raw["summary"], dtype=object),
-            "synthetic": np.array(raw["synthetic"], dtype=bool),
+            "date_precision": _strings(raw["date_precision"]),
+            "event_type": _strings(raw["event_type"]),
+            "location_precision": _strings(raw["location_precision"]),
+            "lat": np.array(raw["lat"].tolist(), dtype=float),
+            "lon": np.array(raw["lon"].tolist(), dtype=float),
+            "fatalities": pd.array(raw["fatalities"].tolist(), dtype="Int64"),
+            "place_name": _strings(raw["place_name"]),
+            "distance_km": np.array(raw["distance_km"].tolist(), dtype=float),
+            "summary": _strings(raw["summary"]),
+            "synthetic": raw["synthetic"].astype(bool),
         }
     )
+    order = np.lexsort((frame["id"].to_numpy(), frame["date_start"].to_numpy()))
+    return frame.take(order).reset_index(drop=True)
 
 
-def _raw_columns(conn: Connection, statement: Select) -> dict[str, tuple[Any, ...]]:
-    """A parameterless SELECT run by the driver itself, as one tuple per column.
-
-    SQLAlchemy converts every value of every row (and pandas then probes each
-    row object): seconds at 100,000 incidents. The driver's plain tuples,
-    turned into columns and converted a column at a time, take a fraction.
-    """
+def _raw_columns(conn: Connection, statement: Select) -> dict[str, np.ndarray]:
+    """A parameterless SELECT run by the driver itself, as one object array per column."""
     names = list(statement.selected_columns.keys())
     sql = str(statement.compile(dialect=conn.dialect))
-    cursor = conn.connection.cursor()  # the driver's own cursor: no Row objects either
+    cursor = conn.connection.cursor()  # the driver's own cursor: no Row objects
     try:
         cursor.execute(sql)
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    if not rows:
-        return dict.fromkeys(names, ())
-    return dict(zip(names, zip(*rows, strict=True), strict=True))
+    matrix = np.empty((len(rows), len(names)), dtype=object)
+    if rows:
+        matrix[:] = rows
+    return {name: matrix[:, i] for i, name in enumerate(names)}
 
 
-def _dates(values: tuple[Any, ...]) -> np.ndarray:
+def _strings(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype=object, copy=True)
+
+
+def _dates(values: np.ndarray) -> np.ndarray:
     """ISO date strings (SQLite) or ``date`` objects (PostgreSQL) as ``datetime64[s]``."""
-    if values and isinstance(values[0], str):
-        return pd.to_datetime(np.array(values, dtype=object), format="%Y-%m-%d").to_numpy(
-            dtype="datetime64[s]"
-        )
-    return pd.to_datetime(list(values)).to_numpy(dtype="datetime64[s]")
+    return np.array(values.tolist(), dtype="datetime64[D]").astype("datetime64[s]")
 
 
-def _read_links(conn: Connection, statement: Select, row_of: pd.Series) -> pd.DataFrame:
+def _rows_of(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Each key's position in ``ids`` (-1 if absent), by one hash pass over both."""
+    codes, _ = pd.factorize(np.concatenate([ids, keys]))
+    position = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
+    position[codes[: len(ids)]] = np.arange(len(ids))
+    return position[codes[len(ids) :]]
+
+
+def _read_links(conn: Connection, statement: Select, ids: np.ndarray) -> pd.DataFrame:
+    """A link table with each incident's row, in incident then stored-position order."""
     raw = _raw_columns(conn, statement)
-    rows = row_of.reindex(np.array(raw.pop("incident_id"), dtype=object)).to_numpy(np.int64)
-    frame = pd.DataFrame({name: np.array(values, dtype=object) for name, values in raw.items()})
-    frame.insert(0, "row", rows)
+    rows = _rows_of(ids, raw.pop("incident_id"))
+    positions = raw.pop("position").astype(np.int64)
+    order = np.lexsort((positions, rows))
+    frame = pd.DataFrame({name: _strings(values[order]) for name, values in raw.items()})
+    frame.insert(0, "row", rows[order])
     return frame
 
 
-def _report_counts(conn: Connection, row_of: pd.Series, n: int) -> np.ndarray:
+def _report_counts(conn: Connection, ids: np.ndarray) -> np.ndarray:
     statement = select(db.citations.c.incident_id, func.count()).group_by(
         db.citations.c.incident_id
     )
-    counts = np.zeros(n, dtype=np.int64)
+    counts = np.zeros(len(ids), dtype=np.int64)
     raw = _raw_columns(conn, statement)
-    ids, values = raw.values()
-    if ids:
-        counts[row_of.reindex(np.array(ids, dtype=object)).to_numpy(dtype=np.int64)] = values
+    keys, values = raw.values()
+    if len(keys):
+        counts[_rows_of(ids, keys)] = values.astype(np.int64)
     return counts
 
 
