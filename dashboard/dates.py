@@ -47,6 +47,7 @@ _WEEKDAYS = {
 }  # fmt: skip
 _RELATIVE_DAYS = {
     "today": 0, "this morning": 0, "tonight": 0, "yesterday": 1, "last night": 1,
+    "overnight": 1,
     "the day before yesterday": 2,
     "сегодня": 0, "вчера": 1, "накануне": 1, "прошлой ночью": 1, "позавчера": 2,
 }  # fmt: skip

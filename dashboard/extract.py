@@ -259,7 +259,7 @@ _CONTEXT_BEFORE = re.compile(
 # "YEREVAN, Sept 14 (Reuters) — …": an upper-case place, a date, an optional
 # agency, a dash. The place is where the copy was filed, the date when.
 _DATELINE = re.compile(
-    r"^[A-ZА-ЯЁ][A-ZА-ЯЁ .'’-]{1,40},\s+[^—–\n]{1,40}?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]\s"
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'’-]{1,40},\s+[^—–\n]{1,40}?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]\s"
 )
 
 
@@ -269,10 +269,21 @@ def dateline_end(text: str, sentence: Sentence) -> int | None:
     return match.end() if match else None
 
 
+# "Baku denied…", "Yerevan said…": a capital standing for its government.
+_SPEAKER_AFTER = re.compile(
+    r"\s+(?:(?:has|have|had|also|officially)\s+)*(?:said|says|denied|denies|claimed|claims|"
+    r"accused|accuses|stated|states|reported|insisted|rejected|urged|warned|announced|blamed|"
+    r"responded|called|condemned|заявил\w*|сообщил\w*|обвинил\w*|опроверг\w*|отверг\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_context_mention(text: str, sentence: Sentence, match: MatchLike) -> bool:
-    """A meeting place, where a statement was made, or a dateline: not where it happened."""
+    """A meeting place, a speaking government, or a dateline: not where it happened."""
     before = text[max(sentence.start, match.start - 120) : match.start]
     if _CONTEXT_BEFORE.search(before):
+        return True
+    if _SPEAKER_AFTER.match(text, match.end, sentence.end):
         return True
     end = dateline_end(text, sentence)
     return end is not None and match.end <= end

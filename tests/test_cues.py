@@ -18,6 +18,8 @@ from dashboard.models import EventType
         ("Военные открыли огонь по позициям.", "shooting", False),
         ("Позиции подверглись обстрелу.", "shelling", False),
         ("Войска вторглись на территорию.", "incursion", False),
+        ("Forces launched attacks on the villages.", "shooting", False),
+        ("Противник атаковал позиции.", "shooting", False),
     ],
 )
 def test_cue_categories_and_negation(sentence, category, negated):

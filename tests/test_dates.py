@@ -27,6 +27,7 @@ PUB = date(2021, 7, 3)  # a Saturday
         ("in September", "September", date(2020, 9, 1), date(2020, 9, 30), P.MONTH),
         ("in May 2021", "May 2021", date(2021, 5, 1), date(2021, 5, 31), P.MONTH),
         ("yesterday", "yesterday", date(2021, 7, 2), date(2021, 7, 2), P.DAY),
+        ("fired overnight", "overnight", date(2021, 7, 2), date(2021, 7, 2), P.DAY),
         ("on Tuesday", "on Tuesday", date(2021, 6, 29), date(2021, 6, 29), P.DAY),
         ("on Saturday", "on Saturday", date(2021, 7, 3), date(2021, 7, 3), P.DAY),
         ("in 2020", "in 2020", date(2020, 1, 1), date(2020, 12, 31), P.YEAR),

@@ -179,3 +179,14 @@ def test_date_from_elsewhere_in_the_document_is_a_warning(gazetteer):
     (found,) = result.incidents
     assert found.incident.date_precision == DatePrecision.MONTH
     assert any("took 'May' from the document" in w for w in result.warnings)
+
+
+def test_dateline_in_a_later_paragraph_and_a_speaking_capital(gazetteer):
+    text = (
+        "Report follows.\n\nYEREVAN, Sept 14 — Troops shelled Syunik on Tuesday. "
+        "Baku denied the claim."
+    )
+    result = extract_incidents(source(text), gazetteer)
+    (found,) = result.incidents
+    assert [p.code for p in found.incident.provinces] == ["AM-SU"]
+    assert found.incident.date_start == date(2022, 9, 13)
