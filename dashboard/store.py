@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -40,6 +40,7 @@ from sqlalchemy import (
     Engine,
     Row,
     Table,
+    bindparam,
     create_engine,
     event,
     func,
@@ -114,8 +115,7 @@ class BulkSaveResult:
     incidents_unchanged: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedPlace:
+class ImportedPlace(NamedTuple):
     """The place names a structured file gave an imported incident, beside ours.
 
     ``country_agrees`` / ``admin_agrees`` say whether the file's country and
@@ -495,6 +495,14 @@ class Store:
         StoreError
             If an incident cites a source that is neither in ``sources`` nor
             already stored (then nothing is written).
+
+        Notes
+        -----
+        New incidents are those whose id is not stored when the transaction
+        starts. SQLite serialises writers (BEGIN IMMEDIATE), so that is exact;
+        on PostgreSQL a concurrent writer may store the same id in between,
+        and then every insert here does nothing on conflict: the data stay
+        consistent and only this call's counts include that incident.
         """
         places = places or {}
         with self._writing() as conn:
@@ -515,12 +523,10 @@ class Store:
                 )
             # Sorted, so concurrent PostgreSQL writers lock shared ids in one order.
             unique = sorted(_first_by_id(incidents), key=lambda i: i.id)
-            created = _insert_ignore_many(
-                conn,
-                db.incidents,
-                [_incident_row(i, now, synthetic=_all_synthetic(i, synthetic_of)) for i in unique],
-            )
-            new = [i for i in unique if i.id in created]
+            stored = _stored_keys(conn, db.incidents.c.id, [i.id for i in unique])
+            new = [i for i in unique if i.id not in stored]
+            synthetic = [_all_synthetic(i, synthetic_of) for i in new]
+            _executemany_ignore(conn, db.incidents, _incident_columns(new, now, synthetic))
             _insert_children_bulk(conn, new, places)
         return BulkSaveResult(
             sources_created=len(created_sources),
@@ -697,44 +703,70 @@ def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -
     return True
 
 
+# Rows are built a column at a time (name → one value per row): the bulk path
+# hands the columns to the driver; the single-document path takes row 0.
+Columns = dict[str, list[Any]]
+
+
+def _rows(columns: Columns) -> list[dict[str, Any]]:
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+
+
 def _incident_row(incident: Incident, now: datetime, *, synthetic: bool) -> dict[str, Any]:
+    return _rows(_incident_columns([incident], now, [synthetic]))[0]
+
+
+def _incident_columns(
+    incidents: Sequence[Incident], now: datetime, synthetic: list[bool]
+) -> Columns:
     return {
-        "id": incident.id,
-        "date_start": incident.date_start,
-        "date_end": incident.date_end,
-        "date_precision": str(incident.date_precision),
-        "event_type": str(incident.event_type),
-        "location_precision": str(incident.location_precision),
-        "lat": incident.lat,
-        "lon": incident.lon,
-        "summary": incident.summary,
-        "fatalities": incident.fatalities,
-        "actors": list(incident.actors),
-        "place_name": incident.place_name,
-        "distance_km": incident.distance_km,
+        "id": [i.id for i in incidents],
+        "date_start": [i.date_start for i in incidents],
+        "date_end": [i.date_end for i in incidents],
+        "date_precision": [i.date_precision.value for i in incidents],
+        "event_type": [i.event_type.value for i in incidents],
+        "location_precision": [i.location_precision.value for i in incidents],
+        "lat": [i.lat for i in incidents],
+        "lon": [i.lon for i in incidents],
+        "summary": [i.summary for i in incidents],
+        "fatalities": [i.fatalities for i in incidents],
+        "actors": [list(i.actors) for i in incidents],
+        "place_name": [i.place_name for i in incidents],
+        "distance_km": [i.distance_km for i in incidents],
         "synthetic": synthetic,
-        "created_at": now,
+        "created_at": [now] * len(incidents),
     }
 
 
 def _province_rows(incident: Incident) -> list[dict[str, Any]]:
-    return [
-        {
-            "incident_id": incident.id,
-            "position": i,
-            "code": p.code,
-            "name": p.name,
-            "country": p.country,
-        }
-        for i, p in enumerate(incident.provinces)
-    ]
+    return _rows(_province_columns([incident]))
+
+
+def _province_columns(incidents: Sequence[Incident]) -> Columns:
+    links = [(i.id, n, p) for i in incidents for n, p in enumerate(i.provinces)]
+    return {
+        "incident_id": [incident_id for incident_id, _, _ in links],
+        "position": [n for _, n, _ in links],
+        "code": [p.code for _, _, p in links],
+        "name": [p.name for _, _, p in links],
+        "country": [p.country for _, _, p in links],
+    }
 
 
 def _segment_rows(incident: Incident) -> list[dict[str, Any]]:
-    return [
-        {"incident_id": incident.id, "position": i, "segment_id": s.id, "name": s.name}
-        for i, s in enumerate(incident.segments)
-    ]
+    return _rows(_segment_columns([incident]))
+
+
+def _segment_columns(incidents: Sequence[Incident]) -> Columns:
+    links = [(i.id, n, s) for i in incidents for n, s in enumerate(i.segments)]
+    return {
+        "incident_id": [incident_id for incident_id, _, _ in links],
+        "position": [n for _, n, _ in links],
+        "segment_id": [s.id for _, _, s in links],
+        "name": [s.name for _, _, s in links],
+    }
 
 
 def _first_by_id(items: Iterable[_Keyed]) -> list[_Keyed]:
@@ -766,43 +798,94 @@ def _stored_synthetic_flags(conn: Connection, source_ids: set[str]) -> dict[str,
     return flags
 
 
+def _stored_keys(conn: Connection, key: Any, values: Sequence[str]) -> set[str]:
+    """The given values of ``key`` (a unique column) that are already stored."""
+    found: set[str] = set()
+    for start in range(0, len(values), _IN_CHUNK):
+        chunk = values[start : start + _IN_CHUNK]
+        found.update(conn.execute(select(key).where(key.in_(chunk))).scalars())
+    return found
+
+
+def _executemany_ignore(conn: Connection, table: Table, columns: Columns) -> None:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of many rows through the driver's executemany.
+
+    At import sizes SQLAlchemy's per-row parameter handling costs more than
+    the database's own work, so the Core statement is compiled once, each
+    column's bind processor (dates to text on SQLite, JSON, booleans) is
+    applied a column at a time, remembering repeated values, and the driver
+    gets plain parameter sets.
+    """
+    names = list(columns)
+    if not names or not columns[names[0]]:
+        return
+    dialect = conn.dialect
+    statement = _insert_ignore_statement(conn, table).values({n: bindparam(n) for n in names})
+    compiled = statement.compile(dialect=dialect)
+    processed = {name: _bind_column(table.c[name], dialect, columns[name]) for name in names}
+    if compiled.positional:
+        order = [processed[name] for name in compiled.positiontup or ()]
+        parameters: list[Any] = list(zip(*order, strict=True))
+    else:
+        parameters = _rows(processed)
+    conn.exec_driver_sql(str(compiled), parameters)
+
+
+def _bind_column(column: Any, dialect: Any, values: list[Any]) -> list[Any]:
+    """Values as the driver takes them; each distinct value converted once."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return values
+    done: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        key = tuple(value) if isinstance(value, list) else value
+        try:
+            out.append(done[key])
+        except KeyError:
+            done[key] = converted = process(value)
+            out.append(converted)
+    return out
+
+
 def _insert_children_bulk(
     conn: Connection, new: Sequence[Incident], places: Mapping[str, ImportedPlace]
 ) -> None:
     """Provinces, segments, citations, excerpts, spans and file places of new incidents."""
-    _insert_many(conn, db.incident_provinces, [r for i in new for r in _province_rows(i)])
-    _insert_many(conn, db.incident_segments, [r for i in new for r in _segment_rows(i)])
-    _insert_many(
+    _executemany_ignore(conn, db.incident_provinces, _province_columns(new))
+    _executemany_ignore(conn, db.incident_segments, _segment_columns(new))
+    links = [(i.id, n, c) for i in new for n, c in enumerate(_first_citations(i.citations))]
+    _executemany_ignore(
         conn,
         db.citations,
-        [
-            {"incident_id": i.id, "source_id": c.source_id, "position": n, "claim": c.claim}
-            for i in new
-            for n, c in enumerate(_first_citations(i.citations))
-        ],
+        {
+            "incident_id": [incident_id for incident_id, _, _ in links],
+            "source_id": [c.source_id for _, _, c in links],
+            "position": [n for _, n, _ in links],
+            "claim": [c.claim for _, _, c in links],
+        },
     )
     _insert_excerpts_bulk(conn, new)
-    _insert_many(
+    found = [(i.id, place) for i in new if (place := places.get(i.id)) is not None]
+    _executemany_ignore(
         conn,
         db.imported_places,
-        [
-            {
-                "incident_id": i.id,
-                "dataset": place.dataset,
-                "country": place.country,
-                "admin1": place.admin1,
-                "admin2": place.admin2,
-                "country_agrees": place.country_agrees,
-                "admin_agrees": place.admin_agrees,
-            }
-            for i in new
-            if (place := places.get(i.id)) is not None
-        ],
+        {
+            "incident_id": [incident_id for incident_id, _ in found],
+            "dataset": [p.dataset for _, p in found],
+            "country": [p.country for _, p in found],
+            "admin1": [p.admin1 for _, p in found],
+            "admin2": [p.admin2 for _, p in found],
+            "country_agrees": [p.country_agrees for _, p in found],
+            "admin_agrees": [p.admin_agrees for _, p in found],
+        },
     )
 
 
-def _first_citations(citations: Iterable[Citation]) -> list[Citation]:
+def _first_citations(citations: Sequence[Citation]) -> Sequence[Citation]:
     """One citation per source (the first), as the citations table keys them."""
+    if len(citations) < 2:
+        return citations
     first: dict[str, Citation] = {}
     for citation in citations:
         first.setdefault(citation.source_id, citation)

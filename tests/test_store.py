@@ -529,10 +529,24 @@ def test_bulk_citing_an_unknown_source_writes_nothing(store: Store) -> None:
 
 
 def test_bulk_constraint_failure_rolls_back_the_whole_call(store: Store) -> None:
-    province = ProvinceRef(code="AM-TV", name="Tavush", country="AM")
-    invalid = replace(vague_incident("test:a", "inc-bad"), provinces=(province, province))
+    # The dataclass does not check types: a None summary reaches the NOT NULL constraint.
+    invalid = replace(vague_incident("test:a", "inc-bad"), summary=None)
     with pytest.raises(StoreError, match="cannot write to"):
         store.save_incidents_bulk([dataset_source("a")], [vague_incident("test:a"), invalid])
+    assert_nothing_written(store)
+
+
+def test_bulk_crash_after_the_incidents_rolls_back_the_whole_call(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*_args: object) -> None:
+        raise RuntimeError("simulated crash after incidents and citations were written")
+
+    monkeypatch.setattr(store_module, "_insert_excerpts_bulk", crash)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        store.save_incidents_bulk(
+            [report(publisher=SYNTHETIC_PUBLISHER)], [sotk_incident(), vague_incident()]
+        )
     assert_nothing_written(store)
 
 
