@@ -1,0 +1,17 @@
+"""Structured data in: ACLED, UCDP GED, monitors' CSV tables and GeoJSON points.
+
+The flow of :func:`import_file`:
+
+1. :mod:`.files` reads rows with their line numbers (and writes rejects);
+2. a format (:mod:`.acled`, :mod:`.ucdp`, :mod:`.tabular`) maps a row to
+   borderwatch's fields, which :mod:`.records` validates;
+3. :mod:`.placing` re-geocodes the points with borderwatch's own layers and
+   compares them with the file's own place names;
+4. :mod:`.runner` writes each chunk in one transaction through
+   :meth:`dashboard.store.Store.save_incidents_bulk`.
+"""
+
+from dashboard.importers.records import ImportFileError, RowError
+from dashboard.importers.runner import FORMATS, ImportReport, import_file, parse_mapping
+
+__all__ = ["FORMATS", "ImportFileError", "ImportReport", "RowError", "import_file", "parse_mapping"]

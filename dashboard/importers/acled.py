@@ -1,0 +1,218 @@
+"""ACLED exports (CSV) → import record fields.
+
+Columns of the current layout (2023 on) are :data:`ACLED_COLUMNS`; older
+exports lack ``disorder_type``, ``civilian_targeting`` and ``tags``, add
+``data_id``, ``event_id_no_cnty`` and ``iso3``, and some spell
+``geo_precision`` as ``geo_precis``. Headers are matched case-insensitively.
+Only :data:`REQUIRED` must be present; the rest are read when there.
+
+Mappings (ACLED codebook wording, paraphrased):
+
+- ``event_id_cnty`` → incident id ``acled:<event_id_cnty>``: the stable key,
+  so re-importing an export, or a newer one, changes nothing already stored.
+- ``event_date``: ``2021-05-12`` or ``12 May 2021``; it must agree with
+  ``year`` when that is given.
+- ``time_precision`` → date precision and window:
+  1 the source gives the day → ``day``, that day;
+  2 the source gives a week (or a few days), coded to a day inside it →
+  ``week``, that day ± 3 days;
+  3 the source gives only the month → ``month``, the calendar month.
+- ``geo_precision`` → location precision:
+  1 the event's own town or village, with its coordinates → ``point``;
+  2 near a town, or a small part of a region, coded to a nearby town →
+  ``near_place``;
+  3 only a larger region, coded to its capital or centre → ``province``.
+- ``notes`` → summary (the coder's summary, not a quotation);
+  ``fatalities`` → fatalities; ``actor1``, ``assoc_actor_1``, ``actor2``,
+  ``assoc_actor_2`` (``;``-separated) → actors; ``location`` → place name;
+  ``country``, ``admin1``, ``admin2`` → the file's own place names.
+- ``source`` (``;``-separated names) → one dataset-record source per name,
+  without text, shared by every row naming it. A source named ``synthetic``
+  is the synthetic publisher: such rows are test data.
+
+Not kept: ``sub_event_type``, ``disorder_type``, ``inter1/2``,
+``interaction``, ``civilian_targeting``, ``admin3``, ``source_scale``,
+``tags``, ``timestamp`` and the identifiers other than ``event_id_cnty``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Collection, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from dashboard.importers.records import (
+    RowError,
+    blank_to_none,
+    dataset_source,
+    parse_date,
+    split_list,
+)
+from dashboard.models import DatePrecision, EventType, LocationPrecision
+
+DATASET = "acled"
+
+ACLED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+OLD_COLUMNS = ("data_id", "event_id_no_cnty", "iso3", "geo_precis")
+REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "latitude",
+    "longitude",
+    "geo_precision|geo_precis",
+)
+
+TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
+GEO_PRECISION = {
+    "1": LocationPrecision.POINT,
+    "2": LocationPrecision.NEAR_PLACE,
+    "3": LocationPrecision.PROVINCE,
+}
+# A week-precision event is coded to a day inside the week: that day ± 3 days.
+WEEK_HALF_WIDTH = timedelta(days=3)
+
+_EVENT_TYPES = {t.value.casefold(): t for t in EventType}
+_EVENT_TYPE_VALUES = {t.value: t for t in EventType}
+_COLUMN_OF = {
+    "id": "event_id_cnty",
+    "date_start": "event_date",
+    "date_end": "event_date",
+    "date_precision": "time_precision",
+    "event_type": "event_type",
+    "location_precision": "geo_precision",
+    "lat": "latitude",
+    "lon": "longitude",
+    "summary": "notes",
+    "fatalities": "fatalities",
+    "actors": "actor1",
+    "place_name": "location",
+    "country": "country",
+    "admin1": "admin1",
+    "admin2": "admin2",
+    "sources": "source",
+}
+
+
+def date_window(day: date, precision: DatePrecision) -> tuple[date, date]:
+    """The window an ACLED date stands for at the given precision (see the module rules)."""
+    if precision is DatePrecision.WEEK:
+        return day - WEEK_HALF_WIDTH, day + WEEK_HALF_WIDTH
+    if precision is DatePrecision.MONTH:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.replace(day=1), day.replace(day=last)
+    return day, day
+
+
+def event_type(value: Any, column: str = "event_type") -> EventType:
+    """An ACLED event type, any capitalisation ("Strategic Developments" in older files)."""
+    found = _EVENT_TYPE_VALUES.get(value)
+    if found is not None:  # the common case, kept fast for big files
+        return found
+    text = str(value or "").strip()
+    found = _EVENT_TYPES.get(text.casefold())
+    if found is None:
+        known = ", ".join(t.value for t in EventType)
+        raise RowError(f"{column}: {text!r} is not an ACLED event type ({known})")
+    return found
+
+
+def code(table: Mapping[str, Any], value: Any, column: str) -> Any:
+    """Look a numeric code up in ``table`` ("2" and "2.0" alike), or raise a :class:`RowError`."""
+    found = table.get(value)
+    if found is not None:  # the common case, kept fast for big files
+        return found
+    text = str(value if value is not None else "").strip()
+    key = text[:-2] if text.endswith(".0") else text
+    if key not in table:
+        raise RowError(f"{column}: {text!r} is not one of {', '.join(table)}")
+    return table[key]
+
+
+class AcledMapper:
+    """Rows of an ACLED export → :class:`~.records.ImportRecord` fields."""
+
+    dataset = DATASET
+    columns = ACLED_COLUMNS + OLD_COLUMNS
+
+    def missing_columns(self, present: Collection[str]) -> list[str]:
+        return [c for c in REQUIRED if not any(a in present for a in c.split("|"))]
+
+    def column_of(self, field: str) -> str:
+        return _COLUMN_OF.get(field, field)
+
+    def to_fields(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        event_id = blank_to_none(row.get("event_id_cnty"))
+        if event_id is None:
+            raise RowError("event_id_cnty is empty")
+        try:
+            day = parse_date(str(row.get("event_date") or ""))
+        except RowError as exc:
+            raise RowError(f"event_date: {exc}") from None
+        year = blank_to_none(row.get("year"))
+        if year is not None and str(year) != str(day.year):
+            raise RowError(f"year {year} does not match event_date {day.isoformat()}")
+        precision = code(TIME_PRECISION, row.get("time_precision"), "time_precision")
+        start, end = date_window(day, precision)
+        geo = row.get("geo_precision", row.get("geo_precis"))
+        actors = (
+            *split_list(row.get("actor1")),
+            *split_list(row.get("assoc_actor_1")),
+            *split_list(row.get("actor2")),
+            *split_list(row.get("assoc_actor_2")),
+        )
+        return {
+            "id": f"{DATASET}:{event_id}",
+            "dataset": DATASET,
+            "date_start": start,
+            "date_end": end,
+            "date_precision": precision,
+            "event_type": event_type(row.get("event_type")),
+            "location_precision": code(GEO_PRECISION, geo, "geo_precision"),
+            "lat": row.get("latitude"),
+            "lon": row.get("longitude"),
+            "summary": str(row.get("notes") or "").strip(),
+            "fatalities": blank_to_none(row.get("fatalities")),
+            "actors": tuple(dict.fromkeys(actors)),
+            "place_name": blank_to_none(row.get("location")),
+            "country": blank_to_none(row.get("country")),
+            "admin1": blank_to_none(row.get("admin1")),
+            "admin2": blank_to_none(row.get("admin2")),
+            "sources": tuple(
+                dataset_source(DATASET, name) for name in split_list(row.get("source"))
+            ),
+        }

@@ -1,0 +1,277 @@
+"""Import files: rows with their line numbers in, rejected rows out beside the input.
+
+CSV is read as UTF-8 (a BOM is fine) with the ``csv`` module, so quoted
+fields may hold commas and line breaks; the delimiter (``,``, ``;`` or tab)
+is the one that splits the header line into the most columns. Headers are
+matched case-insensitively and renamed by the ``--map`` mapping before a
+format sees them. A row's number is the line it starts on (the header is
+line 1). GeoJSON is a FeatureCollection read whole; its rows are numbered by
+feature (the first is feature 1) and a point geometry supplies ``lat`` and
+``lon``.
+
+Rejected rows go to ``FILE.rejects.csv`` (``_line``, ``_reason``, then the
+row exactly as read) or ``FILE.rejects.geojson`` (each feature as read, with
+``_feature`` and ``_reason`` properties): fix them there and import that
+file, which the formats read like the original. A rejects file left by an
+earlier run is removed when the new run starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+from dashboard.importers.records import ImportFileError
+
+_DELIMITERS = (",", ";", "\t")
+
+
+class RawRow(NamedTuple):
+    """One row as read: its number, its values by field name, and its original form."""
+
+    number: int
+    values: dict[str, Any]
+    original: Any
+    problem: str | None = None
+
+
+class Table(Protocol):
+    """Rows of an import file, with how far through the file reading has got."""
+
+    path: Path
+    unit: str
+    columns: frozenset[str]
+    """Field names of the columns present (after renaming)."""
+    spelling: dict[str, str]
+    """A column's lower-case name → as the file writes it (for messages)."""
+    size: int
+
+    def position(self) -> int: ...
+
+    def __iter__(self) -> Iterator[RawRow]: ...
+
+    def close(self) -> None: ...
+
+
+def normalise_rename(mapping: Mapping[str, str]) -> dict[str, str]:
+    """``{FIELD: COLUMN}`` as given to ``--map`` → ``{column (lower case): field}``."""
+    return {column.strip().lower(): field.strip() for field, column in mapping.items()}
+
+
+def _field_names(header: list[str], rename: Mapping[str, str]) -> list[str | None]:
+    """Each column's field name; ``None`` for a column shadowed by a mapped one."""
+    targets = set(rename.values())
+    names: list[str | None] = []
+    for column in header:
+        key = column.strip().lower()
+        if key in rename:
+            names.append(rename[key])
+        else:
+            names.append(None if key in targets else key)
+    return names
+
+
+class CsvTable:
+    """A CSV file's rows; open with :func:`open_table`."""
+
+    unit = "line"
+
+    def __init__(self, path: Path, rename: Mapping[str, str]) -> None:
+        self.path = path
+        self.size = path.stat().st_size
+        self._raw = path.open("rb")
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        try:
+            first = self._text.readline()
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise _not_utf8(path, exc) from None
+        if not first.strip():
+            self.close()
+            raise ImportFileError(f"{path}: empty file (no header line)")
+        delimiter = max(_DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d))))
+        self._reader = csv.reader(_chain(first, self._text), delimiter=delimiter)
+        self.header = next(self._reader)
+        self._fields = _field_names(self.header, rename)
+        self.columns = frozenset(f for f in self._fields if f is not None)
+        self.spelling = {c.strip().lower(): c.strip() for c in self.header}
+
+    def position(self) -> int:
+        return self._raw.tell() if not self._raw.closed else self.size
+
+    def __iter__(self) -> Iterator[RawRow]:
+        reader, fields, width = self._reader, self._fields, len(self._fields)
+        shadowed = None in fields
+        start = reader.line_num + 1
+        try:
+            for cells in reader:
+                number, start = start, reader.line_num + 1
+                if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
+                    continue  # a blank line is not a row
+                values = dict(zip(fields, cells, strict=False))
+                if shadowed:
+                    values.pop(None, None)
+                problem = None
+                if len(cells) != width:
+                    problem = f"has {len(cells)} fields but the header has {width}"
+                yield RawRow(number, values, cells, problem)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(self.path, exc) from None
+        except csv.Error as exc:
+            raise ImportFileError(f"{self.path}: line {reader.line_num}: {exc}") from None
+
+    def close(self) -> None:
+        self._text.close()
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> ImportFileError:
+    """The error for a file that is not UTF-8, naming its first undecodable line."""
+    number = 0
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):  # noqa: B007 - used after the loop
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                break
+    return ImportFileError(
+        f"{path}: line {number}: not UTF-8 text ({exc.reason}); save the file as UTF-8"
+    )
+
+
+def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+class GeoJsonTable:
+    """A GeoJSON FeatureCollection's features as rows; open with :func:`open_table`."""
+
+    unit = "feature"
+
+    def __init__(self, path: Path, rename: Mapping[str, str]) -> None:
+        self.path = path
+        self.size = path.stat().st_size
+        try:
+            data = json.loads(path.read_text("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        except json.JSONDecodeError as exc:
+            raise ImportFileError(f"{path}: not JSON: {exc}") from None
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            raise ImportFileError(f"{path}: not a GeoJSON FeatureCollection")
+        features = data.get("features")
+        if not isinstance(features, list):
+            raise ImportFileError(f"{path}: the FeatureCollection has no features list")
+        self._features = features
+        self._rename = rename
+        self._done = 0
+        keys = {
+            str(k)
+            for f in features
+            if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+            for k in f["properties"]
+        }
+        names = {n for n in _field_names(sorted(keys), rename) if n is not None}
+        self.columns = frozenset(names | {"lat", "lon"})
+        self.spelling = {k.strip().lower(): k for k in sorted(keys)}
+
+    def position(self) -> int:
+        return self.size * self._done // max(len(self._features), 1)
+
+    def __iter__(self) -> Iterator[RawRow]:
+        for number, feature in enumerate(self._features, start=1):
+            self._done = number
+            if not isinstance(feature, dict) or feature.get("type") != "Feature":
+                yield RawRow(number, {}, feature, "not a GeoJSON Feature")
+                continue
+            properties = feature.get("properties") or {}
+            keys = [str(k) for k in properties]
+            values = {
+                name: value
+                for name, value in zip(
+                    _field_names(keys, self._rename), properties.values(), strict=True
+                )
+                if name is not None
+            }
+            problem = _point_into(feature.get("geometry"), values)
+            yield RawRow(number, values, feature, problem)
+
+    def close(self) -> None:
+        self._features = []
+
+
+def _point_into(geometry: Any, values: dict[str, Any]) -> str | None:
+    """Put a Point's coordinates into ``values``; the problem with any other geometry."""
+    if geometry is None:
+        return None  # lat/lon may still come from the properties
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+        return f"geometry is a {kind}; only points are imported"
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list) or len(coordinates) < 2:
+        return "the point geometry has no coordinates"
+    values["lon"], values["lat"] = coordinates[0], coordinates[1]
+    return None
+
+
+def open_table(path: Path, kind: str, rename: Mapping[str, str]) -> Table:
+    """Open ``path`` as ``"csv"`` or ``"geojson"``; :class:`ImportFileError` if unreadable."""
+    try:
+        if kind == "geojson":
+            return GeoJsonTable(path, rename)
+        return CsvTable(path, rename)
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+# --------------------------------------------------------------------- rejects
+
+
+def rejects_path(path: Path, kind: str) -> Path:
+    """Where the rejected rows of ``path`` go."""
+    suffix = ".rejects.geojson" if kind == "geojson" else ".rejects.csv"
+    return path.with_name(path.name + suffix)
+
+
+class Rejects:
+    """Collects rejected rows and writes them beside the input (only if there are any)."""
+
+    def __init__(self, table: Table, kind: str) -> None:
+        self.path = rejects_path(table.path, kind)
+        self.count = 0
+        self._table = table
+        self._kind = kind
+        self._features: list[dict[str, Any]] = []
+        self._file: io.TextIOWrapper | None = None
+        self._writer: Any = None
+        self.path.unlink(missing_ok=True)
+
+    def add(self, row: RawRow, reason: str) -> None:
+        self.count += 1
+        if self._kind == "geojson":
+            feature = dict(row.original) if isinstance(row.original, dict) else {}
+            feature.setdefault("type", "Feature")
+            feature.setdefault("geometry", None)
+            properties = dict(feature.get("properties") or {})
+            properties.update({"_feature": row.number, "_reason": reason})
+            feature["properties"] = properties
+            self._features.append(feature)
+            return
+        if self._writer is None:
+            self._file = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["_line", "_reason", *getattr(self._table, "header", [])])
+        self._writer.writerow([row.number, reason, *row.original])
+
+    def close(self) -> Path | None:
+        """Finish the file; its path, or ``None`` when nothing was rejected."""
+        if self._file is not None:
+            self._file.close()
+        if self._features:
+            collection = {"type": "FeatureCollection", "features": self._features}
+            self.path.write_text(json.dumps(collection, ensure_ascii=False, indent=1), "utf-8")
+        return self.path if self.count else None

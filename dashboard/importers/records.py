@@ -1,0 +1,243 @@
+"""One imported row in borderwatch's terms, validated: what every format maps to.
+
+A format module (:mod:`.acled`, :mod:`.ucdp`, :mod:`.tabular`) turns a file's
+raw row into a dict of :class:`ImportRecord` fields; :func:`validate_record`
+checks it with pydantic, so every format gets the same checks and the same
+messages, worded with the file's own column names. A row that fails any
+check is rejected whole (:class:`RowError`); nothing of it is written.
+
+Sources of structured rows carry metadata, never text
+(:class:`~dashboard.models.SourceKind.DATASET_RECORD`). A source named only by
+a dataset (ACLED's ``source`` names) gets the id
+``<dataset>:source:<hash of dataset and name>``, so every row citing the same
+name cites the same stored source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dashboard.models import (
+    DatePrecision,
+    EventType,
+    LocationPrecision,
+    Source,
+    SourceKind,
+    content_hash,
+)
+
+# Incident and source ids are String(200) in the store.
+MAX_ID_CHARS = 200
+# Hex digits of a content hash used in ids: 80 bits, unique for any real file.
+HASH_ID_CHARS = 20
+
+
+class RowError(ValueError):
+    """Why one row cannot be imported; the message is shown with its line."""
+
+
+class ImportFileError(Exception):
+    """Why a whole file cannot be imported (unreadable, or a required column is missing)."""
+
+
+class RowMapper(Protocol):
+    """What a format module gives the runner: its columns and a row → fields mapping."""
+
+    dataset: str
+    columns: tuple[str, ...]
+    """Every column the format reads (``--map`` names these)."""
+
+    def missing_columns(self, present: Collection[str]) -> list[str]:
+        """Required columns (or alternatives, "a|b") that ``present`` lacks."""
+        ...
+
+    def to_fields(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """:class:`ImportRecord` fields for one row; raises :class:`RowError`."""
+        ...
+
+    def column_of(self, field: str) -> str:
+        """The format's column an :class:`ImportRecord` field comes from (for messages)."""
+        ...
+
+
+class SourceRecord(BaseModel):
+    """A source a row cites: metadata only, and whose claim it reports."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
+    title: str = Field(min_length=1)
+    publisher: str | None = None
+    url: str | None = None
+    published: date | None = None
+    claim: str | None = None
+
+    def to_source(self) -> Source:
+        """The store's source (its content hash covers every field it has)."""
+        published = self.published.isoformat() if self.published else None
+        return Source(
+            id=self.id,
+            title=self.title,
+            content_hash=content_hash(
+                "dataset-record", self.id, self.title, self.publisher, self.url, published
+            ),
+            kind=SourceKind.DATASET_RECORD,
+            url=self.url,
+            publisher=self.publisher,
+            published=self.published,
+        )
+
+
+class ImportRecord(BaseModel):
+    """One row of any format, in borderwatch's fields, checked.
+
+    ``country``/``admin1``/``admin2`` are the file's own place names, kept
+    beside borderwatch's geocoding; ``dataset`` says whose names they are.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
+    dataset: str = Field(min_length=1, max_length=32)
+    date_start: date
+    date_end: date
+    date_precision: DatePrecision
+    event_type: EventType
+    location_precision: LocationPrecision
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    summary: str = ""
+    fatalities: int | None = Field(default=None, ge=0)
+    actors: tuple[str, ...] = ()
+    place_name: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    sources: tuple[SourceRecord, ...] = ()
+
+    @model_validator(mode="after")
+    def _window_is_ordered(self) -> ImportRecord:
+        if self.date_end < self.date_start:
+            raise ValueError(f"date_end {self.date_end} is before date_start {self.date_start}")
+        return self
+
+
+def validate_record(fields: Mapping[str, Any], column_of: Mapping[str, str]) -> ImportRecord:
+    """Check one row's fields; a :class:`RowError` names the file's columns on failure.
+
+    ``column_of`` maps a field to the column it came from, for messages.
+    """
+    try:
+        return ImportRecord.model_validate(fields)
+    except ValidationError as exc:
+        raise RowError(describe_errors(exc, column_of)) from None
+
+
+def describe_errors(exc: ValidationError, column_of: Mapping[str, str]) -> str:
+    """A pydantic error as one line: ``column: message (got value)``, ``;``-separated."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        location = error["loc"]
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if not location:
+            parts.append(message)
+            continue
+        field = str(location[0])
+        column = column_of.get(field, field)
+        value = error.get("input")
+        shown = "" if isinstance(value, Mapping) else f" (got {value!r})"
+        parts.append(f"{column}: {message}{shown}")
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------- parsing
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_TIME = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]+)\.?,?[ -](\d{4})")
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str) -> date:
+    """``2021-05-12`` (a time after it is ignored) or ``12 May 2021`` / ``12-May-2021``.
+
+    Raises :class:`RowError` for anything else, or for an impossible date.
+    Cached: a big file has a few thousand distinct dates.
+    """
+    value = text.strip()
+    try:
+        iso = len(value) >= 10 and value[4] == "-" and value[7] == "-"
+        if iso and (len(value) == 10 or _TIME.fullmatch(value[10:])):
+            return date.fromisoformat(value[:10])
+        match = _DAY_MONTH_YEAR.fullmatch(value)
+        if match and match[2].lower() in _MONTHS:
+            return date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
+    except ValueError as exc:
+        raise RowError(f"{value!r} is not a real date ({exc})") from None
+    raise RowError(f"{value!r} is not a date like 2021-05-12 or 12 May 2021")
+
+
+def split_list(value: Any, separator: str = ";") -> tuple[str, ...]:
+    """Non-empty stripped items of a ``;``-joined string (or of a list), first of each kept."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        if separator not in value:  # the common case, kept fast for big files
+            stripped = value.strip()
+            return (stripped,) if stripped else ()
+        items: Iterable[Any] = value.split(separator)
+    else:
+        items = value if isinstance(value, list | tuple) else str(value).split(separator)
+    return tuple(dict.fromkeys(s for item in items if (s := str(item).strip())))
+
+
+def blank_to_none(value: Any) -> Any:
+    """``None`` for a missing or blank value, the stripped string (or the value) otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return value
+
+
+@lru_cache(maxsize=65536)
+def dataset_source(dataset: str, name: str) -> SourceRecord:
+    """The source a dataset names only by publisher (e.g. an ACLED ``source`` entry)."""
+    return SourceRecord(
+        id=f"{dataset}:source:{content_hash(dataset, name)[:HASH_ID_CHARS]}",
+        title=name,
+        publisher=name,
+    )
+
+
+def hashed_id(prefix: str, fields: Mapping[str, Any]) -> str:
+    """``<prefix>:<hash>`` over a row's mapped values: a stable key for rows without one."""
+    parts = [f"{key}={fields[key]!r}" for key in sorted(fields)]
+    return f"{prefix}:{content_hash(*parts)[:HASH_ID_CHARS]}"
