@@ -1,0 +1,441 @@
+"""Filtered incidents out: CSV, GeoJSON and GeoPackage, for reports and for QGIS.
+
+Every function takes the dashboard's own :class:`~dashboard.query.IncidentTable`
+and a mask from :func:`~dashboard.query.filter_mask`, so a download button and
+``borderwatch export`` give the same incidents for the same filters. What the
+in-memory table leaves out (actors, sources and their excerpts, the file's
+own place names of imported incidents) is read for the selected incidents
+only, by :func:`load_details`. No ``st.*`` calls: the dashboard wraps these.
+
+Formats
+-------
+CSV (:func:`incidents_to_csv`)
+    UTF-8 with a BOM (so spreadsheet programs read the accents), one row per
+    incident, columns :data:`CSV_COLUMNS`. List fields are joined with ``;``;
+    a ``;`` inside a value is written ``\\;`` and a backslash ``\\``, so
+    nothing is lost. The ``source_*`` columns are parallel lists, one
+    position per source (empty where a source has no such value). Dates are ``YYYY-MM-DD``;
+    precision codes are given by name and as UCDP codes.
+GeoJSON (:func:`incidents_to_geojson`)
+    A FeatureCollection of points (``null`` geometry for an incident without
+    coordinates); properties are the CSV columns with lists as JSON arrays,
+    provinces and segments as objects, and ``sources`` as objects with their
+    ``excerpts`` (text and character offsets).
+GeoPackage (:func:`write_geopackage`)
+    Layers ``incidents`` (points, the CSV columns, dates as date-times),
+    ``provinces`` (polygons) and ``border_segments`` (lines), in WGS 84.
+
+Both text formats import back with ``borderwatch import --format csv`` or
+``--format geojson`` to the same incidents (the places are re-geocoded,
+which gives the same answer for incidents placed by borderwatch's layers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Select, select
+
+from dashboard import schema as db
+from dashboard.geodata import BorderLayers
+from dashboard.models import DatePrecision, LocationPrecision
+from dashboard.query import (
+    IncidentFilter,
+    IncidentTable,
+    filter_mask,
+    load_incident_table,
+    search_incident_ids,
+)
+from dashboard.store import Store
+
+FORMATS = ("csv", "geojson", "gpkg")
+CSV_COLUMNS = (
+    "id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_precision_code",
+    "event_type",
+    "location_precision",
+    "location_precision_code",
+    "lat",
+    "lon",
+    "fatalities",
+    "summary",
+    "actors",
+    "place_name",
+    "provinces",
+    "province_names",
+    "countries",
+    "segments",
+    "segment_names",
+    "distance_km",
+    "source_ids",
+    "source_titles",
+    "source_publishers",
+    "source_urls",
+    "source_published",
+    "source_claims",
+    "file_dataset",
+    "file_country",
+    "file_admin1",
+    "file_admin2",
+    "synthetic",
+)
+GEOPACKAGE_LAYERS = ("incidents", "provinces", "border_segments")
+# Selections larger than this read whole tables and filter in memory
+# instead of sending the ids to the database in IN lists.
+_IN_LIST_LIMIT = 5_000
+_IN_CHUNK = 500
+
+_DATE_CODES = {p.value: p.ucdp_code for p in DatePrecision}
+_LOCATION_CODES = {p.value: p.ucdp_code for p in LocationPrecision}
+
+
+@dataclass(frozen=True)
+class IncidentDetails:
+    """What export needs beyond the in-memory table, for the selected incidents.
+
+    Every frame has a ``row`` column: the incident's position in the table.
+    """
+
+    actors: pd.Series
+    """Lists of actor names, indexed by row."""
+    sources: pd.DataFrame
+    """One row per citation: ``row``, ``source_id``, ``claim`` and the source's
+    ``title``, ``url``, ``publisher``, ``published``, ``kind``, in citation order."""
+    excerpts: pd.DataFrame
+    """``row``, ``source_id``, ``start``, ``end``, ``text``, in stored order."""
+    places: pd.DataFrame
+    """The file's own names of imported incidents: ``row``, ``dataset``,
+    ``country``, ``admin1``, ``admin2``."""
+
+
+def load_details(store: Store, table: IncidentTable, mask: np.ndarray) -> IncidentDetails:
+    """Read actors, sources, excerpts and file place names of the masked incidents."""
+    rows = np.flatnonzero(mask)
+    ids = table.incidents["id"].to_numpy()[rows]
+    row_of = pd.Series(rows, index=ids)
+    c, s, e, p = db.citations.c, db.sources.c, db.excerpts.c, db.imported_places.c
+    with store.engine.connect() as conn:
+        actors = _read(
+            conn, select(db.incidents.c.id, db.incidents.c.actors), db.incidents.c.id, row_of
+        )
+        sources = _read(
+            conn,
+            select(
+                c.incident_id, c.source_id, c.claim, s.title, s.url, s.publisher, s.published,
+                s.kind,
+            )
+            .join(db.sources, s.id == c.source_id)
+            .order_by(c.incident_id, c.position, c.source_id),
+            c.incident_id,
+            row_of,
+        )  # fmt: skip
+        excerpts = _read(
+            conn,
+            select(e.incident_id, e.source_id, e.start_char, e.end_char, e.text).order_by(
+                e.incident_id, e.source_id, e.position, e.id
+            ),
+            e.incident_id,
+            row_of,
+        )
+        places = _read(
+            conn,
+            select(p.incident_id, p.dataset, p.country, p.admin1, p.admin2),
+            p.incident_id,
+            row_of,
+        )
+    excerpts = excerpts.rename(columns={"start_char": "start", "end_char": "end"})
+    return IncidentDetails(
+        actors=pd.Series(list(actors["actors"]), index=actors["row"].to_numpy(), dtype=object),
+        sources=sources,
+        excerpts=excerpts,
+        places=places,
+    )
+
+
+def _read(conn: Any, statement: Select, key: Any, row_of: pd.Series) -> pd.DataFrame:
+    """Run ``statement`` for the selected incidents; ``incident_id`` replaced by ``row``."""
+    names = list(statement.selected_columns.keys())
+    ids = list(row_of.index)
+    if len(ids) > _IN_LIST_LIMIT:
+        found = pd.DataFrame(conn.execute(statement).fetchall(), columns=names)
+        found = found[found[names[0]].isin(row_of.index)]
+    else:
+        parts = [
+            conn.execute(statement.where(key.in_(ids[i : i + _IN_CHUNK]))).fetchall()
+            for i in range(0, len(ids), _IN_CHUNK)
+        ]
+        found = pd.DataFrame([r for part in parts for r in part], columns=names)
+    rows = row_of.reindex(found.pop(names[0])).to_numpy(dtype=np.int64)
+    found.insert(0, "row", rows)
+    # Stable by row, keeping each incident's stored order.
+    return found.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- CSV
+
+
+def export_frame(table: IncidentTable, mask: np.ndarray, details: IncidentDetails) -> pd.DataFrame:
+    """One row per selected incident with the :data:`CSV_COLUMNS`, lists joined with ``;``."""
+    rows = np.flatnonzero(mask)
+    incidents = table.incidents.iloc[rows]
+    frame = pd.DataFrame(index=rows)
+    frame["id"] = incidents["id"].to_numpy()
+    frame["date_start"] = incidents["date_start"].dt.strftime("%Y-%m-%d").to_numpy()
+    frame["date_end"] = incidents["date_end"].dt.strftime("%Y-%m-%d").to_numpy()
+    frame["date_precision"] = incidents["date_precision"].to_numpy()
+    frame["date_precision_code"] = incidents["date_precision"].map(_DATE_CODES).to_numpy()
+    frame["event_type"] = incidents["event_type"].to_numpy()
+    frame["location_precision"] = incidents["location_precision"].to_numpy()
+    frame["location_precision_code"] = (
+        incidents["location_precision"].map(_LOCATION_CODES).to_numpy()
+    )
+    frame["lat"] = incidents["lat"].to_numpy()
+    frame["lon"] = incidents["lon"].to_numpy()
+    fatalities = incidents["fatalities"]
+    frame["fatalities"] = [int(v) if pd.notna(v) else None for v in fatalities]
+    frame["summary"] = incidents["summary"].to_numpy()
+    frame["actors"] = _joined(details.actors.reindex(rows), rows)
+    frame["place_name"] = incidents["place_name"].to_numpy()
+    provinces = table.provinces[table.provinces["row"].isin(rows)]
+    frame["provinces"] = _join_by_row(provinces, "code", rows)
+    frame["province_names"] = _join_by_row(provinces, "name", rows)
+    frame["countries"] = _join_by_row(
+        provinces.drop_duplicates(["row", "country"]), "country", rows
+    )
+    segments = table.segments[table.segments["row"].isin(rows)]
+    frame["segments"] = _join_by_row(segments, "segment_id", rows)
+    frame["segment_names"] = _join_by_row(segments, "name", rows)
+    frame["distance_km"] = incidents["distance_km"].round(3).to_numpy()
+    sources = details.sources.assign(
+        published=details.sources["published"].map(_iso, na_action="ignore")
+    )
+    for column, name in (
+        ("source_ids", "source_id"),
+        ("source_titles", "title"),
+        ("source_publishers", "publisher"),
+        ("source_urls", "url"),
+        ("source_published", "published"),
+        ("source_claims", "claim"),
+    ):
+        frame[column] = _join_by_row(sources, name, rows)
+    places = details.places.set_index("row").reindex(rows)
+    for column in ("dataset", "country", "admin1", "admin2"):
+        frame[f"file_{column}"] = places[column].to_numpy() if len(places) else None
+    frame["synthetic"] = incidents["synthetic"].to_numpy()
+    return frame.reset_index(drop=True)
+
+
+def incidents_to_csv(table: IncidentTable, mask: np.ndarray, details: IncidentDetails) -> bytes:
+    """The selected incidents as CSV bytes (UTF-8 with a BOM); see the module notes."""
+    frame = export_frame(table, mask, details)
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _clean(value: Any) -> str:
+    """A list element as CSV text: ``None`` → empty, ``;`` and ``\\`` escaped."""
+    if _value(value) is None:
+        return ""
+    return str(value).replace("\\", "\\\\").replace(";", "\\;")
+
+
+def _joined(lists: pd.Series, rows: np.ndarray) -> list[str]:
+    return [
+        ";".join(_clean(v) for v in items) if isinstance(items, list) else "" for items in lists
+    ]
+
+
+def _join_by_row(links: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """``;``-joined values of ``column`` per row, in link order; ``""`` for a row without any."""
+    if links.empty:
+        return np.full(len(rows), "", dtype=object)
+    values = links[column].map(_clean)
+    joined = values.groupby(links["row"].to_numpy(), sort=False).agg(";".join)
+    return joined.reindex(rows).fillna("").to_numpy(dtype=object)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+# --------------------------------------------------------------------- GeoJSON
+
+
+def incidents_to_geojson(
+    table: IncidentTable, mask: np.ndarray, details: IncidentDetails
+) -> dict[str, Any]:
+    """The selected incidents as a GeoJSON FeatureCollection dict; see the module notes."""
+    frame = export_frame(table, mask, details)
+    rows = np.flatnonzero(mask)
+    provinces = _objects_by_row(table.provinces, ("code", "name", "country"))
+    segments = _objects_by_row(table.segments.rename(columns={"segment_id": "id"}), ("id", "name"))
+    excerpts = {
+        key: [
+            {"start": int(r.start), "end": int(r.end), "text": r.text} for r in group.itertuples()
+        ]
+        for key, group in details.excerpts.groupby(["row", "source_id"], sort=False)
+    }
+    sources: dict[int, list[dict[str, Any]]] = {}
+    for r in details.sources.itertuples():
+        sources.setdefault(int(r.row), []).append(
+            {
+                "id": r.source_id,
+                "title": r.title,
+                "url": _value(r.url),
+                "publisher": _value(r.publisher),
+                "published": _iso(r.published) if _value(r.published) is not None else None,
+                "kind": r.kind,
+                "claim": _value(r.claim),
+                "excerpts": excerpts.get((r.row, r.source_id), []),
+            }
+        )
+    lists = {"provinces": provinces, "segments": segments, "sources": sources}
+    features = []
+    for row, record in zip(rows, frame.to_dict("records"), strict=True):
+        properties = _json_properties(record)
+        properties["actors"] = list(details.actors.get(row) or [])
+        for name, by_row in lists.items():
+            properties[name] = by_row.get(int(row), [])
+        for name in (
+            "province_names", "countries", "segment_names", "source_ids", "source_titles",
+            "source_publishers", "source_urls", "source_published", "source_claims",
+        ):  # fmt: skip
+            del properties[name]
+        lat, lon = record["lat"], record["lon"]
+        geometry = (
+            None if lat is None or np.isnan(lat) else {"type": "Point", "coordinates": [lon, lat]}
+        )
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _objects_by_row(links: pd.DataFrame, fields: Sequence[str]) -> dict[int, list[dict[str, Any]]]:
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for record in links[["row", *fields]].itertuples(index=False):
+        by_row.setdefault(int(record[0]), []).append(dict(zip(fields, record[1:], strict=True)))
+    return by_row
+
+
+def _value(value: Any) -> Any:
+    """``None`` for pandas' missing values (NaN, NA, NaT), the value otherwise."""
+    if value is None or isinstance(value, list | dict):
+        return value
+    return None if pd.isna(value) else value
+
+
+def _json_properties(record: dict[str, Any]) -> dict[str, Any]:
+    """CSV values as JSON values: NA → null, numpy scalars → Python."""
+    properties = {}
+    for key, value in record.items():
+        if key in ("lat", "lon"):
+            continue
+        if _value(value) is None:
+            properties[key] = None
+        elif isinstance(value, np.generic):
+            properties[key] = value.item()
+        else:
+            properties[key] = value
+    return properties
+
+
+def geojson_bytes(collection: dict[str, Any]) -> bytes:
+    """A FeatureCollection as UTF-8 JSON bytes (non-ASCII letters kept)."""
+    return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+
+
+# ------------------------------------------------------------------ GeoPackage
+
+
+def write_geopackage(
+    path: Path,
+    table: IncidentTable,
+    mask: np.ndarray,
+    details: IncidentDetails,
+    layers: BorderLayers,
+) -> None:
+    """Write the selected incidents, the provinces and the border segments to a GeoPackage.
+
+    An existing file at ``path`` is replaced.
+    """
+    frame = export_frame(table, mask, details)
+    for column in ("date_start", "date_end"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ms]")
+    has_point = frame["lat"].notna().to_numpy()
+    points = shapely.points(frame["lon"].fillna(0), frame["lat"].fillna(0))
+    geometry = np.where(has_point, points, None)
+    incidents = gpd.GeoDataFrame(frame, geometry=list(geometry), crs="EPSG:4326")
+    provinces = layers.provinces.assign(
+        names=[";".join(map(str, n)) for n in layers.provinces["names"]],
+        parent=layers.provinces["parent"].astype(object).where(layers.provinces["parent"].notna()),
+    )[["code", "name", "names", "country", "parent", "on_border", "geometry"]]
+    segments = layers.segments.assign(
+        first_unit=[u[0] for u in layers.segments["units"]],
+        second_unit=[u[1] for u in layers.segments["units"]],
+    )[["id", "name", "first_unit", "second_unit", "length_km", "geometry"]]
+    path.unlink(missing_ok=True)
+    for name, layer, geometry_type in (
+        ("incidents", incidents, "Point"),
+        ("provinces", provinces, None),
+        ("border_segments", segments, None),
+    ):
+        options = {"geometry_type": geometry_type} if geometry_type else {}
+        layer.to_crs("EPSG:4326").to_file(
+            path, layer=name, driver="GPKG", engine="pyogrio", **options
+        )
+
+
+# ---------------------------------------------------------------------- facade
+
+
+def select_incidents(store: Store, filt: IncidentFilter) -> tuple[IncidentTable, np.ndarray]:
+    """The table and the mask the dashboard would show for ``filt`` (text search included)."""
+    table = load_incident_table(store)
+    text_ids = search_incident_ids(store, filt.text) if filt.text else None
+    return table, filter_mask(table, filt, text_ids)
+
+
+def export_incidents(
+    store: Store,
+    filt: IncidentFilter,
+    fmt: str,
+    out: Path,
+    layers: BorderLayers | None = None,
+) -> int:
+    """Write the incidents ``filt`` selects to ``out`` as ``fmt``; how many were written.
+
+    ``layers`` (the border's provinces and segments) is needed for ``gpkg``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+    table, mask = select_incidents(store, filt)
+    details = load_details(store, table, mask)
+    if fmt == "csv":
+        out.write_bytes(incidents_to_csv(table, mask, details))
+    elif fmt == "geojson":
+        out.write_bytes(geojson_bytes(incidents_to_geojson(table, mask, details)))
+    else:
+        if layers is None:
+            raise ValueError("a GeoPackage export needs the border's layers")
+        write_geopackage(out, table, mask, details, layers)
+    return int(mask.sum())
+
+
+def format_for(path: Path, given: str | None = None) -> str:
+    """The export format: ``given``, else from the file's suffix (.csv, .geojson/.json, .gpkg)."""
+    if given:
+        return given
+    suffix = path.suffix.lower()
+    found = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}.get(suffix)
+    if found is None:
+        raise ValueError(f"cannot tell the format from {path.name!r}: give --format")
+    return found
