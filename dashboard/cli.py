@@ -12,12 +12,15 @@ import click
 import numpy as np
 import pandas as pd
 
-from dashboard import geodata, pipeline, sources, store
+from dashboard import export, geodata, pipeline, sources, store, synthetic
 from dashboard.gazetteer import load_gazetteer
 from dashboard.gazetteer_build import write_gazetteer
 from dashboard.geobuild import GeodataBuildError, build
 from dashboard.geocode import GeocodeError, Geocoder, coordinate_problems
 from dashboard.geodata import GeodataError, load_border
+from dashboard.importers import FORMATS, ImportFileError, import_file, parse_mapping
+from dashboard.importers.runner import mapper_for
+from dashboard.query import IncidentFilter
 
 APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
 
@@ -293,6 +296,179 @@ def db_status(url: str | None) -> None:
                 click.echo(f"incidents: {opened.count_incidents()}")
     except store.StoreError as exc:
         _fail(str(exc))
+
+
+# ---------------------------------------------------- import, export, demo
+
+# Row problems printed before pointing at the rejects file.
+_PROBLEMS_SHOWN = 20
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="File format.")
+@click.option(
+    "--map",
+    "pairs",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD from the file's COLUMN (repeatable); COLUMN=FIELD works too.",
+)
+@click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
+@click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
+def import_command(
+    file: Path, fmt: str, pairs: tuple[str, ...], url: str | None, border: str | None
+) -> None:
+    """Import an ACLED export, a UCDP GED file, or a CSV or GeoJSON table of incidents.
+
+    Every point is placed again by borderwatch's own layers (province on each
+    side, border segment, distance); the file's own place names are kept and
+    disagreements counted. Bad rows are reported with their line and reason,
+    written to FILE.rejects.csv (.rejects.geojson) and skipped: the exit
+    status is then 1. Importing the same file again changes nothing.
+    """
+    try:
+        mapping = parse_mapping(pairs, mapper_for(fmt).columns)
+    except ValueError as exc:
+        _fail(str(exc))
+    geocoder = Geocoder(_layers(border))
+    try:
+        with (
+            store.open_store(url) as opened,
+            click.progressbar(
+                length=file.stat().st_size,
+                label=f"importing {file.name}",
+                file=sys.stderr,
+            ) as bar,
+        ):
+            report = import_file(
+                file,
+                fmt,
+                opened,
+                mapping=mapping,
+                geocoder=geocoder,
+                progress=lambda done, _size: bar.update(done - bar.pos),
+            )
+    except ImportFileError as exc:
+        _fail(str(exc))
+    except store.StoreError as exc:
+        _fail(f"{exc} (rows before the failure are stored; run the import again to finish it)")
+    for problem in report.problems[:_PROBLEMS_SHOWN]:
+        click.echo(f"borderwatch: error: {problem}", err=True)
+    if report.rejected > _PROBLEMS_SHOWN:
+        more = report.rejected - _PROBLEMS_SHOWN
+        click.echo(f"borderwatch: … and {more:,} more in {report.rejects_path}", err=True)
+    for line in report.summary():
+        click.echo(line)
+    if report.rejected:
+        sys.exit(1)
+
+
+@main.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(export.FORMATS), help="Default: from the --out suffix."
+)
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option("--country", multiple=True, help="AM, AZ (repeatable).")
+@click.option("--province", multiple=True, help="ISO 3166-2 code, e.g. AM-SU (repeatable).")
+@click.option("--segment", multiple=True, help="Segment id, e.g. AM-GR_AZ-KAL (repeatable).")
+@click.option("--event-type", multiple=True, help="ACLED event type (repeatable).")
+@click.option("--min-fatalities", type=click.IntRange(min=0))
+@click.option("--text", help="Words in the summary or in a source's title or text.")
+@click.option("--include-synthetic", is_flag=True, help="Include synthetic (test) incidents.")
+@click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
+@click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
+def export_command(
+    out: Path,
+    fmt: str | None,
+    date_from: Any,
+    date_to: Any,
+    country: tuple[str, ...],
+    province: tuple[str, ...],
+    segment: tuple[str, ...],
+    event_type: tuple[str, ...],
+    min_fatalities: int | None,
+    text: str | None,
+    include_synthetic: bool,
+    url: str | None,
+    border: str | None,
+) -> None:
+    """Write the incidents the dashboard's filters select to CSV, GeoJSON or a GeoPackage.
+
+    A GeoPackage also holds the provinces and border segments, for QGIS.
+    """
+    try:
+        fmt = export.format_for(out, fmt)
+    except ValueError as exc:
+        _fail(str(exc))
+    filt = IncidentFilter(
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        countries=country,
+        provinces=province,
+        segments=segment,
+        event_types=event_type,
+        min_fatalities=min_fatalities,
+        text=text,
+        include_synthetic=include_synthetic,
+    )
+    layers = _layers(border) if fmt == "gpkg" else None
+    try:
+        with store.open_store(url) as opened:
+            written = export.export_incidents(opened, filt, fmt, out, layers)
+            hidden = (
+                0
+                if include_synthetic
+                else opened.count_incidents() - opened.count_incidents(include_synthetic=False)
+            )
+    except store.StoreError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"wrote {written:,} incidents to {out} ({fmt})")
+    if hidden:
+        click.echo(f"  {hidden:,} synthetic incidents left out (--include-synthetic to add them)")
+
+
+@main.command("demo")
+@click.option(
+    "--synthetic",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many synthetic incidents to write.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same incidents.")
+@click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
+@click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
+def demo_command(count: int, seed: int, url: str | None, border: str | None) -> None:
+    """Write synthetic incidents with short synthetic reports into the store.
+
+    For tests, benchmarks and scale checks: every one is published by
+    "synthetic", which the dashboard hides unless asked, and none is ever
+    loaded by default. The same seed twice changes nothing.
+    """
+    geocoder = Geocoder(_layers(border))
+    try:
+        with (
+            store.open_store(url) as opened,
+            click.progressbar(
+                length=count,
+                label="writing synthetic incidents",
+                file=sys.stderr,
+            ) as bar,
+        ):
+            result = synthetic.write_demo(
+                opened, count, seed, geocoder=geocoder, progress=bar.update
+            )
+    except store.StoreError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"{result.incidents_created:,} synthetic incidents written "
+        f"({result.incidents_unchanged:,} already stored) with seed {seed}"
+    )
 
 
 # ----------------------------------------------------------------------- app

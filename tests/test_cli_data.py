@@ -1,0 +1,132 @@
+"""``borderwatch import``, ``export`` and ``demo`` through click's test runner (SQLite).
+
+Kept apart from test_cli.py so the data commands' fixtures (a store, copied
+fixture files) stay in one place.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from dashboard.cli import main
+from dashboard.store import open_store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    open_store(database, upgrade=True).close()
+    return database
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def copy(tmp_path: Path, name: str) -> Path:
+    return Path(shutil.copy(FIXTURES / name, tmp_path / name))
+
+
+def test_import_prints_a_summary_and_reimport_changes_nothing(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_sample.csv")
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 0, err
+    assert "acled_sample.csv (acled): 4 rows: 4 imported, 0 already stored, 0 rejected" in out
+    assert "disagree with ours: 1 on the country, 1 on the province" in out
+    assert "importing acled_sample.csv" in err  # the progress bar, on stderr
+    code, out, _ = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 0
+    assert "4 rows: 0 imported, 4 already stored, 0 rejected" in out
+
+
+def test_rejected_rows_are_named_and_the_exit_status_is_1(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_bad_rows.csv")
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 1
+    assert f"borderwatch: error: {path}: line 5: latitude: Input should be" in err
+    assert "2 imported, 0 already stored, 8 rejected" in out
+    assert f"rejected rows, with the reason: {path}.rejects.csv" in out
+
+
+def test_generic_csv_needs_its_mapping(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "monitors_table.csv")
+    code, _, err = run("import", str(path), "--format", "csv", "--url", url)
+    assert code == 2
+    assert "no column 'event_type', 'lat', 'lon'" in err
+    maps = [
+        "--map",
+        "event_type=Type",
+        "--map",
+        "Y=lat",
+        "--map",
+        "lon=X",
+        "--map",
+        "source=Source",
+    ]
+    code, out, _ = run("import", str(path), "--format", "csv", "--url", url, *maps)
+    assert code == 1  # one row has a bad latitude
+    assert "2 imported" in out
+    code, _, err = run("import", str(path), "--format", "csv", "--url", url, "--map", "a=b")
+    assert code == 2
+    assert "neither 'a' nor 'b' is a field" in err
+
+
+def test_import_into_a_store_without_schema_says_to_upgrade(tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_sample.csv")
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    code, _, err = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 2
+    assert "borderwatch db upgrade" in err
+
+
+def test_export_formats_and_filters(url: str, tmp_path: Path) -> None:
+    for name, fmt in (("acled_sample.csv", "acled"), ("ucdp_ged_sample.csv", "ucdp")):
+        run("import", str(copy(tmp_path, name)), "--format", fmt, "--url", url)
+    out_csv = tmp_path / "out.csv"
+    code, out, _ = run("export", "--out", str(out_csv), "--url", url)
+    assert code == 0
+    assert out.splitlines() == [
+        f"wrote 0 incidents to {out_csv} (csv)",
+        "  8 synthetic incidents left out (--include-synthetic to add them)",
+    ]
+    out_json = tmp_path / "out.geojson"
+    code, out, _ = run(
+        "export", "--out", str(out_json), "--url", url, "--include-synthetic",
+        "--country", "AZ", "--from", "2021-01-01", "--to", "2021-12-31",
+    )  # fmt: skip
+    assert code == 0, out
+    ids = {f["properties"]["id"] for f in json.loads(out_json.read_text())["features"]}
+    assert ids == {"acled:TST1", "ucdp:900001"}  # both reach Kalbajar, in 2021
+    out_gpkg = tmp_path / "out.gpkg"
+    code, out, _ = run(
+        "export", "--out", str(out_gpkg), "--url", url, "--include-synthetic",
+        "--segment", "AM-SU_AZ-LAC", "--event-type", "Violence against civilians",
+    )  # fmt: skip
+    assert code == 0
+    assert "wrote 1 incidents" in out
+    assert {name for name, _ in pyogrio.list_layers(out_gpkg)} == {
+        "incidents",
+        "provinces",
+        "border_segments",
+    }
+    code, _, err = run("export", "--out", str(tmp_path / "out.txt"), "--url", url)
+    assert code == 2
+    assert "give --format" in err
+
+
+def test_demo_writes_synthetic_incidents_once_per_seed(url: str) -> None:
+    code, out, _ = run("demo", "--synthetic", "25", "--seed", "7", "--url", url)
+    assert code == 0
+    assert out.strip() == "25 synthetic incidents written (0 already stored) with seed 7"
+    code, out, _ = run("demo", "--synthetic", "25", "--seed", "7", "--url", url)
+    assert "0 synthetic incidents written (25 already stored)" in out
+    with open_store(url) as opened:
+        assert opened.count_incidents() == 25
+        assert opened.count_incidents(include_synthetic=False) == 0
