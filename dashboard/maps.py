@@ -255,7 +255,7 @@ def incident_features(
         frame["date_precision"].to_numpy()[rows],
     )
     fatalities = frame["fatalities"].to_numpy(dtype=object, na_value=None)[rows]
-    places = frame["place_name"].to_numpy(dtype=object)[rows]
+    places = frame["place_name"].to_numpy(dtype=object, na_value=None)[rows]
     events = frame["event_type"].to_numpy()[rows]
     precisions = frame["location_precision"].to_numpy()[rows]
     xs = np.round(lon[rows], COORDINATE_DECIMALS).tolist()

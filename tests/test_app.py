@@ -11,11 +11,12 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app import filters
+from dashboard.app import data, filters
 from dashboard.app.fixtures import SOTK_ID, XSS_ID, seed_fixture_url
 from dashboard.store import open_store
 
@@ -24,8 +25,9 @@ LAST_DAY = date(2023, 6, 1)
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
-    """Caches outlive an AppTest; each test starts from an empty one."""
+def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Caches outlive an AppTest; each test starts from an empty one (on disk too)."""
+    monkeypatch.setenv("BORDERWATCH_CACHE_DIR", str(tmp_path / "cache"))
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
@@ -287,6 +289,31 @@ def test_source_panel_escapes_everything_from_sources(fixture_url):
 def test_an_unknown_incident_in_the_link_is_named_safely(fixture_url):
     page = _html(_app(synthetic="1", incident="<b>nope</b>"))
     assert "No incident <code>&lt;b&gt;nope&lt;/b&gt;</code> in this store" in page
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values only: Parquet gives strings back as Arrow strings with NaN for None."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_the_table_cached_on_disk_is_the_table_in_the_store(fixture_url, tmp_path):
+    version = data.store_version(fixture_url)
+    loaded = data.incident_table(fixture_url, version)
+    st.cache_resource.clear()
+    (folder,) = (tmp_path / "cache").glob("incidents-*")
+    cached = data.incident_table(fixture_url, version)
+    assert cached is not loaded
+    for name in ("incidents", "provinces", "segments"):
+        pd.testing.assert_frame_equal(
+            _plain(getattr(cached, name)), _plain(getattr(loaded, name)), check_dtype=False
+        )
+    assert cached.reports.tolist() == loaded.reports.tolist()
+    # a write to the store is a new version: read again, and the old copy goes
+    with open_store(fixture_url) as opened:
+        opened.count_incidents()
+    newer = (version[0], version[1] + 1, version[2])
+    data.incident_table(fixture_url, newer)
+    assert folder not in list((tmp_path / "cache").glob("incidents-*"))
 
 
 # ---------------------------------------------------------- other pages

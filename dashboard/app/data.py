@@ -9,8 +9,10 @@ ingest shows up within seconds without a restart.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,11 +163,75 @@ def store_version(url: str) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
+CACHE_ENV = "BORDERWATCH_CACHE_DIR"
+_CACHE_FORMAT = 1  # bump when IncidentTable's columns change
+
+
+def cache_dir() -> Path:
+    """Where the incident table is kept between restarts (``$BORDERWATCH_CACHE_DIR``)."""
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    return Path(configured) if configured else store.repository_root() / "var" / "cache"
+
+
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
 def incident_table(url: str, version: tuple[int, int, int]) -> IncidentTable:
-    """Every incident, columnar; read-only and shared (never mutate its frames)."""
-    del version  # part of the cache key only
-    return query.load_incident_table(open_app_store(url))
+    """Every incident, columnar; read-only and shared (never mutate its frames).
+
+    Reading a million incidents from the store takes seconds, so the table is
+    also kept on disk (Parquet), keyed by the store's URL and version: a
+    restarted dashboard reads it back in a fraction of that. Any write to the
+    store changes the version, and so the key. The cache is an optimisation
+    only: if it cannot be read or written, the store is read as usual.
+    """
+    folder = cache_dir() / _cache_key(url, version)
+    cached = _read_cached_table(folder)
+    if cached is not None:
+        return cached
+    table = query.load_incident_table(open_app_store(url))
+    _write_cached_table(folder, table, url)
+    return table
+
+
+def _cache_key(url: str, version: tuple[int, ...]) -> str:
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{url}|{version}".encode()).hexdigest()[:20]
+    return f"incidents-{digest}"
+
+
+def _read_cached_table(folder: Path) -> IncidentTable | None:
+    try:
+        return IncidentTable(
+            pd.read_parquet(folder / "incidents.parquet"),
+            pd.read_parquet(folder / "provinces.parquet"),
+            pd.read_parquet(folder / "segments.parquet"),
+            np.load(folder / "reports.npy"),
+        )
+    except (OSError, ValueError, ImportError):
+        return None
+
+
+def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> None:
+    """Write atomically (a folder renamed into place), then drop this URL's older copies."""
+    log = logging.getLogger(__name__)
+    marker = hashlib.sha256(url.encode()).hexdigest()[:20]
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}")
+    try:
+        partial.mkdir(parents=True, exist_ok=True)
+        table.incidents.to_parquet(partial / "incidents.parquet", index=False)
+        table.provinces.to_parquet(partial / "provinces.parquet", index=False)
+        table.segments.to_parquet(partial / "segments.parquet", index=False)
+        np.save(partial / "reports.npy", table.reports)
+        (partial / "store").write_text(marker)
+        for old in folder.parent.glob("incidents-*"):
+            if (
+                old != folder
+                and (old / "store").is_file()
+                and old.joinpath("store").read_text() == marker
+            ):
+                shutil.rmtree(old, ignore_errors=True)
+        partial.rename(folder)
+    except (OSError, ValueError, ImportError) as exc:
+        log.warning("could not cache the incident table in %s: %s", folder.parent, exc)
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

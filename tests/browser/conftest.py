@@ -94,7 +94,11 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
 def start_dashboard(folder: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str, Path]:
     """Start ``borderwatch app``'s command on a free port; returns process, base URL, log."""
     port = free_port()
-    env = {**os.environ, "BORDERWATCH_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "BORDERWATCH_DATABASE_URL": database_url,
+        "BORDERWATCH_CACHE_DIR": str(folder / "cache"),
+    }
     env.pop("BORDERWATCH_TILES", None)  # no tiles: nothing to fetch from outside
     log = folder / "streamlit.log"
     with log.open("wb") as out:
