@@ -237,6 +237,29 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Page cache of a bulk-writing SQLite connection, in KiB (the default is 2 MiB).
+# Each chunk inserts into indexes keyed by incident id all over their key
+# range; with the indexes in cache a million-row import is a third faster.
+SQLITE_BULK_CACHE_KIB = 262_144
+
+
+def _tune_for_bulk(conn: Connection) -> None:
+    """Give an SQLite connection a large page cache and ``synchronous = NORMAL``.
+
+    NORMAL is what SQLite recommends with WAL: a commit no longer waits for
+    the disk; a power cut can lose the last commits but never corrupts the
+    file, and a lost chunk of an import comes back by running it again. The
+    settings stay with the pooled connection (a dropped cache would have to
+    be read again for the next chunk); they cannot change inside a
+    transaction, hence before BEGIN.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.dbapi_connection
+    dbapi.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    dbapi.execute("PRAGMA synchronous = NORMAL")
+
+
 @contextmanager
 def _translate_errors(url: str | URL, doing: str) -> Iterator[None]:
     """Turn driver and filesystem errors into a :class:`StoreError` naming the URL."""
@@ -423,10 +446,16 @@ class Store:
             yield conn
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        """One transaction: committed if the block finishes, rolled back otherwise."""
+    def _writing(self, *, bulk: bool = False) -> Iterator[Connection]:
+        """One transaction: committed if the block finishes, rolled back otherwise.
+
+        ``bulk`` tunes an SQLite connection for large transactions first
+        (see :func:`_tune_for_bulk`).
+        """
         with _translate_errors(self.engine.url, "write to"), self.engine.connect() as conn:
             conn.execution_options(**{_WRITE_OPTION: True})
+            if bulk:
+                _tune_for_bulk(conn)
             with conn.begin():
                 yield conn
 
@@ -505,7 +534,7 @@ class Store:
         consistent and only this call's counts include that incident.
         """
         places = places or {}
-        with self._writing() as conn:
+        with self._writing(bulk=True) as conn:
             now = datetime.now(UTC)
             unique_sources = _first_by_id(sources)
             created_sources = _insert_ignore_many(
@@ -732,7 +761,7 @@ def _incident_columns(
         "lon": [i.lon for i in incidents],
         "summary": [i.summary for i in incidents],
         "fatalities": [i.fatalities for i in incidents],
-        "actors": [list(i.actors) for i in incidents],
+        "actors": [tuple(i.actors) for i in incidents],
         "place_name": [i.place_name for i in incidents],
         "distance_km": [i.distance_km for i in incidents],
         "synthetic": synthetic,
@@ -832,20 +861,15 @@ def _executemany_ignore(conn: Connection, table: Table, columns: Columns) -> Non
 
 
 def _bind_column(column: Any, dialect: Any, values: list[Any]) -> list[Any]:
-    """Values as the driver takes them; each distinct value converted once."""
+    """Values as the driver takes them; each distinct value converted once.
+
+    Values must be hashable (the bulk path passes JSON lists as tuples).
+    """
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return values
-    done: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        key = tuple(value) if isinstance(value, list) else value
-        try:
-            out.append(done[key])
-        except KeyError:
-            done[key] = converted = process(value)
-            out.append(converted)
-    return out
+    converted = {value: process(value) for value in set(values)}
+    return [converted[value] for value in values]
 
 
 def _insert_children_bulk(

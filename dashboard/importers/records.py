@@ -128,13 +128,17 @@ class ImportRecord(BaseModel):
         return self
 
 
+# The model's compiled validator, called directly: this runs once per row.
+_validate = ImportRecord.__pydantic_validator__.validate_python
+
+
 def validate_record(fields: Mapping[str, Any], column_of: Mapping[str, str]) -> ImportRecord:
     """Check one row's fields; a :class:`RowError` names the file's columns on failure.
 
     ``column_of`` maps a field to the column it came from, for messages.
     """
     try:
-        return ImportRecord.model_validate(fields)
+        return _validate(fields)
     except ValidationError as exc:
         raise RowError(describe_errors(exc, column_of)) from None
 

@@ -246,19 +246,24 @@ class _ImportRun:
     placer: Placer
     report: ImportReport
     sources: dict[str, Source] = field(default_factory=dict)
-    _citations: dict[tuple[tuple[str, str | None], ...], tuple[Citation, ...]] = field(
-        default_factory=dict
+    _citations: dict[tuple[int, ...], tuple[tuple[SourceRecord, ...], tuple[Citation, ...]]] = (
+        field(default_factory=dict)
     )
 
     def citations(self, sources: tuple[SourceRecord, ...]) -> tuple[Citation, ...]:
-        """The citations of a record's sources (shared: most rows cite the same few)."""
-        key = tuple((s.id, s.claim) for s in sources)
+        """The citations of a record's sources (shared: most rows cite the same few).
+
+        Keyed by the source records' identities, which stay valid because the
+        cache holds the records themselves.
+        """
+        key = tuple(map(id, sources))
         found = self._citations.get(key)
         if found is None:
-            found = tuple(Citation(source_id, claim=claim) for source_id, claim in key)
+            citations = tuple(Citation(s.id, claim=s.claim) for s in sources)
             if len(self._citations) < 100_000:
-                self._citations[key] = found
-        return found
+                self._citations[key] = (sources, citations)
+            return citations
+        return found[1]
 
     def run(
         self, store: Store, rejects: Rejects, chunk_rows: int, progress: Progress | None
@@ -310,6 +315,9 @@ class _ImportRun:
         places: dict[str, ImportedPlace] = {}
         cited: dict[str, Source] = {}
         kept: list[int] = []
+        known, citations = self.sources, self.citations
+        precisions, provinces = placed.location_precision, placed.provinces
+        segments, distances = placed.segments, placed.distance_km
         for k, (row, record) in enumerate(good):
             try:
                 incident = Incident(
@@ -318,17 +326,17 @@ class _ImportRun:
                     date_end=record.date_end,
                     date_precision=record.date_precision,
                     event_type=record.event_type,
-                    location_precision=placed.location_precision[k],
+                    location_precision=precisions[k],
                     lat=record.lat,
                     lon=record.lon,
                     summary=record.summary,
                     fatalities=record.fatalities,
                     actors=record.actors,
                     place_name=record.place_name,
-                    provinces=placed.provinces[k],
-                    segments=placed.segments[k],
-                    distance_km=placed.distance_km[k],
-                    citations=self.citations(record.sources),
+                    provinces=provinces[k],
+                    segments=segments[k],
+                    distance_km=distances[k],
+                    citations=citations(record.sources),
                 )
             except ValueError as exc:  # the model's own checks; validation should catch all
                 self.reject(rejects, row, str(exc))
@@ -337,11 +345,8 @@ class _ImportRun:
             kept.append(k)
             for s in record.sources:
                 if s.id not in cited:
-                    cited[s.id] = self.sources.get(s.id) or self.sources.setdefault(
-                        s.id, s.to_source()
-                    )
-            named = record.country or record.admin1 or record.admin2
-            if named and record.id not in places:
+                    cited[s.id] = known.get(s.id) or known.setdefault(s.id, s.to_source())
+            if (record.country or record.admin1 or record.admin2) and record.id not in places:
                 places[record.id] = ImportedPlace(
                     record.dataset,
                     record.country,
