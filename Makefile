@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.borderwatch-installed
 
-.PHONY: setup run test lint bench geodata db clean
+.PHONY: setup run test lint bench bench-app screenshot geodata db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/geocode_bench.py
+
+# The dashboard at 100,000 synthetic incidents against the naive one-marker-per-incident
+# page, server side and in Chromium (BENCH_ARGS="--incidents 1000000 --skip-naive" etc.).
+bench-app: setup
+	$(BIN)/python bench/app_bench.py --browser $(BENCH_ARGS)
 
 geodata: setup
 	$(BIN)/borderwatch geodata build

@@ -82,6 +82,8 @@ PRECISION_STYLES: dict[str, dict[str, Any]] = {
         "dashArray": "1 6",
     },
 }
+# Vaguest (biggest ring) first; see incident_features.
+_DRAW_ORDER = {precision: rank for rank, precision in enumerate(reversed(PRECISION_STYLES))}
 PRECISION_WORDS = {
     LocationPrecision.POINT.value: "exact point",
     LocationPrecision.NEAR_PLACE.value: "near a named place",
@@ -245,9 +247,14 @@ def incident_features(
     kind, ``d`` date window in words, ``t`` event type, ``pl`` place, ``f``
     fatalities (null: not reported), ``lp`` location precision, ``x`` the
     start of the first excerpt.
+
+    Features come vaguest first: the canvas draws later ones on top, so an
+    exact point stays clickable inside a province-wide ring around it.
     """
     frame = table.incidents
     heads = excerpt_heads or {}
+    rank = frame["location_precision"].map(_DRAW_ORDER).fillna(0).to_numpy()[rows]
+    rows = np.asarray(rows)[np.argsort(rank, kind="stable")]
     ids = frame["id"].to_numpy()[rows]
     labels = date_window_labels(
         frame["date_start"].to_numpy()[rows],

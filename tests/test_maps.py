@@ -140,6 +140,18 @@ def test_incident_features_are_compact_and_rounded(table, display):
     assert by_id["fx-yeraskh-2023-03-01"]["properties"]["f"] is None  # not reported
 
 
+def test_vague_incidents_are_drawn_first_so_points_stay_clickable(table, display):
+    lat, lon = maps.placed_coordinates(
+        table, display["segment_anchors"], display["province_anchors"]
+    )
+    rows = np.flatnonzero(~np.isnan(lat))
+    order = [
+        f["properties"]["lp"] for f in maps.incident_features(table, rows, lat, lon)["features"]
+    ]
+    assert order == sorted(order, key=list(maps.PRECISION_STYLES)[::-1].index)
+    assert order[0] == "province" and order[-1] == "point"
+
+
 def test_cells_bound_the_feature_count_whatever_the_points():
     rng = np.random.default_rng(1)
     lat = rng.uniform(38.8, 41.3, 200_000)
