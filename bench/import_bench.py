@@ -1,6 +1,6 @@
 """ACLED import throughput: rows per second into a fresh SQLite store, and peak memory.
 
-Run: ``make bench`` (or ``python bench/import_bench.py [N]``, default 1,000,000).
+Run: ``.venv/bin/python bench/import_bench.py [N]`` (default 1,000,000 rows).
 The input is made by the synthetic generator (``dashboard.synthetic``) and
 written to a temporary ACLED-layout CSV; nothing real and no big file is
 shipped. The import runs in a child process so its peak memory (max RSS) is
