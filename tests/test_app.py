@@ -16,8 +16,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app import data, filters
+from dashboard import export
+from dashboard.app import data, filters, panels
 from dashboard.app.fixtures import SOTK_ID, XSS_ID, seed_fixture_url
+from dashboard.query import IncidentFilter
 from dashboard.store import open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app" / "main.py")
@@ -331,6 +333,28 @@ def test_incidents_table_is_newest_first_and_selects_on_click(fixture_url):
     at.run()
     assert at.query_params["incident"] == SOTK_ID
     assert f'data-incident="{SOTK_ID}"' in _html(at)
+
+
+def test_downloads_are_what_borderwatch_export_writes(fixture_url):
+    at = _app(synthetic="1", province="AM-GR")
+    at.switch_page("incidents_page.py").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download GeoJSON"]
+    view = data.build_view(
+        fixture_url,
+        filters.filter_from_state({filters.PROVINCES: ["AM-GR"], filters.SYNTHETIC: True}, None),
+    )
+    with open_store(fixture_url) as opened:
+        table, mask = export.select_incidents(
+            opened, IncidentFilter(provinces=("AM-GR",), include_synthetic=True)
+        )
+        details = export.load_details(opened, table, mask)
+        expected_csv = export.incidents_to_csv(table, mask, details)
+    assert panels.download_bytes(view, "csv") == expected_csv
+    collection = json.loads(panels.download_bytes(view, "geojson"))
+    assert sorted(f["properties"]["id"] for f in collection["features"]) == sorted(
+        [SOTK_ID, XSS_ID, "fx-segment-2021-05"]
+    )
 
 
 def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):

@@ -9,13 +9,14 @@ excerpts is :mod:`dashboard.highlight`'s own.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from dashboard import query
+from dashboard import export, query
 from dashboard.app import data, filters
 from dashboard.highlight import highlight_excerpt, highlight_in_context, matched_aliases
 from dashboard.maps import PRECISION_WORDS
@@ -248,11 +249,30 @@ def _render_claims(citations: Sequence[Citation], sources: dict[str, Source | No
 # -------------------------------------------------------------- downloads
 
 
+def download_bytes(view: data.View, fmt: str) -> bytes:
+    """The filtered incidents as ``csv`` or ``geojson``, written by :mod:`dashboard.export`
+    (the code behind ``borderwatch export``), so both give the same file."""
+    details = export.load_details(data.open_app_store(view.url), view.table, view.mask)
+    if fmt == "csv":
+        return export.incidents_to_csv(view.table, view.mask, details)
+    return export.geojson_bytes(export.incidents_to_geojson(view.table, view.mask, details))
+
+
 def render_downloads(view: data.View) -> None:
-    """The filtered set as CSV and GeoJSON, written by the same code as ``borderwatch export``."""
-    try:
-        from dashboard import export  # noqa: PLC0415 - lands with the export command
-    except ImportError:
-        st.caption("Downloads arrive with `borderwatch export`.")
-        return
-    del export
+    """Download buttons for the filtered set; the file is made only when one is clicked."""
+    left, right = st.columns(2)
+    for column, fmt, label, mime in (
+        (left, "csv", "Download CSV", "text/csv"),
+        (right, "geojson", "Download GeoJSON", "application/geo+json"),
+    ):
+        column.download_button(
+            label,
+            data=functools.partial(download_bytes, view, fmt),
+            file_name=f"borderwatch-incidents.{fmt}",
+            mime=mime,
+            key=f"download_{fmt}",
+            on_click="ignore",
+            width="stretch",
+            help=f"The {view.count:,} incidents of the current filters, as `borderwatch export` "
+            "writes them.",
+        )
