@@ -37,6 +37,10 @@ bench: setup
 bench-app: setup
 	$(BIN)/python bench/app_bench.py --browser $(BENCH_ARGS)
 
+# The README's picture: a first run on the bundled sample, one click, in offline Chromium.
+screenshot: setup
+	$(BIN)/python bench/app_screenshot.py
+
 geodata: setup
 	$(BIN)/borderwatch geodata build
 

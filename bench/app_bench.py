@@ -155,13 +155,15 @@ def server_figures(app: Path, url: str, naive_limit: int | None) -> dict[str, An
 # ------------------------------------------------------------------ browser
 
 
-def _serve(app: Path, url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(app: Path, url: str, port: int, cache: Path | None = None) -> subprocess.Popen[bytes]:
     from dashboard.cli import app_command_line  # noqa: PLC0415
 
     command = app_command_line(port, headless=True)
     command[command.index(str(DASHBOARD))] = str(app)
     env = {**os.environ, "BORDERWATCH_DATABASE_URL": url}
     env.pop("BORDERWATCH_TILES", None)
+    if cache is not None:
+        env["BORDERWATCH_CACHE_DIR"] = str(cache)
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
     )

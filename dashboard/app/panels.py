@@ -32,6 +32,8 @@ DATE_PRECISION_WORDS = {
 
 PANEL_CSS = """
 <style>
+/* Less empty space above the KPI row: the map and its source should fit one screen. */
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
 .bw-panel { font-size: 0.95rem; line-height: 1.5; }
 .bw-panel h4 { margin: 0 0 .3rem 0; }
 .bw-facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; }
