@@ -12,7 +12,8 @@ to keep in memory at scale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -84,8 +85,13 @@ class IncidentTable:
 
 
 def load_incident_table(store: Store) -> IncidentTable:
-    """Read every incident (synthetic ones too: filters decide) into memory."""
-    with store.engine.connect() as conn:
+    """Read every incident (synthetic ones too: filters decide) into memory.
+
+    The tables are read in one snapshot (one transaction; REPEATABLE READ on
+    PostgreSQL), so a document committed meanwhile shows whole or not at all:
+    no link rows or report counts for incidents the table does not hold.
+    """
+    with store.engine.connect() as conn, _snapshot(conn):
         incidents = _read_incidents(conn)
         ids = incidents["id"].to_numpy(dtype=object)
         provinces = _read_links(
@@ -111,6 +117,15 @@ def load_incident_table(store: Store) -> IncidentTable:
         )
         reports = _report_counts(conn, ids)
     return IncidentTable(incidents, provinces, segments, reports)
+
+
+@contextmanager
+def _snapshot(conn: Connection) -> Iterator[None]:
+    """One read transaction; the driver cursors of :func:`_raw_columns` run inside it."""
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="REPEATABLE READ")
+    with conn.begin():
+        yield
 
 
 # Reading a million incidents is done a column at a time, with the database
