@@ -73,3 +73,13 @@ def store(empty_database_url: str) -> Iterator[Store]:
     """A store on a fresh database migrated to the newest schema, on each backend."""
     with open_store(empty_database_url, upgrade=True) as opened:
         yield opened
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The figures of the concurrency, crash and fuzz tests (``tests/counts.py``), in CI too."""
+    from counts import RECORDED  # noqa: PLC0415  (a test helper module, imported late)
+
+    if RECORDED:
+        terminalreporter.section("concurrency, crash and fuzz counts")
+        for line in RECORDED:
+            terminalreporter.write_line(line)
