@@ -400,16 +400,6 @@ def date_range(table: IncidentTable, mask: np.ndarray | None = None) -> tuple[da
     )
 
 
-def region_names(table: IncidentTable) -> tuple[dict[str, str], dict[str, str]]:
-    """``({province code: name}, {segment id: name})`` for the regions incidents involve."""
-    provinces = table.provinces.drop_duplicates("code")
-    segments = table.segments.drop_duplicates("segment_id")
-    return (
-        dict(zip(provinces["code"], provinces["name"], strict=True)),
-        dict(zip(segments["segment_id"], segments["name"], strict=True)),
-    )
-
-
 def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = None) -> pd.DataFrame:
     """The filtered incidents for a table, newest first, at most ``limit`` of them.
 

@@ -16,7 +16,6 @@ from dashboard.query import (
     filter_mask,
     incident_rows,
     load_incident_table,
-    region_names,
     timeline_windows,
 )
 
@@ -101,9 +100,3 @@ def test_excerpt_heads_follow_citation_order(store, table):
 def test_excerpt_heads_in_chunks(store, table):
     ids = [f"nothing-{i}" for i in range(2000)] + [SOTK_ID]
     assert list(excerpt_heads(store, ids)) == [SOTK_ID]
-
-
-def test_region_names(table):
-    provinces, segments = region_names(table)
-    assert provinces["AZ-KAL"] == "Kalbajar"
-    assert segments["AM-VD_AZ-SAR"] == "Vayots Dzor – Sharur"

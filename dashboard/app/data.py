@@ -374,16 +374,6 @@ def load_sources(url: str, source_ids: tuple[str, ...]) -> dict[str, Any]:
     return {sid: opened.get_source(sid) for sid in source_ids}
 
 
-def store_summary(url: str) -> dict[str, object]:
-    """What the store holds (real data only), for the Border page."""
-    opened = open_app_store(url)
-    return {
-        "url": opened.url,
-        "sources": opened.count_sources(include_synthetic=False),
-        "incidents": opened.count_incidents(include_synthetic=False),
-    }
-
-
 def table_frame(view: View, limit: int) -> pd.DataFrame:
     return query.incident_rows(view.table, view.mask, limit)
 

@@ -117,6 +117,18 @@ def test_pan_and_zoom_cause_no_rerun_and_a_click_exactly_one(page, app_server):
     assert runs(page) == 1
 
 
+def test_clicking_a_province_filters_to_it(page, app_server):
+    open_dashboard(page, app_server + SYNTHETIC)
+    wait_map_still(page)
+    click_map(page, 39.76, 45.33)  # Vayots Dzor, away from any incident
+    wait_runs(page, 1)
+    assert "province=AM-VD" in page.url
+    province = page.locator("[data-testid='stMultiSelect']").filter(has_text="Province")
+    assert "Vayots Dzor" in province.inner_text()
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Incidents")
+    assert metric.locator("[data-testid='stMetricValue']").inner_text() == "1"
+
+
 @pytest.mark.parametrize("where", ["/", "/incidents"])
 def test_script_in_source_text_never_runs(page, app_server, where):
     open_dashboard(page, f"{app_server}{where}?synthetic=1&incident={XSS_ID}", map=where == "/")
