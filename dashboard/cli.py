@@ -12,7 +12,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from dashboard import export, geodata, pipeline, sources, store, synthetic
+from dashboard import export, geodata, pipeline, postgis, sources, store, store_copy, synthetic
 from dashboard.gazetteer import load_gazetteer
 from dashboard.gazetteer_build import write_gazetteer
 from dashboard.geobuild import GeodataBuildError, build
@@ -272,13 +272,71 @@ def db_group() -> None:
 
 @db_group.command("upgrade")
 @click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
-def db_upgrade(url: str | None) -> None:
-    """Create the store or bring its schema to the newest version."""
+@click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
+def db_upgrade(url: str | None, border: str | None) -> None:
+    """Create the store or bring its schema to the newest version.
+
+    On PostgreSQL this also (re)loads the border's provinces and segments into
+    the PostGIS tables border_provinces and border_segments, for GIS clients.
+    """
     try:
         revision = store.upgrade_database(url)
     except store.StoreError as exc:
         _fail(str(exc))
     click.echo(f"{store.mask_url(url or store.default_database_url())}: schema at {revision}")
+    _load_postgis_layers(url, border)
+
+
+def _load_postgis_layers(url: str | None, border: str | None) -> None:
+    """On PostgreSQL, replace the border's rows in the PostGIS layer tables."""
+    try:
+        with store.open_store(url) as opened:
+            if opened.backend != "postgresql":
+                return
+            counts = postgis.load_layers(opened, _layers(border))
+    except store.StoreError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"PostGIS layers for {counts.border}: {counts.provinces} provinces, "
+        f"{counts.segments} segments"
+    )
+
+
+@main.command("migrate-store")
+@click.option("--to", "to_url", required=True, help="Database URL to copy the store into.")
+@click.option(
+    "--from",
+    "from_url",
+    help="Database URL to copy from (default: BORDERWATCH_DATABASE_URL or the SQLite file).",
+)
+@click.option("--force", is_flag=True, help="Replace whatever the target store holds.")
+@click.option("--border", help="Border id for the PostGIS layers (default: BORDERWATCH_BORDER).")
+def migrate_store_command(
+    to_url: str, from_url: str | None, force: bool, border: str | None
+) -> None:
+    """Copy the whole store (every table) into another database, e.g. a team's PostgreSQL.
+
+    The target is created or migrated to the newest schema first, then filled
+    in one transaction: if anything fails it is left as it was. A target that
+    already holds data is refused unless --force (which replaces it). Row
+    counts are checked before the commit. The source is not changed.
+    """
+    started: set[str] = set()
+
+    def announce(table: str, _rows: int) -> None:
+        if table not in started:
+            started.add(table)
+            click.echo(f"copying {table}…", err=True)
+
+    try:
+        result = store_copy.migrate_store(from_url, to_url, force=force, progress=announce)
+    except store.StoreError as exc:
+        _fail(str(exc))
+    for table, rows in result.rows.items():
+        click.echo(f"  {table}: {rows:,}")
+    replaced = " (its previous contents replaced)" if result.replaced else ""
+    click.echo(f"{result.total:,} rows copied into {store.mask_url(to_url)}{replaced}")
+    _load_postgis_layers(to_url, border)
 
 
 @db_group.command("status")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -282,6 +282,8 @@ def _hint(reason: str) -> str:
         return " (the file exists but is not an SQLite database; move it away or pick another URL)"
     if "readonly database" in lowered:
         return " (the file or its folder is read-only)"
+    if "extension" in lowered and "postgis" in lowered:
+        return " (install PostGIS on the database server: Debian package postgresql-postgis)"
     return ""
 
 
@@ -439,6 +441,19 @@ class Store:
         """The schema revision of this store's database."""
         with self._reading() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection for reads, errors as :class:`StoreError` (modules beside the store)."""
+        return self._reading()
+
+    def writing(self, *, bulk: bool = False) -> AbstractContextManager[Connection]:
+        """One write transaction, as the store's own writes use (see ``_writing``).
+
+        For modules that write what the store's methods do not: the PostGIS
+        layers (:mod:`dashboard.postgis`), a copy of a whole store
+        (:mod:`dashboard.store_copy`).
+        """
+        return self._writing(bulk=bulk)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

@@ -4,9 +4,10 @@ Every test that takes ``store`` or ``empty_database_url`` runs once per
 backend (ids ``[sqlite]`` and ``[postgresql]``), so the portability promise of
 ``dashboard.store`` is checked by the whole suite, not by a special test.
 PostgreSQL comes from a throwaway cluster started once per session
-(``tests/pgcluster.py``); each test gets its own fresh database in it.
+(``tests/pgcluster.py``) with PostGIS in its template database; each test gets
+its own fresh database in it.
 
-Without PostgreSQL server binaries or the psycopg driver the PostgreSQL
+Without PostgreSQL server binaries, PostGIS or the psycopg driver the PostgreSQL
 variants are skipped locally, but fail when ``CI`` is set: CI must not go
 green by silently testing one backend.
 """
@@ -48,6 +49,11 @@ def postgres_cluster() -> Iterator[pgcluster.Cluster]:
         )
     cluster = pgcluster.start(bindir)
     try:
+        if not pgcluster.has_postgis(cluster):
+            _unavailable(
+                "the PostgreSQL server has no PostGIS extension, which the store's "
+                "migrations need: install the postgresql-postgis package"
+            )
         yield cluster
     finally:
         pgcluster.stop(cluster)

@@ -154,10 +154,37 @@ def start(bindir: Path, port: int = SOCKET_PORT) -> Cluster:
             base,
             run_as,
         )
+        _install_postgis(cluster)
     except BaseException:
         stop(cluster)
         raise
     return cluster
+
+
+def _install_postgis(cluster: Cluster) -> None:
+    """``CREATE EXTENSION postgis`` in template1, so every database created has it.
+
+    Creating it per database costs ~0.5 s; copying it with the template costs
+    nothing noticeable. Without the PostGIS package the cluster still starts:
+    the store's migration then fails saying what to install.
+    """
+    import psycopg  # noqa: PLC0415  (optional dependency: only needed with a cluster)
+
+    with psycopg.connect(cluster.conninfo("template1"), autocommit=True) as conn:
+        available = conn.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
+        ).fetchone()
+        if available:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+
+
+def has_postgis(cluster: Cluster) -> bool:
+    """Whether the cluster's databases get PostGIS (the server has the extension)."""
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(cluster.conninfo("template1"), autocommit=True) as conn:
+        row = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
+    return row is not None
 
 
 def stop(cluster: Cluster) -> None:

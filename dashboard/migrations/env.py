@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from dashboard.postgis import include_object
 from dashboard.schema import metadata
 
 
@@ -27,6 +28,8 @@ def run_migrations_online() -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        # The PostGIS extras (migration 0003) are PostgreSQL-only and not in schema.py.
+        include_object=include_object,
         # SQLite cannot ALTER most things in place; batch mode copies tables.
         render_as_batch=connection.dialect.name == "sqlite",
     )
