@@ -14,14 +14,16 @@ from pathlib import Path
 
 import pgcluster
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import TextClause, inspect, text
 from test_store import report, sotk_incident
 
 from dashboard import postgis
+from dashboard import store as store_module
 from dashboard.cli import main
 from dashboard.geodata import load_border
-from dashboard.store import Store, StoreError, open_store, upgrade_database
+from dashboard.store import Store, StoreError, create_store_engine, open_store, upgrade_database
 
 # Points in Syunik (Goris, Kapan) and in Gegharkunik (Sotk).
 GORIS = (39.5111, 46.3386)
@@ -172,3 +174,26 @@ def test_sqlite_store_has_no_geometry_extras(tmp_path: Path) -> None:
         assert "geom" not in {c["name"] for c in inspector.get_columns("incidents")}
         with pytest.raises(StoreError, match="PostgreSQL only"):
             postgis.load_layers(opened, load_border("am-az"))
+
+
+def test_upgrade_from_0002_places_existing_incidents_and_downgrade_removes_it(
+    pg_url: str,
+) -> None:
+    engine = create_store_engine(pg_url)
+    try:
+        store_module._upgrade(engine, "0002")
+        save_points(Store(engine), {"goris": GORIS})
+        assert store_module._upgrade(engine) == "0003"
+        upgraded = Store(engine)
+        postgis.load_layers(upgraded, load_border("am-az"))
+        assert ids(upgraded, IN_SYUNIK) == ["goris"]
+
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(store_module._alembic_config(conn), "0002")
+        inspector = inspect(engine)
+        assert not set(postgis.LAYER_TABLES) & set(inspector.get_table_names())
+        assert "geom" not in {c["name"] for c in inspector.get_columns("incidents")}
+        assert store_module._upgrade(engine) == "0003"
+        assert Store(engine).count_incidents() == 1
+    finally:
+        engine.dispose()
