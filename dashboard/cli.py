@@ -372,10 +372,20 @@ _PROBLEMS_SHOWN = 20
     metavar="FIELD=COLUMN",
     help="Read FIELD from the file's COLUMN (repeatable); COLUMN=FIELD works too.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes sharing the import (default: 2 for files over 32 MB on 2+ cores, else 1).",
+)
 @click.option("--url", help="Database URL (default: BORDERWATCH_DATABASE_URL or the SQLite file).")
 @click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
 def import_command(
-    file: Path, fmt: str, pairs: tuple[str, ...], url: str | None, border: str | None
+    file: Path,
+    fmt: str,
+    pairs: tuple[str, ...],
+    workers: int | None,
+    url: str | None,
+    border: str | None,
 ) -> None:
     """Import an ACLED export, a UCDP GED file, or a CSV or GeoJSON table of incidents.
 
@@ -406,6 +416,7 @@ def import_command(
                 mapping=mapping,
                 geocoder=geocoder,
                 progress=lambda done, _size: bar.update(done - bar.pos),
+                workers=workers,
             )
     except ImportFileError as exc:
         _fail(str(exc))

@@ -15,7 +15,7 @@ from dashboard import schema
 from dashboard.geocode import Geocoder
 from dashboard.geodata import load_border
 from dashboard.importers import ImportFileError, import_file, parse_mapping
-from dashboard.importers.runner import gc_paused
+from dashboard.importers.chunks import gc_paused
 from dashboard.importers.tabular import FIELDS
 from dashboard.models import DatePrecision, LocationPrecision
 from dashboard.store import Store

@@ -7,8 +7,10 @@ The flow of :func:`import_file`:
    borderwatch's fields, which :mod:`.records` validates;
 3. :mod:`.placing` re-geocodes the points with borderwatch's own layers and
    compares them with the file's own place names;
-4. :mod:`.runner` writes each chunk in one transaction through
-   :meth:`dashboard.store.Store.save_incidents_bulk`.
+4. :mod:`.chunks` builds each chunk's incidents and writes them in one
+   transaction through :meth:`dashboard.store.Store.save_incidents_bulk`;
+5. :mod:`.runner` ties it together, in one process or, for big files, in
+   several that share the chunks (:mod:`.workers`).
 """
 
 from dashboard.importers.records import ImportFileError, RowError

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -52,9 +52,52 @@ class Table(Protocol):
 
     def position(self) -> int: ...
 
+    def chunks(
+        self, size: int, keep: Callable[[int], bool] | None = None
+    ) -> Iterator[list[RawRow]]:
+        """Rows in chunks of ``size``; only chunks whose index ``keep`` accepts, if given."""
+        ...
+
     def __iter__(self) -> Iterator[RawRow]: ...
 
     def close(self) -> None: ...
+
+
+class _Rows:
+    """Chunking shared by the tables: ``_scan`` finds rows cheaply, ``_row`` builds one."""
+
+    def _scan(self) -> Iterator[tuple[int, Any]]:
+        raise NotImplementedError
+
+    def _row(self, number: int, raw: Any) -> RawRow:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[RawRow]:
+        for number, raw in self._scan():
+            yield self._row(number, raw)
+
+    def chunks(
+        self, size: int, keep: Callable[[int], bool] | None = None
+    ) -> Iterator[list[RawRow]]:
+        """Rows in chunks of ``size``; with ``keep``, only the chunks whose index it accepts.
+
+        Rows of chunks left out are only scanned (not split into fields), so
+        several workers can share a file by chunk index cheaply.
+        """
+        batch: list[RawRow] = []
+        index = 0
+        kept = keep is None or keep(0)
+        for count, (number, raw) in enumerate(self._scan()):
+            if count and count % size == 0:
+                if batch:
+                    yield batch
+                    batch = []
+                index += 1
+                kept = keep is None or keep(index)
+            if kept:
+                batch.append(self._row(number, raw))
+        if batch:
+            yield batch
 
 
 def normalise_rename(mapping: Mapping[str, str]) -> dict[str, str]:
@@ -75,7 +118,7 @@ def _field_names(header: list[str], rename: Mapping[str, str]) -> list[str | Non
     return names
 
 
-class CsvTable:
+class CsvTable(_Rows):
     """A CSV file's rows; open with :func:`open_table`."""
 
     unit = "line"
@@ -103,26 +146,29 @@ class CsvTable:
     def position(self) -> int:
         return self._raw.tell() if not self._raw.closed else self.size
 
-    def __iter__(self) -> Iterator[RawRow]:
-        reader, fields, width = self._reader, self._fields, len(self._fields)
-        shadowed = None in fields
+    def _scan(self) -> Iterator[tuple[int, list[str]]]:
+        """(line the row starts on, its cells), blank lines left out."""
+        reader, width = self._reader, len(self._fields)
         start = reader.line_num + 1
         try:
             for cells in reader:
                 number, start = start, reader.line_num + 1
                 if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
                     continue  # a blank line is not a row
-                values = dict(zip(fields, cells, strict=False))
-                if shadowed:
-                    values.pop(None, None)
-                problem = None
-                if len(cells) != width:
-                    problem = f"has {len(cells)} fields but the header has {width}"
-                yield RawRow(number, values, cells, problem)
+                yield number, cells
         except UnicodeDecodeError as exc:
             raise _not_utf8(self.path, exc) from None
         except csv.Error as exc:
             raise ImportFileError(f"{self.path}: line {reader.line_num}: {exc}") from None
+
+    def _row(self, number: int, raw: list[str]) -> RawRow:
+        fields = self._fields
+        values = dict(zip(fields, raw, strict=False))
+        values.pop(None, None)  # columns shadowed by a mapped one
+        problem = None
+        if len(raw) != len(fields):
+            problem = f"has {len(raw)} fields but the header has {len(fields)}"
+        return RawRow(number, values, raw, problem)
 
     def close(self) -> None:
         self._text.close()
@@ -147,7 +193,7 @@ def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
     yield from rest
 
 
-class GeoJsonTable:
+class GeoJsonTable(_Rows):
     """A GeoJSON FeatureCollection's features as rows; open with :func:`open_table`."""
 
     unit = "feature"
@@ -182,23 +228,25 @@ class GeoJsonTable:
     def position(self) -> int:
         return self.size * self._done // max(len(self._features), 1)
 
-    def __iter__(self) -> Iterator[RawRow]:
+    def _scan(self) -> Iterator[tuple[int, Any]]:
         for number, feature in enumerate(self._features, start=1):
             self._done = number
-            if not isinstance(feature, dict) or feature.get("type") != "Feature":
-                yield RawRow(number, {}, feature, "not a GeoJSON Feature")
-                continue
-            properties = feature.get("properties") or {}
-            keys = [str(k) for k in properties]
-            values = {
-                name: value
-                for name, value in zip(
-                    _field_names(keys, self._rename), properties.values(), strict=True
-                )
-                if name is not None
-            }
-            problem = _point_into(feature.get("geometry"), values)
-            yield RawRow(number, values, feature, problem)
+            yield number, feature
+
+    def _row(self, number: int, feature: Any) -> RawRow:
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            return RawRow(number, {}, feature, "not a GeoJSON Feature")
+        properties = feature.get("properties") or {}
+        keys = [str(k) for k in properties]
+        values = {
+            name: value
+            for name, value in zip(
+                _field_names(keys, self._rename), properties.values(), strict=True
+            )
+            if name is not None
+        }
+        problem = _point_into(feature.get("geometry"), values)
+        return RawRow(number, values, feature, problem)
 
     def close(self) -> None:
         self._features = []
