@@ -33,6 +33,7 @@ which gives the same answer for incidents placed by borderwatch's layers).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -392,6 +393,16 @@ def write_geopackage(
         layer.to_crs("EPSG:4326").to_file(
             path, layer=name, driver="GPKG", engine="pyogrio", **options
         )
+
+
+def incidents_to_geopackage(
+    table: IncidentTable, mask: np.ndarray, details: IncidentDetails, layers: BorderLayers
+) -> bytes:
+    """The GeoPackage of :func:`write_geopackage` as bytes (for a download button)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "incidents.gpkg"
+        write_geopackage(path, table, mask, details, layers)
+        return path.read_bytes()
 
 
 # ---------------------------------------------------------------------- facade

@@ -23,6 +23,7 @@ from dashboard.export import (
     format_for,
     incidents_to_csv,
     incidents_to_geojson,
+    incidents_to_geopackage,
     load_details,
     select_incidents,
     write_geopackage,
@@ -260,6 +261,13 @@ def test_geopackage_reads_back_with_pyogrio(filled: Store, tmp_path: Path) -> No
     segments = pyogrio.read_dataframe(out, layer="border_segments")
     assert len(segments) == 22
     assert {"id", "name", "first_unit", "second_unit", "length_km"} <= set(segments.columns)
+
+
+def test_geopackage_as_bytes_for_a_download_button(filled: Store, tmp_path: Path) -> None:
+    data = incidents_to_geopackage(*export(filled), load_border("am-az"))
+    assert data.startswith(b"SQLite format 3")
+    (tmp_path / "download.gpkg").write_bytes(data)
+    assert pyogrio.read_info(tmp_path / "download.gpkg", layer="incidents")["features"] == 9
 
 
 def test_empty_selection_still_writes_every_layer(filled: Store, tmp_path: Path) -> None:

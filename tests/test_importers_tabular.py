@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from dashboard.importers.records import RowError, validate_record
-from dashboard.importers.tabular import TabularMapper, precision_from_width
+from dashboard.importers.tabular import TabularMapper, _items, precision_from_width
 from dashboard.models import DatePrecision, EventType, LocationPrecision
 
 
@@ -145,3 +145,17 @@ def test_required_columns_accept_their_defaults() -> None:
     assert mapper.missing_columns({"event_date", "event_type", "latitude", "longitude"}) == []
     assert mapper.column_of("lat") == "latitude"
     assert mapper.missing_columns({"when", "event_type"}) == ["date|date_start", "lat", "lon"]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("a;b", ["a", "b"]),
+        ("a;;c", ["a", "", "c"]),
+        ("semi\\;colon;x", ["semi;colon", "x"]),
+        ("back\\\\slash;y", ["back\\slash", "y"]),
+        ("C:\\path", ["C:\\path"]),
+    ],
+)
+def test_export_lists_split_with_their_escapes(text: str, items: list[str]) -> None:
+    assert _items(text) == items
