@@ -404,7 +404,13 @@ def _build_incident(doc: _Doc, group: list[_Evidence], incidents_in_doc: int) ->
     location = _locate(doc, places)
     first, last, precision = group[0].window  # type: ignore[misc]
     cues = [c for item in group for c in item.cues]
-    sentences = sorted({s for item in group for s in item.sentences}, key=lambda s: s.start)
+    # The incident sentences first (the map's popup quotes the first excerpt),
+    # then the sentences that lent a place, a date or a casualty count.
+    primary = sorted({item.sentences[0] for item in group}, key=lambda s: s.start)
+    lent = sorted(
+        {s for item in group for s in item.sentences} - set(primary), key=lambda s: s.start
+    )
+    sentences = primary + lent
     casualties = [c for item in group for c in item.casualties]
     event_type = _event_type(cues, casualties)
     key = "|".join(

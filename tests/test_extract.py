@@ -165,9 +165,11 @@ def test_borrowed_date_is_shown_as_evidence(gazetteer):
     result = extract_incidents(source(text), gazetteer)
     (found,) = result.incidents
     assert found.incident.date_precision == DatePrecision.MONTH
-    # The sentence the date came from is an excerpt too, with the date highlighted.
-    first, _second = found.incident.citations[0].excerpts
-    assert [s.matched for s in first.spans if s.kind.value == "date"] == ["May"]
+    # The incident sentence comes first; the sentence the date came from is an
+    # excerpt too, with the date highlighted.
+    incident_sentence, date_sentence = found.incident.citations[0].excerpts
+    assert incident_sentence.text.startswith("Later troops crossed")
+    assert [s.matched for s in date_sentence.spans if s.kind.value == "date"] == ["May"]
 
 
 def test_date_from_elsewhere_in_the_document_is_a_warning(gazetteer):
