@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 import numpy as np
-import pandas as pd
 
 from dashboard import export, geodata, pipeline, postgis, sources, store, store_copy, synthetic
 from dashboard.gazetteer import load_gazetteer
@@ -20,6 +19,7 @@ from dashboard.geocode import GeocodeError, Geocoder, coordinate_problems
 from dashboard.geodata import GeodataError, load_border
 from dashboard.importers import FORMATS, ImportFileError, import_file, parse_mapping
 from dashboard.importers.runner import mapper_for
+from dashboard.points import PointFileError, read_points
 from dashboard.query import IncidentFilter
 
 APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
@@ -136,17 +136,23 @@ def geocode_command(
         lats, lons, where = np.array([lat]), np.array([lon]), "--lat/--lon"
         line_of = {0: "point"}
         raw = [(str(lat), str(lon))]
+        row_problems: dict[int, str] = {}
     else:
-        lats, lons, raw = _read_points(csv_file, lat_col, lon_col)
-        where = str(csv_file)
-        line_of = {i: f"line {i + 2}" for i in range(len(lats))}  # line 1 is the header
+        try:
+            rows = read_points(csv_file, lat_col, lon_col)
+        except PointFileError as exc:
+            _fail(str(exc))
+        lats, lons, raw, where = rows.lat, rows.lon, rows.raw, str(csv_file)
+        line_of = {i: f"line {line}" for i, line in enumerate(rows.lines)}
+        row_problems = rows.problems
     geocoder = Geocoder(_layers(border))
-    problems = coordinate_problems(lats, lons)
+    problems = {**coordinate_problems(lats, lons), **row_problems}
     good = np.array([i not in problems for i in range(len(lats))], dtype=bool)
     answers = iter(geocoder.geocode(lats[good], lons[good]).records()) if good.any() else iter(())
     for i in range(len(lats)):
         if i in problems:
-            message = f"{where}: {line_of[i]}: {problems[i]} (lat={raw[i][0]!r}, lon={raw[i][1]!r})"
+            values = "" if i in row_problems else f" (lat={raw[i][0]!r}, lon={raw[i][1]!r})"
+            message = f"{where}: {line_of[i]}: {problems[i]}{values}"
             click.echo(f"borderwatch: error: {message}", err=True)
             if as_json:
                 click.echo(json.dumps({"error": message}, ensure_ascii=False))
@@ -154,25 +160,6 @@ def geocode_command(
         _print_answer(next(answers), as_json)
     if problems:
         sys.exit(1)
-
-
-def _read_points(
-    path: Path, lat_col: str, lon_col: str
-) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
-    """Coordinates as floats (NaN where not a number) and as the text the file holds."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        _fail(f"{path}: cannot read as CSV: {exc}")
-    missing = [c for c in (lat_col, lon_col) if c not in frame.columns]
-    if missing:
-        _fail(
-            f"{path}: no column {', '.join(map(repr, missing))} "
-            f"(columns: {', '.join(map(repr, frame.columns))}; use --lat-col/--lon-col)"
-        )
-    numbers = frame[[lat_col, lon_col]].apply(pd.to_numeric, errors="coerce")
-    raw = list(zip(frame[lat_col], frame[lon_col], strict=True))
-    return numbers[lat_col].to_numpy(float), numbers[lon_col].to_numpy(float), raw
 
 
 def _print_answer(answer: dict[str, Any], as_json: bool) -> None:

@@ -72,3 +72,13 @@ def test_geocode_needs_a_point_or_a_file():
     code, _, err = run("geocode")
     assert code == 2
     assert "give --lat and --lon, or a CSV file" in err
+
+
+def test_geocode_csv_ragged_row_does_not_shift_the_others(tmp_path: Path):
+    points = tmp_path / "points.csv"
+    points.write_text("lat,lon\n45,5,NaN\n40.3071,45.4062\n")
+    code, out, _ = run("geocode", str(points), "--json")
+    assert code == 1
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first == {"error": f"{points}: line 2: expected 2 fields, found 3"}
+    assert second["province_code"] == "AM-GR"
