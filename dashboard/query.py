@@ -409,9 +409,12 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
     """
     rows = np.flatnonzero(mask)
     frame = table.incidents
-    order = np.lexsort(
-        (frame["id"].to_numpy()[rows], -frame["date_start"].to_numpy()[rows].astype(np.int64))
-    )
+    starts = frame["date_start"].to_numpy().astype(np.int64)
+    if limit is not None and len(rows) > limit:
+        # Only rows as new as the limit-th newest can make the cut: sort those alone.
+        cutoff = np.partition(starts[rows], len(rows) - limit)[len(rows) - limit]
+        rows = rows[starts[rows] >= cutoff]
+    order = np.lexsort((frame["id"].to_numpy()[rows], -starts[rows]))
     rows = rows[order]
     if limit is not None:
         rows = rows[:limit]
