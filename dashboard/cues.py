@@ -231,8 +231,17 @@ class CasualtyMention:
     is_total: bool
 
 
+# Every casualty phrase contains one of these; most sentences contain none.
+_CASUALTY_HINT = re.compile(
+    r"kill|dead|died|deaths|casualt|fatalit|losses|nobody|no\s+one|погиб|убит|жертв|потер|никто",
+    re.IGNORECASE,
+)
+
+
 def find_casualties(sentence: str) -> list[CasualtyMention]:
     """Fatality statements in one sentence; totals and running counts are flagged."""
+    if not _CASUALTY_HINT.search(sentence):
+        return []
     is_total = bool(_TOTAL.search(sentence))
     found = []
     for pattern in (_KILLED_AFTER, _KILLED_BEFORE):

@@ -135,12 +135,19 @@ class DateMention:
     needs_publication: bool = False
 
 
+_RUSSIAN_ONLY = frozenset({"ru_month_year", "ru_month"})
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
 def find_dates(text: str, published: date | None) -> tuple[list[DateMention], int]:
     """Date mentions in order, and how many were skipped for want of a publication date."""
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []
     skipped = 0
+    cyrillic = bool(_CYRILLIC.search(text))
     for kind, pattern in _PATTERNS:
+        if kind in _RUSSIAN_ONLY and not cyrillic:
+            continue
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
