@@ -361,7 +361,8 @@ def step_date_window(
     start, end = window
     if end >= hi:
         return False
-    new_start, new_end = _advance(start, period), _advance(end, period)
+    new_start = _advance(start, period)
+    new_end = new_start + (end - start)  # the same width in days: month ends do not drift
     set_date_window(state, min(new_start, hi), min(new_end, hi))
     return True
 
