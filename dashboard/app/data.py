@@ -188,8 +188,12 @@ def incident_table(url: str, version: tuple[int, int, int]) -> IncidentTable:
     if cached is not None:
         return cached
     table = query.load_incident_table(open_app_store(url))
-    _write_cached_table(folder, table, url)
-    return table
+    if not _write_cached_table(folder, table, url):
+        return table
+    # Serve the copy just written: its Arrow strings filter and group faster than the
+    # store's Python strings (0.25 s against 0.6 s a rerun at 1M) and take less memory.
+    del table  # before reading it back, so the two never sit in memory together
+    return _read_cached_table(folder) or query.load_incident_table(open_app_store(url))
 
 
 def _cache_key(url: str, version: tuple[int, ...]) -> str:
@@ -216,8 +220,9 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return pq.read_table(path).combine_chunks().to_pandas()
 
 
-def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> None:
-    """Write atomically (a folder renamed into place), then drop this URL's older copies."""
+def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> bool:
+    """Write atomically (a folder renamed into place), drop this URL's older copies;
+    False if it could not be written."""
     log = logging.getLogger(__name__)
     marker = hashlib.sha256(url.encode()).hexdigest()[:20]
     partial = folder.with_name(f".{folder.name}.{os.getpid()}")
@@ -239,6 +244,8 @@ def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> None:
     except (OSError, ValueError, ImportError) as exc:
         log.warning("could not cache the incident table in %s: %s", folder.parent, exc)
         shutil.rmtree(partial, ignore_errors=True)
+        return False
+    return True
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
