@@ -339,7 +339,7 @@ def test_downloads_are_what_borderwatch_export_writes(fixture_url):
     at = _app(synthetic="1", province="AM-GR")
     at.switch_page("incidents_page.py").run()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download CSV", "Download GeoJSON"]
+    assert labels == ["CSV", "GeoJSON", "GeoPackage"]
     view = data.build_view(
         fixture_url,
         filters.filter_from_state({filters.PROVINCES: ["AM-GR"], filters.SYNTHETIC: True}, None),
@@ -355,6 +355,7 @@ def test_downloads_are_what_borderwatch_export_writes(fixture_url):
     assert sorted(f["properties"]["id"] for f in collection["features"]) == sorted(
         [SOTK_ID, XSS_ID, "fx-segment-2021-05"]
     )
+    assert panels.download_bytes(view, "gpkg").startswith(b"SQLite format 3")
 
 
 def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):

@@ -34,11 +34,10 @@ def _on_select() -> None:
 def render_table(view: data.View) -> None:
     frame = data.table_frame(view, TABLE_LIMIT)
     st.session_state[_TABLE_IDS] = frame["id"].tolist()
-    shown = frame.drop(columns=["date_start"]).rename(
-        columns={
-            "event_type": "event type",
-            "location_precision": "placed to",
-        }
+    # Date first, the id (for reference and links) last.
+    columns = [c for c in frame.columns if c not in ("id", "date_start")] + ["id"]
+    shown = frame[columns].rename(
+        columns={"event_type": "event type", "location_precision": "placed to"}
     )
     event = st.dataframe(
         shown,
@@ -47,7 +46,7 @@ def render_table(view: data.View) -> None:
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
-        height=480,
+        height=min(480, 35 * (len(shown) + 1) + 3),  # no empty rows below a short list
         column_config={
             "id": st.column_config.TextColumn("id", width="small"),
             "fatalities": st.column_config.NumberColumn("fatalities", format="%d"),

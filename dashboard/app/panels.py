@@ -252,20 +252,24 @@ def _render_claims(citations: Sequence[Citation], sources: dict[str, Source | No
 
 
 def download_bytes(view: data.View, fmt: str) -> bytes:
-    """The filtered incidents as ``csv`` or ``geojson``, written by :mod:`dashboard.export`
-    (the code behind ``borderwatch export``), so both give the same file."""
+    """The filtered incidents as ``csv``, ``geojson`` or ``gpkg``, written by
+    :mod:`dashboard.export` (the code behind ``borderwatch export``): the same file."""
     details = export.load_details(data.open_app_store(view.url), view.table, view.mask)
     if fmt == "csv":
         return export.incidents_to_csv(view.table, view.mask, details)
+    if fmt == "gpkg":
+        return export.incidents_to_geopackage(view.table, view.mask, details, data.border_layers())
     return export.geojson_bytes(export.incidents_to_geojson(view.table, view.mask, details))
 
 
 def render_downloads(view: data.View) -> None:
     """Download buttons for the filtered set; the file is made only when one is clicked."""
-    left, right = st.columns(2)
-    for column, fmt, label, mime in (
-        (left, "csv", "Download CSV", "text/csv"),
-        (right, "geojson", "Download GeoJSON", "application/geo+json"),
+    for column, fmt, label, mime in zip(
+        st.columns(3),
+        ("csv", "geojson", "gpkg"),
+        ("CSV", "GeoJSON", "GeoPackage"),
+        ("text/csv", "application/geo+json", "application/geopackage+sqlite3"),
+        strict=True,
     ):
         column.download_button(
             label,
@@ -273,6 +277,7 @@ def render_downloads(view: data.View) -> None:
             file_name=f"borderwatch-incidents.{fmt}",
             mime=mime,
             key=f"download_{fmt}",
+            icon=":material/download:",
             on_click="ignore",
             width="stretch",
             help=f"The {view.count:,} incidents of the current filters, as `borderwatch export` "
