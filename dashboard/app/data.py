@@ -151,16 +151,23 @@ def open_app_store(url: str) -> store.Store:
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def store_version(url: str) -> tuple[int, int, int]:
-    """Incidents, sources and citations stored: changes whenever an ingest adds anything."""
-    counts = select(
+def store_version(url: str) -> tuple[str, ...]:
+    """A cheap fingerprint of the store's contents: counts and newest write times.
+
+    Counts alone would miss a store replaced by one of the same size (a
+    re-created file, ``migrate-store --force``); the newest ``created_at`` of
+    sources and incidents changes with every write as well.
+    """
+    fingerprint = select(
         select(func.count()).select_from(db.incidents).scalar_subquery(),
         select(func.count()).select_from(db.sources).scalar_subquery(),
         select(func.count()).select_from(db.citations).scalar_subquery(),
+        select(func.max(db.incidents.c.created_at)).scalar_subquery(),
+        select(func.max(db.sources.c.created_at)).scalar_subquery(),
     )
     with open_app_store(url).engine.connect() as conn:
-        row = conn.execute(counts).one()
-    return int(row[0]), int(row[1]), int(row[2])
+        row = conn.execute(fingerprint).one()
+    return tuple(str(value) for value in row)
 
 
 CACHE_ENV = "BORDERWATCH_CACHE_DIR"
@@ -174,7 +181,7 @@ def cache_dir() -> Path:
 
 
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
-def incident_table(url: str, version: tuple[int, int, int]) -> IncidentTable:
+def incident_table(url: str, version: tuple[str, ...]) -> IncidentTable:
     """Every incident, columnar; read-only and shared (never mutate its frames).
 
     Reading a million incidents from the store takes seconds, so the table is
@@ -196,7 +203,7 @@ def incident_table(url: str, version: tuple[int, int, int]) -> IncidentTable:
     return _read_cached_table(folder) or query.load_incident_table(open_app_store(url))
 
 
-def _cache_key(url: str, version: tuple[int, ...]) -> str:
+def _cache_key(url: str, version: tuple[str, ...]) -> str:
     digest = hashlib.sha256(f"{_CACHE_FORMAT}|{url}|{version}".encode()).hexdigest()[:20]
     return f"incidents-{digest}"
 
@@ -249,7 +256,7 @@ def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def placed(url: str, version: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+def placed(url: str, version: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Each incident's map position (its own, or its segment's / province's anchor)."""
     layers = display_layers()
     return maps.placed_coordinates(
@@ -258,7 +265,7 @@ def placed(url: str, version: tuple[int, int, int]) -> tuple[np.ndarray, np.ndar
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def text_matches(url: str, version: tuple[int, int, int], text: str) -> frozenset[str]:
+def text_matches(url: str, version: tuple[str, ...], text: str) -> frozenset[str]:
     """Incident ids whose sources or summary contain ``text`` (answered by the store)."""
     del version
     return frozenset(query.search_incident_ids(open_app_store(url), text))
@@ -269,7 +276,7 @@ class View:
     """What every page works from: the table, the user's filter and its mask."""
 
     url: str
-    version: tuple[int, int, int]
+    version: tuple[str, ...]
     table: IncidentTable
     filt: IncidentFilter
     mask: np.ndarray
@@ -301,7 +308,7 @@ def hidden_synthetic(view: View) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def map_layers(
-    url: str, version: tuple[int, int, int], filt: IncidentFilter, selected: str | None
+    url: str, version: tuple[str, ...], filt: IncidentFilter, selected: str | None
 ) -> dict[str, Any]:
     """The map's changing layers as GeoJSON dicts, for :func:`maps.build_incident_layers`.
 
