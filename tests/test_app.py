@@ -439,3 +439,14 @@ def _one_synthetic_document(text: str):
         citations=(Citation(source.id, excerpts=(Excerpt(0, 5, text[:5]),)),),
     )  # fmt: skip
     return source, [incident]
+
+
+def test_hostile_publisher_and_title_are_escaped_in_the_source_panel():
+    hostile = '<img src=x onerror="window.__bw=1">'
+    source = Source(
+        id="src-h", title=hostile, content_hash=content_hash(hostile), publisher=hostile,
+        text="Synthetic text.",
+    )  # fmt: skip
+    html_out = panels._citation_html(Citation("src-h", claim=hostile), source)
+    assert "<img" not in html_out
+    assert "&lt;img src=x onerror=&quot;window.__bw=1&quot;&gt;" in html_out

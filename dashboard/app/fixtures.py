@@ -293,7 +293,8 @@ def fixture_documents() -> list[tuple[Source, list[Incident]]]:
         location_precision=LocationPrecision.COUNTRY,
         fatalities=0,
     )
-    # The same publisher field carries a payload too: it is shown in the panel.
+    # The publisher must stay "synthetic" (it marks test data), so a hostile
+    # publisher is checked by tests/test_app.py on the panel's HTML instead.
     xss_source = Source(
         id="src-xss",
         title=XSS_TITLE,
