@@ -60,18 +60,13 @@ def render_table(view: data.View) -> None:
         )
 
 
+def render_table_and_downloads(view: data.View) -> None:
+    render_table(view)
+    panels.render_downloads(view)
+
+
 def render() -> None:
-    view = data.current_view()
-    panels.render_kpis(view)
-    if panels.render_empty(view):
-        return
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        render_table(view)
-        panels.render_downloads(view)
-    with right:
-        st.subheader("Source")
-        panels.render_source_panel(view)
+    panels.render_beside_sources(render_table_and_downloads)
 
 
 if __name__ == "__main__":  # Streamlit runs each page file as a script

@@ -62,16 +62,7 @@ def render_map(view: data.View) -> None:
 
 
 def render() -> None:
-    view = data.current_view()
-    panels.render_kpis(view)
-    if panels.render_empty(view):
-        return
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        render_map(view)
-    with right:
-        st.subheader("Source")
-        panels.render_source_panel(view)
+    panels.render_beside_sources(render_map)
 
 
 if __name__ == "__main__":  # Streamlit runs each page file as a script

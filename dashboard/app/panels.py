@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -129,6 +129,20 @@ def render_empty(view: data.View) -> bool:
 
 
 # ----------------------------------------------------------- source panel
+
+
+def render_beside_sources(render_main: Callable[[data.View], None]) -> None:
+    """The page layout the map and incidents pages share: KPIs, then main view | sources."""
+    view = data.current_view()
+    render_kpis(view)
+    if render_empty(view):
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        render_main(view)
+    with right:
+        st.subheader("Source")
+        render_source_panel(view)
 
 
 def render_source_panel(view: data.View) -> None:
