@@ -286,8 +286,7 @@ def _panel_incident(page: Any) -> str | None:
 def _last_day(url: str) -> date:
     from sqlalchemy import func, select  # noqa: PLC0415
 
-    from dashboard import schema  # noqa: PLC0415
-    from dashboard.store import open_store  # noqa: PLC0415
+    from dashboard.store import open_store, schema  # noqa: PLC0415
 
     with open_store(url) as opened, opened.engine.connect() as conn:
         value = conn.execute(select(func.max(schema.incidents.c.date_end))).scalar_one()

@@ -21,8 +21,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from dashboard.geocode import Geocoder  # noqa: E402
-from dashboard.geodata import load_border  # noqa: E402
+from dashboard.geo.geocode import Geocoder  # noqa: E402
+from dashboard.geo.layers import load_border  # noqa: E402
 
 
 def near_border_points(layers, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

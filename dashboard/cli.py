@@ -11,16 +11,19 @@ from typing import Any
 import click
 import numpy as np
 
-from dashboard import export, geodata, pipeline, postgis, sources, store, store_copy, synthetic
+from dashboard import export, pipeline, sources, store, synthetic
 from dashboard.gazetteer import load_gazetteer
-from dashboard.gazetteer_build import write_gazetteer
-from dashboard.geobuild import GeodataBuildError, build
-from dashboard.geocode import GeocodeError, Geocoder, coordinate_problems
-from dashboard.geodata import GeodataError, load_border
+from dashboard.gazetteer.build import write_gazetteer
+from dashboard.geo import layers as geodata
+from dashboard.geo.build.builder import GeodataBuildError, build
+from dashboard.geo.geocode import GeocodeError, Geocoder, coordinate_problems
+from dashboard.geo.layers import GeodataError, load_border
+from dashboard.geo.points import PointFileError, read_points
 from dashboard.importers import FORMATS, ImportFileError, import_file, parse_mapping
 from dashboard.importers.runner import mapper_for
-from dashboard.points import PointFileError, read_points
 from dashboard.query import IncidentFilter
+from dashboard.store import copy_store as store_copy
+from dashboard.store import postgis
 
 APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
 

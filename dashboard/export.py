@@ -45,8 +45,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Select, select
 
-from dashboard import schema as db
-from dashboard.geodata import BorderLayers
+from dashboard.geo.layers import BorderLayers
 from dashboard.models import DatePrecision, LocationPrecision
 from dashboard.query import (
     IncidentFilter,
@@ -56,6 +55,7 @@ from dashboard.query import (
     search_incident_ids,
 )
 from dashboard.store import Store
+from dashboard.store import schema as db
 
 FORMATS = ("csv", "geojson", "gpkg")
 CSV_COLUMNS = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard.extract import (
+from dashboard.extract.incidents import (
     ExtractedIncident,
     Extraction,
     GazetteerLike,
@@ -20,7 +20,7 @@ from dashboard.extract import (
     extract_incidents,
 )
 from dashboard.gazetteer import load_gazetteer
-from dashboard.geodata import REPO_ROOT
+from dashboard.geo.layers import REPO_ROOT
 from dashboard.sources import (
     SkippedPath,
     SourceDocument,

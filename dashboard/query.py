@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Select, func, or_, select
 
-from dashboard import schema as db
 from dashboard.store import Store
+from dashboard.store import schema as db
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.geocode import Geocoder
+from dashboard.geo.geocode import Geocoder
 from dashboard.importers.acled import ACLED_COLUMNS, GEO_PRECISION, TIME_PRECISION, date_window
 from dashboard.importers.placing import Placer
 from dashboard.models import (
@@ -126,7 +126,7 @@ def _draw(rng: np.random.Generator, weighted: tuple[tuple[int, float], ...], n: 
 
 
 def _default_geocoder() -> Geocoder:
-    from dashboard.geodata import load_border  # noqa: PLC0415 - only when none is given
+    from dashboard.geo.layers import load_border  # noqa: PLC0415 - only when none is given
 
     return Geocoder(load_border())
 

@@ -28,8 +28,8 @@ from dashboard.export import (
     select_incidents,
     write_geopackage,
 )
-from dashboard.geocode import Geocoder
-from dashboard.geodata import load_border
+from dashboard.geo.geocode import Geocoder
+from dashboard.geo.layers import load_border
 from dashboard.importers import import_file
 from dashboard.importers.placing import Placer
 from dashboard.models import (

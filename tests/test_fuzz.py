@@ -26,8 +26,8 @@ from synthetic_reports import integrity_problems
 from dashboard.cli import main
 from dashboard.extract import extract_incidents
 from dashboard.gazetteer import load_gazetteer
-from dashboard.geocode import Geocoder
-from dashboard.geodata import load_border
+from dashboard.geo.geocode import Geocoder
+from dashboard.geo.layers import load_border
 from dashboard.importers.records import ImportFileError
 from dashboard.importers.runner import import_file
 from dashboard.models import Source, content_hash

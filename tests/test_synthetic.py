@@ -5,8 +5,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from dashboard.geocode import Geocoder
-from dashboard.geodata import load_border
+from dashboard.geo.geocode import Geocoder
+from dashboard.geo.layers import load_border
 from dashboard.importers.acled import ACLED_COLUMNS, AcledMapper
 from dashboard.importers.records import validate_record
 from dashboard.models import SYNTHETIC_PUBLISHER, EventType

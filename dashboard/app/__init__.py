@@ -1,1 +1,12 @@
-"""The Streamlit app: thin pages over cached loaders; logic lives in the package."""
+"""The Streamlit dashboard: thin pages over cached loaders; the logic lives in the package.
+
+Owns what a browser sees: the entry script (:mod:`~dashboard.app.main`), one module per
+page (``*_page.py``), the sidebar filters and their URL round trip
+(:mod:`~dashboard.app.filters`), the cached loaders the pages share
+(:mod:`~dashboard.app.data`), the source panel (:mod:`~dashboard.app.panels`), the
+folium map builder (:mod:`~dashboard.app.maps`) and the static files served with it
+(:mod:`~dashboard.app.assets`). It reads through :mod:`dashboard.query` and
+:mod:`dashboard.store`, never SQL.
+
+Public names: the script path ``main.py`` (run by ``borderwatch app``).
+"""

@@ -22,11 +22,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
 
-from dashboard import assets, maps, query, store
-from dashboard import schema as db
-from dashboard.geocode import Geocoder
-from dashboard.geodata import BorderLayers, load_border
+from dashboard import query, store
+from dashboard.app import assets, maps
+from dashboard.geo.geocode import Geocoder
+from dashboard.geo.layers import BorderLayers, load_border
 from dashboard.query import IncidentFilter, IncidentTable
+from dashboard.store import schema as db
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps
-from dashboard.app import data, filters, panels
+from dashboard.app import data, filters, maps, panels
 
 MAP_KEY = "incident_map"
 # Only what the page uses comes back, so pan and zoom cause no rerun; a click one.

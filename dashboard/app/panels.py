@@ -4,7 +4,7 @@ Everything that comes from a source (titles, publishers, text, place
 names, ids from the URL) is escaped before it reaches the page: HTML goes
 through :func:`html.escape` into ``st.html`` (which runs no script), and
 nothing untrusted is passed to a Markdown element. The only markup in
-excerpts is :mod:`dashboard.highlight`'s own.
+excerpts is :mod:`dashboard.extract.highlight`'s own.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import streamlit as st
 
 from dashboard import export, query
 from dashboard.app import data, filters
-from dashboard.highlight import highlight_excerpt, highlight_in_context, matched_aliases
-from dashboard.maps import PRECISION_WORDS
+from dashboard.app.maps import PRECISION_WORDS
+from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
 from dashboard.models import Citation, DatePrecision, Incident, Source
 
 DATE_PRECISION_WORDS = {

@@ -1,6 +1,6 @@
 """Re-geocode imported points with borderwatch's own layers, and compare with the file's names.
 
-Every imported incident is placed by :class:`~dashboard.geocode.Geocoder`
+Every imported incident is placed by :class:`~dashboard.geo.geocode.Geocoder`
 (province containing the point, nearest border segment, distance to the
 line), whatever the file says. The rule, by the record's location precision:
 
@@ -44,7 +44,7 @@ from functools import lru_cache
 import numpy as np
 import pycountry
 
-from dashboard.geocode import Geocoder
+from dashboard.geo.geocode import Geocoder
 from dashboard.models import LocationPrecision, ProvinceRef, SegmentRef
 
 SEGMENT_WITHIN_KM = 10.0

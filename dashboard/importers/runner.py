@@ -14,8 +14,8 @@ import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from dashboard.geocode import Geocoder
-from dashboard.geodata import load_border
+from dashboard.geo.geocode import Geocoder
+from dashboard.geo.layers import load_border
 from dashboard.importers.acled import AcledMapper
 from dashboard.importers.chunks import ChunkImport, ImportReport, Progress, gc_paused
 from dashboard.importers.files import Rejects, normalise_rename, open_table

@@ -1,7 +1,7 @@
 """A real dashboard in a real browser: ``streamlit run`` on a free port, Debian's Chromium.
 
 The server runs the same command as ``borderwatch app`` against a throwaway
-SQLite store seeded by :mod:`dashboard.app.fixtures`. Chromium resolves no
+SQLite store seeded by :mod:`fixture_store`. Chromium resolves no
 host but this one (``--host-resolver-rules``), so every test also proves the
 page works with no internet. Without Chromium or Playwright the tests skip
 locally and fail when ``CI`` is set. A failing test leaves a screenshot in
@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixture_store import seed_fixture_url
 
-from dashboard.app.fixtures import seed_fixture_url
 from dashboard.cli import app_command_line
 
 CHROMIUM = Path(os.environ.get("BORDERWATCH_CHROMIUM", "/usr/bin/chromium"))

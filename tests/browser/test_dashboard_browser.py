@@ -16,8 +16,7 @@ from dashboard_page import (
     wait_map_still,
     wait_runs,
 )
-
-from dashboard.app.fixtures import SOTK_ID, SOTK_POINT, XSS_ID
+from fixture_store import SOTK_ID, SOTK_POINT, XSS_ID
 
 SYNTHETIC = "/?synthetic=1"
 

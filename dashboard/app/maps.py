@@ -1,0 +1,817 @@
+"""The incident map: folium maps built from prebuilt GeoJSON dicts, no Streamlit.
+
+Two parts, because the dashboard sends them differently:
+
+- :func:`build_base_map` is the same on every rerun (no tiles or configured
+  tiles, the border's extent, the scripts below), so streamlit-folium keeps
+  the map mounted and the user's pan and zoom survive a filter change;
+- :func:`build_incident_layers` is what the filters change: provinces shaded
+  by incident count, border segments weighted by it, the incidents, the
+  selected incident and the legend, in one ``FeatureGroup`` that
+  streamlit-folium swaps in place (``feature_group_to_add``).
+
+:func:`build_incident_map` puts both on one map (tests, HTML export).
+
+Every layer is drawn by a few lines of JavaScript (``_BW_JS``) from plain
+GeoJSON: incidents are canvas circles styled by how precisely they are
+placed; popups and tooltips are built with ``textContent``, so nothing that
+comes from a source is ever parsed as HTML. Above :data:`MAX_POINTS`
+incidents the map gets counts per grid cell instead of points
+(:func:`incident_cells`), so the payload stays bounded at any data size.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import shape
+
+from dashboard.models import EventType, LocationPrecision
+from dashboard.query import IncidentTable, date_window_labels
+
+# Above this many incidents the map shows counts per grid cell, not points:
+# ~300 bytes a point keeps the map under ~1.2 MB with the context layers.
+MAX_POINTS = 3000
+MAX_CELLS = 1500
+COORDINATE_DECIMALS = 5
+EXCERPT_HEAD_CHARS = 90
+
+EVENT_COLOURS = {
+    EventType.BATTLES.value: "#d62728",
+    EventType.EXPLOSIONS.value: "#ff7f0e",
+    EventType.VIOLENCE_AGAINST_CIVILIANS.value: "#9467bd",
+    EventType.PROTESTS.value: "#2ca02c",
+    EventType.RIOTS.value: "#8c564b",
+    EventType.STRATEGIC_DEVELOPMENTS.value: "#1f77b4",
+}
+# Precision is drawn, not only written: an exact point is a small solid dot;
+# the vaguer the place, the bigger, paler and more dashed the ring.
+PRECISION_STYLES: dict[str, dict[str, Any]] = {
+    LocationPrecision.POINT.value: {"radius": 4, "weight": 1, "fillOpacity": 0.9},
+    LocationPrecision.NEAR_PLACE.value: {"radius": 6, "weight": 1.5, "fillOpacity": 0.5},
+    LocationPrecision.BORDER_SEGMENT.value: {
+        "radius": 8,
+        "weight": 2,
+        "fillOpacity": 0.15,
+        "dashArray": "4 3",
+    },
+    LocationPrecision.DISTRICT.value: {
+        "radius": 11,
+        "weight": 1.5,
+        "fillOpacity": 0.08,
+        "dashArray": "2 4",
+    },
+    LocationPrecision.PROVINCE.value: {
+        "radius": 14,
+        "weight": 1.5,
+        "fillOpacity": 0.05,
+        "dashArray": "2 5",
+    },
+    LocationPrecision.COUNTRY.value: {
+        "radius": 18,
+        "weight": 1,
+        "fillOpacity": 0.03,
+        "dashArray": "1 6",
+    },
+}
+# Vaguest (biggest ring) first; see incident_features.
+_DRAW_ORDER = {precision: rank for rank, precision in enumerate(reversed(PRECISION_STYLES))}
+PRECISION_WORDS = {
+    LocationPrecision.POINT.value: "exact point",
+    LocationPrecision.NEAR_PLACE.value: "near a named place",
+    LocationPrecision.BORDER_SEGMENT.value: "somewhere on a border segment",
+    LocationPrecision.DISTRICT.value: "somewhere in a district",
+    LocationPrecision.PROVINCE.value: "somewhere in a province",
+    LocationPrecision.COUNTRY.value: "somewhere in a country",
+}
+# Province shading: no incidents is the basemap grey; then five log-spaced classes.
+ZERO_FILL = {"AM": "#f4f1ec", "AZ": "#eceff2"}
+CLASS_FILLS = ("#fee6ce", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
+SEGMENT_IDLE = "#7f7f7f"
+SEGMENT_ACTIVE = "#67000d"
+
+
+# ------------------------------------------------------------------ GeoJSON
+
+
+def count_classes(maximum: int, classes: int = len(CLASS_FILLS)) -> list[int]:
+    """Upper bounds of log-spaced count classes from 1 to ``maximum`` (deduplicated)."""
+    if maximum <= 0:
+        return []
+    bounds = sorted({max(1, round(maximum ** (i / classes))) for i in range(1, classes + 1)})
+    return bounds
+
+
+def _class_fill(count: int, bounds: Sequence[int]) -> str | None:
+    for i, upper in enumerate(bounds):
+        if count <= upper:
+            return CLASS_FILLS[len(CLASS_FILLS) - len(bounds) + i]
+    return None
+
+
+def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[str, Any]:
+    """The display provinces with ``n`` incidents, ``f`` fatalities and fill ``c``.
+
+    ``counts`` is :func:`dashboard.query.counts_by` at the province level.
+    Geometry objects are shared with ``layer``, not copied.
+    """
+    by_code = _counts_by_key(counts, "code")
+    bounds = count_classes(max((n for n, _ in by_code.values()), default=0))
+    features = []
+    for feature in layer["features"]:
+        props = feature["properties"]
+        n, f = by_code.get(props["code"], (0, 0))
+        fill = _class_fill(n, bounds) if n else ZERO_FILL.get(props["country"], "#eeeeee")
+        features.append(
+            {
+                "type": "Feature",
+                "id": props["code"],
+                "geometry": feature["geometry"],
+                "properties": {
+                    "k": "p",
+                    "id": props["code"],
+                    "name": props["name"],
+                    "n": n,
+                    "f": f,
+                    "c": fill,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "classes": bounds}
+
+
+def segment_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[str, Any]:
+    """The display segments with ``n``, ``f``, line colour ``c`` and weight ``w``."""
+    by_id = _counts_by_key(counts, "segment_id")
+    top = max((n for n, _ in by_id.values()), default=0)
+    features = []
+    for feature in layer["features"]:
+        props = feature["properties"]
+        n, f = by_id.get(props["id"], (0, 0))
+        weight = 2.0 + (6.0 * math.sqrt(n / top) if n and top else 0.0)
+        features.append(
+            {
+                "type": "Feature",
+                "id": props["id"],
+                "geometry": feature["geometry"],
+                "properties": {
+                    "k": "s",
+                    "id": props["id"],
+                    "name": props["name"],
+                    "n": n,
+                    "f": f,
+                    "c": SEGMENT_ACTIVE if n else SEGMENT_IDLE,
+                    "w": round(weight, 1),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _counts_by_key(counts: pd.DataFrame, key: str) -> dict[str, tuple[int, int]]:
+    if counts.empty:
+        return {}
+    return {
+        str(k): (int(n), int(f))
+        for k, n, f in zip(counts[key], counts["incidents"], counts["fatalities"], strict=True)
+    }
+
+
+def layer_anchors(layer: Mapping[str, Any], key: str) -> dict[str, tuple[float, float]]:
+    """A representative ``(lat, lon)`` inside each feature of a display layer.
+
+    Where an incident has no coordinates of its own but is known to a
+    segment or a province, it is drawn here (and styled as vague).
+    """
+    anchors = {}
+    for feature in layer["features"]:
+        geometry = shape(feature["geometry"])
+        if geometry.geom_type in ("LineString", "MultiLineString"):
+            point = geometry.interpolate(0.5, normalized=True)
+        else:
+            point = geometry.representative_point()
+        anchors[feature["properties"][key]] = (point.y, point.x)
+    return anchors
+
+
+def placed_coordinates(
+    table: IncidentTable,
+    segment_anchors: Mapping[str, tuple[float, float]],
+    province_anchors: Mapping[str, tuple[float, float]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each incident's map position: its own point, else its segment's or province's anchor.
+
+    NaN where neither exists (e.g. known only to a country): such incidents
+    are counted and listed, not drawn.
+    """
+    frame = table.incidents
+    lat = frame["lat"].to_numpy(dtype=float).copy()
+    lon = frame["lon"].to_numpy(dtype=float).copy()
+    for links, column, anchors in (
+        (table.segments, "segment_id", segment_anchors),
+        (table.provinces, "code", province_anchors),
+    ):
+        missing = np.isnan(lat)
+        if not missing.any() or links.empty:
+            continue
+        first = links.drop_duplicates("row")
+        first = first[missing[first["row"].to_numpy()]]
+        known = first[column].map(anchors)
+        first, known = first[known.notna()], known[known.notna()]
+        if first.empty:
+            continue
+        rows = first["row"].to_numpy()
+        lat[rows] = [a[0] for a in known]
+        lon[rows] = [a[1] for a in known]
+    return lat, lon
+
+
+def incident_features(
+    table: IncidentTable,
+    rows: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    excerpt_heads: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One point feature per incident in ``rows`` (positions in ``table``).
+
+    Properties are short on purpose (they are most of the payload): ``k``
+    kind, ``d`` date window in words, ``t`` event type, ``pl`` place, ``f``
+    fatalities (null: not reported), ``lp`` location precision, ``x`` the
+    start of the first excerpt.
+
+    Features come vaguest first: the canvas draws later ones on top, so an
+    exact point stays clickable inside a province-wide ring around it.
+    """
+    frame = table.incidents
+    heads = excerpt_heads or {}
+    rank = frame["location_precision"].map(_DRAW_ORDER).fillna(0).to_numpy()[rows]
+    rows = np.asarray(rows)[np.argsort(rank, kind="stable")]
+    ids = frame["id"].to_numpy()[rows]
+    labels = date_window_labels(
+        frame["date_start"].to_numpy()[rows],
+        frame["date_end"].to_numpy()[rows],
+        frame["date_precision"].to_numpy()[rows],
+    )
+    fatalities = frame["fatalities"].to_numpy(dtype=object, na_value=None)[rows]
+    places = frame["place_name"].to_numpy(dtype=object, na_value=None)[rows]
+    events = frame["event_type"].to_numpy()[rows]
+    precisions = frame["location_precision"].to_numpy()[rows]
+    xs = np.round(lon[rows], COORDINATE_DECIMALS).tolist()
+    ys = np.round(lat[rows], COORDINATE_DECIMALS).tolist()
+    features = []
+    for i, iid in enumerate(ids):
+        head = heads.get(iid)
+        features.append(
+            {
+                "type": "Feature",
+                "id": iid,
+                "geometry": {"type": "Point", "coordinates": [xs[i], ys[i]]},
+                "properties": {
+                    "k": "i",
+                    "id": iid,
+                    "d": labels[i],
+                    "t": events[i],
+                    "pl": places[i],
+                    "f": None if fatalities[i] is None else int(fatalities[i]),
+                    "lp": precisions[i],
+                    "x": _shorten(head, EXCERPT_HEAD_CHARS) if head else None,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def incident_cells(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    fatalities: np.ndarray,
+    max_cells: int = MAX_CELLS,
+    start_size: float = 0.02,
+) -> dict[str, Any]:
+    """Counts of incidents per square grid cell, the cell doubled until few enough.
+
+    Each cell is drawn at the mean position of its incidents (not the cell's
+    centre) with ``n`` incidents, ``f`` fatalities and the cell size ``s`` in
+    degrees. The number of features is at most ``max_cells`` whatever the
+    number of incidents.
+    """
+    size = start_size
+    fat = np.nan_to_num(fatalities.astype(float))
+    while True:
+        ix = np.floor(lon / size).astype(np.int64)
+        iy = np.floor(lat / size).astype(np.int64)
+        keys = ix * 1_000_003 + iy
+        unique, inverse, n = np.unique(keys, return_inverse=True, return_counts=True)
+        if len(unique) <= max_cells:
+            break
+        size *= 2
+    mean_lat = np.bincount(inverse, weights=lat) / n
+    mean_lon = np.bincount(inverse, weights=lon) / n
+    fsum = np.bincount(inverse, weights=fat)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [
+                    round(float(mean_lon[i]), COORDINATE_DECIMALS),
+                    round(float(mean_lat[i]), COORDINATE_DECIMALS),
+                ],
+            },
+            "properties": {"k": "c", "n": int(n[i]), "f": int(fsum[i]), "s": size},
+        }
+        for i in range(len(unique))
+    ]
+    return {"type": "FeatureCollection", "features": features, "cell_degrees": size}
+
+
+def selection_features(
+    point: tuple[float, float] | None,
+    precision: str | None,
+    incident_id: str,
+    segments: Sequence[Mapping[str, Any]] = (),
+    provinces: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The selected incident: a ring at its position, and the segment or province
+    it is placed on when that is its precision (features from the display layers)."""
+    features: list[dict[str, Any]] = []
+    if precision == LocationPrecision.BORDER_SEGMENT.value:
+        extent = segments
+    elif precision in (LocationPrecision.PROVINCE.value, LocationPrecision.DISTRICT.value):
+        extent = provinces
+    else:
+        extent = ()
+    for feature in extent:
+        features.append(
+            {"type": "Feature", "geometry": feature["geometry"], "properties": {"k": "x"}}
+        )
+    if point is not None and not any(math.isnan(v) for v in point):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(point[1], COORDINATE_DECIMALS),
+                        round(point[0], COORDINATE_DECIMALS),
+                    ],
+                },
+                "properties": {"k": "r", "id": incident_id},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "selected": incident_id}
+
+
+def geojson_bounds(collection: Mapping[str, Any]) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of a feature collection, or ``None`` if empty."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in collection.get("features", []):
+        walk(feature["geometry"]["coordinates"])
+    if not xs:
+        return None
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+# --------------------------------------------------------------- JavaScript
+
+_BW_JS = """
+(function () {
+  var bw = window.bw = window.bw || {};
+  var S = bw.S = %(settings)s;
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== null && text !== undefined) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function row(box, label, value) {
+    if (value === null || value === undefined || value === '') { return; }
+    var r = el('div');
+    r.appendChild(el('b', label + ': '));
+    r.appendChild(document.createTextNode(String(value)));
+    box.appendChild(r);
+  }
+  function counts(p) {
+    return p.n + (p.n === 1 ? ' incident, ' : ' incidents, ') +
+      p.f + (p.f === 1 ? ' fatality' : ' fatalities');
+  }
+  bw.incidentPopup = function (p) {
+    var box = el('div', null, 'bw-popup');
+    box.appendChild(el('div', p.t, 'bw-popup-title'));
+    row(box, 'Date', p.d);
+    row(box, 'Place', p.pl);
+    row(box, 'Placed', S.precision_words[p.lp] || p.lp);
+    row(box, 'Fatalities', p.f === null || p.f === undefined ? 'not reported' : p.f);
+    if (p.x) { box.appendChild(el('div', '\\u201c' + p.x + '\\u201d', 'bw-popup-excerpt')); }
+    box.appendChild(el('div', 'Source text in the panel beside the map', 'bw-popup-hint'));
+    return box;
+  };
+  bw.incidentStyle = function (p) {
+    var s = S.precision_styles[p.lp] || S.precision_styles.point;
+    var colour = S.event_colours[p.t] || '#444';
+    return {radius: s.radius, weight: s.weight, fillOpacity: s.fillOpacity,
+            dashArray: s.dashArray || null, color: colour, fillColor: colour, opacity: 0.95};
+  };
+  function tip(text) { return function () { return el('span', text()); }; }
+  bw.layer = function (kind, data) {
+    if (kind === 'incidents') {
+      var layer = L.geoJSON(data, {
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, bw.incidentStyle(f.properties));
+        },
+        onEachFeature: function (f, lyr) {
+          lyr.bindPopup(function () { return bw.incidentPopup(f.properties); },
+                        {maxWidth: 320, autoPanPadding: [20, 20]});
+        }
+      });
+      if (data.selected) {
+        layer.once('add', function () {
+          layer.eachLayer(function (lyr) {
+            if (lyr.feature.properties.id === data.selected) { lyr.openPopup(); }
+          });
+        });
+      }
+      return layer;
+    }
+    if (kind === 'cells') {
+      return L.geoJSON(data, {
+        pointToLayer: function (f, ll) {
+          var n = f.properties.n;
+          return L.circleMarker(ll, {radius: Math.min(28, 5 + 2.2 * Math.sqrt(n)),
+            color: '#7f2704', weight: 1, fillColor: '#f16913', fillOpacity: 0.55});
+        },
+        onEachFeature: function (f, lyr) {
+          lyr.bindTooltip(tip(function () {
+            return counts(f.properties) + ' within ~' +
+              Math.round(f.properties.s * 111) + ' km: narrow the filters to see each one';
+          }));
+        }
+      });
+    }
+    if (kind === 'provinces') {
+      return L.geoJSON(data, {
+        style: function (f) {
+          return {color: '#8c8c8c', weight: 0.7, fillColor: f.properties.c, fillOpacity: 0.85};
+        },
+        onEachFeature: function (f, lyr) {
+          lyr.bindTooltip(tip(function () {
+            return f.properties.name + ' (' + f.properties.id + '): ' + counts(f.properties);
+          }), {sticky: true});
+        }
+      });
+    }
+    if (kind === 'segments') {
+      return L.geoJSON(data, {
+        style: function (f) {
+          return {color: f.properties.c, weight: f.properties.w, opacity: 0.9, lineCap: 'round'};
+        },
+        onEachFeature: function (f, lyr) {
+          lyr.bindTooltip(tip(function () {
+            return f.properties.name + ': ' + counts(f.properties);
+          }), {sticky: true});
+        }
+      });
+    }
+    if (kind === 'selection') {
+      return L.geoJSON(data, {
+        interactive: false,
+        style: function () {
+          return {color: '#000', weight: 4, opacity: 0.8, fill: false, dashArray: '6 4'};
+        },
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, {radius: 16, color: '#000', weight: 3, fill: false,
+                                     interactive: false});
+        }
+      });
+    }
+    throw new Error('unknown layer kind ' + kind);
+  };
+  bw.Legend = L.Layer.extend({
+    initialize: function (spec) { this.spec = spec; },
+    onAdd: function (map) {
+      var spec = this.spec;
+      var control = L.control({position: 'bottomright'});
+      control.onAdd = function () {
+        // A <details>: one click folds the legend away when it hides incidents.
+        var box = el('details', null, 'bw-legend leaflet-control');
+        box.open = true;
+        box.appendChild(el('summary', spec.title, 'bw-legend-title'));
+        spec.rows.forEach(function (r) {
+          var line = el('div', null, 'bw-legend-row');
+          var key = el('span', null, 'bw-key bw-key-' + r.shape);
+          key.style.background = r.fill || 'transparent';
+          key.style.borderColor = r.stroke || '#555';
+          if (r.dash) { key.style.borderStyle = 'dashed'; }
+          line.appendChild(key);
+          line.appendChild(el('span', r.label));
+          box.appendChild(line);
+        });
+        if (spec.note) { box.appendChild(el('div', spec.note, 'bw-legend-note')); }
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      };
+      this._control = control.addTo(map);
+    },
+    onRemove: function () { if (this._control) { this._control.remove(); } }
+  });
+  bw.FitBounds = L.Layer.extend({
+    initialize: function (bounds) { this.bounds = bounds; },
+    onAdd: function (map) {
+      var key = JSON.stringify(this.bounds);
+      if (this.bounds && bw._fitted !== key) {
+        bw._fitted = key;
+        map.fitBounds(this.bounds, {padding: [20, 20], maxZoom: 10});
+      }
+    },
+    onRemove: function () {}
+  });
+})();
+"""
+
+_MAP_CSS = """
+<style>
+.leaflet-container { background: #dfe8ee; font: 12px/1.4 system-ui, sans-serif; }
+.bw-popup-title { font-weight: 600; margin-bottom: 2px; }
+.bw-popup-excerpt { margin-top: 4px; font-style: italic; color: #333; }
+.bw-popup-hint { margin-top: 4px; color: #777; font-size: 11px; }
+.bw-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 210px; font-size: 11px;
+             line-height: 1.3; }
+.bw-legend-title { font-weight: 600; margin-bottom: 3px; cursor: pointer; }
+.bw-legend-row { display: flex; align-items: center; gap: 6px; line-height: 15px; }
+.bw-popup { font-size: 12px; }
+.bw-legend-note { margin-top: 4px; color: #555; font-size: 11px; }
+.bw-key { display: inline-block; flex: none; border: 1.5px solid #555; }
+.bw-key-box { width: 14px; height: 10px; }
+.bw-key-line { width: 16px; height: 0; border-width: 2px 0 0 0; }
+.bw-key-dot { border-radius: 50%%; width: %(dot)spx; height: %(dot)spx; }
+.bw-key-ring { border-radius: 50%%; width: 12px; height: 12px; }
+</style>
+"""
+
+
+def _script_json(value: Any) -> str:
+    """Compact JSON that is also safe inside an HTML ``<script>`` element."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class MapScripts(MacroElement):
+    """Defines ``window.bw``: the drawing and popup code every layer below uses."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}{{ this.code }}
+        // One canvas for every layer (a second canvas on top would swallow the clicks
+        // meant for the first), with a few pixels of slack to hit thin lines and dots.
+        {{ this._parent.get_name() }}.options.renderer = L.canvas({tolerance: 5});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapScripts"
+        settings = {
+            "precision_styles": PRECISION_STYLES,
+            "precision_words": PRECISION_WORDS,
+            "event_colours": EVENT_COLOURS,
+        }
+        self.code = _BW_JS % {"settings": _script_json(settings)}
+
+
+class DataLayer(MacroElement):
+    """A GeoJSON dict drawn by ``bw.layer(kind, data)``; one Leaflet layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = bw.layer({{ this.kind_json }}, {{ this.data_json }})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, kind: str, data: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = f"bw_{kind}"
+        self.kind = kind
+        self.kind_json = _script_json(kind)
+        self.data_json = _script_json(data)
+
+
+class Legend(MacroElement):
+    """A legend box (bottom right) that comes and goes with its layer group."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new bw.Legend({{ this.spec_json }})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "bw_legend"
+        self.spec = spec
+        self.spec_json = _script_json(spec)
+
+
+class FitBounds(MacroElement):
+    """Fit the map to ``bounds`` once per distinct bounds (e.g. a region filter)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new bw.FitBounds({{ this.bounds_json }})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "bw_fit"
+        self.bounds_json = _script_json(bounds)
+
+
+def _incidents(n: int) -> str:
+    return f"{n} incident" if n == 1 else f"{n} incidents"
+
+
+def legend_spec(
+    province_classes: Sequence[int], shown: str, cell_degrees: float | None, unplaced: int
+) -> dict[str, Any]:
+    """What the legend lists: province classes, segment lines, precision styles."""
+    rows: list[dict[str, Any]] = []
+    lower = 1
+    offset = len(CLASS_FILLS) - len(province_classes)
+    for i, upper in enumerate(province_classes):
+        label = _incidents(upper) if lower == upper else f"{lower}–{upper} incidents"
+        rows.append({"shape": "box", "fill": CLASS_FILLS[offset + i], "label": label})
+        lower = upper + 1
+    rows.append({"shape": "box", "fill": ZERO_FILL["AM"], "label": "no incidents"})
+    rows.append({"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "segment with incidents"})
+    if shown == "cells":
+        km = round(cell_degrees * 111) if cell_degrees else 0
+        label = f"incidents per ~{km} km cell"
+        rows.append({"shape": "ring", "fill": "#f16913", "stroke": "#7f2704", "label": label})
+    else:
+        for precision in (
+            LocationPrecision.POINT.value,
+            LocationPrecision.NEAR_PLACE.value,
+            LocationPrecision.BORDER_SEGMENT.value,
+            LocationPrecision.PROVINCE.value,
+        ):
+            exact = precision == LocationPrecision.POINT.value
+            rows.append(
+                {
+                    "shape": "dot" if exact else "ring",
+                    "stroke": "#333",
+                    "fill": "#333" if exact else None,
+                    "dash": "dashArray" in PRECISION_STYLES[precision],
+                    "label": PRECISION_WORDS[precision],
+                }
+            )
+    note = (
+        f"{_incidents(unplaced)} known only to a country: listed, not drawn" if unplaced else None
+    )
+    return {"title": "Incidents", "rows": rows, "note": note}
+
+
+# --------------------------------------------------------------------- maps
+
+
+def build_base_map(
+    bounds: list[list[float]],
+    *,
+    js: Sequence[tuple[str, str]],
+    css: Sequence[tuple[str, str]],
+    tiles: str | None = None,
+    attribution: str | None = None,
+    max_zoom: int = 14,
+) -> folium.Map:
+    """The part of the map that does not depend on filters.
+
+    Parameters
+    ----------
+    bounds
+        ``[[south, west], [north, east]]`` to show first (the border's extent).
+    js, css
+        ``(name, url)`` pairs replacing folium's CDN links (see
+        :func:`dashboard.app.assets.asset_urls`).
+    tiles
+        A tile URL template, or ``None`` for no background: the province
+        layer is then the basemap and nothing is fetched from outside.
+    attribution
+        Required by most tile servers when ``tiles`` is set.
+    max_zoom
+        Set even without tiles: Leaflet needs it to place clustered layers.
+    """
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = folium.Map(
+        location=centre,
+        zoom_start=7,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        # As map options: folium gives min_zoom/max_zoom only to a tile layer, and
+        # Leaflet needs maxZoom on the map when there is none.
+        minZoom=5,
+        maxZoom=max_zoom,
+    )
+    # Per instance: folium's class lists are shared by every map in the process.
+    m.default_js = list(js)
+    m.default_css = list(css)
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr=attribution or "", max_zoom=max_zoom).add_to(m)
+    m.fit_bounds(bounds)
+    m.get_root().header.add_child(Element(_MAP_CSS % {"dot": 8}), name="bw_css")
+    MapScripts().add_to(m)
+    return m
+
+
+def build_incident_layers(
+    provinces: Mapping[str, Any],
+    segments: Mapping[str, Any],
+    incidents: Mapping[str, Any],
+    *,
+    selection: Mapping[str, Any] | None = None,
+    legend: Mapping[str, Any] | None = None,
+    fit: list[list[float]] | None = None,
+) -> folium.FeatureGroup:
+    """Everything the filters change, as one group (bottom to top).
+
+    ``incidents`` is :func:`incident_features` or :func:`incident_cells`;
+    the others come from the functions of the same names.
+    """
+    group = folium.FeatureGroup(name="incidents", control=False)
+    DataLayer("provinces", provinces).add_to(group)
+    DataLayer("segments", segments).add_to(group)
+    if selection and selection.get("features"):
+        DataLayer("selection", selection).add_to(group)
+    kind = "cells" if "cell_degrees" in incidents else "incidents"
+    if kind == "incidents" and selection:
+        incidents = {**incidents, "selected": selection.get("selected")}
+    DataLayer(kind, incidents).add_to(group)
+    if legend:
+        Legend(legend).add_to(group)
+    if fit:
+        FitBounds(fit).add_to(group)
+    return group
+
+
+def build_incident_map(base: folium.Map, layers: folium.FeatureGroup) -> folium.Map:
+    """The whole map in one object: ``layers`` added to ``base``."""
+    layers.add_to(base)
+    return base
+
+
+__all__ = [
+    "EVENT_COLOURS",
+    "MAX_CELLS",
+    "MAX_POINTS",
+    "PRECISION_STYLES",
+    "PRECISION_WORDS",
+    "build_base_map",
+    "build_incident_layers",
+    "build_incident_map",
+    "count_classes",
+    "geojson_bounds",
+    "incident_cells",
+    "incident_features",
+    "layer_anchors",
+    "legend_spec",
+    "placed_coordinates",
+    "province_features",
+    "segment_features",
+    "selection_features",
+]

@@ -1,0 +1,214 @@
+"""Table definitions for the incident store, in SQLAlchemy Core.
+
+These objects are what the store's queries are written against. The database
+itself is created by the hand-written Alembic migrations in
+``dashboard/store/migrations/versions``; ``tests/test_store.py`` compares the two so
+they cannot drift apart silently.
+
+Only portable types are used (the same schema runs on SQLite and PostgreSQL).
+Enum values are stored as their plain string values, not as database enum
+types, so that adding a value to a Python enum needs no migration. Every
+child table carries a ``position`` column because the dataclasses are ordered
+tuples and a round trip must give back the same order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Explicit constraint names: PostgreSQL invents names, SQLite keeps none, and
+# later migrations need a stable name to drop or alter a constraint.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# Identifiers are strings made by the pipeline (hashes, slugs); 200 is ample
+# and keeps them indexable on every backend.
+ID = String(200)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("url", Text),
+    Column("publisher", String(200)),
+    Column("published", Date),
+    Column("language", String(35)),
+    Column("text", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sources_content_hash", "content_hash", unique=True),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("date_start", Date, nullable=False),
+    Column("date_end", Date, nullable=False),
+    Column("date_precision", String(16), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("location_precision", String(32), nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("summary", Text, nullable=False),
+    Column("fatalities", Integer),
+    Column("actors", JSON, nullable=False),
+    Column("place_name", Text),
+    Column("distance_km", Float),
+    Column("synthetic", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("date_end >= date_start", name="date_window"),
+    CheckConstraint("fatalities IS NULL OR fatalities >= 0", name="fatalities"),
+    CheckConstraint(
+        "(lat IS NULL AND lon IS NULL) OR (lat IS NOT NULL AND lon IS NOT NULL)",
+        name="lat_lon_together",
+    ),
+    Index("ix_incidents_date_start_date_end", "date_start", "date_end"),
+    Index("ix_incidents_event_type", "event_type"),
+)
+
+incident_provinces = Table(
+    "incident_provinces",
+    metadata,
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("code", String(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("country", String(8), nullable=False),
+    PrimaryKeyConstraint("incident_id", "code"),
+    Index("ix_incident_provinces_code", "code"),
+)
+
+incident_segments = Table(
+    "incident_segments",
+    metadata,
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("segment_id", ID, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    PrimaryKeyConstraint("incident_id", "segment_id"),
+    Index("ix_incident_segments_segment_id", "segment_id"),
+)
+
+# One row per (incident, source): several reports of one incident are several
+# citations. A citation dies with either its incident or its source.
+citations = Table(
+    "citations",
+    metadata,
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "source_id",
+        ID,
+        ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("claim", Text),
+    PrimaryKeyConstraint("incident_id", "source_id"),
+    Index("ix_citations_source_id", "source_id"),
+)
+
+# Offsets are named *_char, not start/end: END is reserved in SQL and would
+# need quoting in every hand-written query.
+excerpts = Table(
+    "excerpts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("incident_id", ID, nullable=False),
+    Column("source_id", ID, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    ForeignKeyConstraint(
+        ["incident_id", "source_id"],
+        ["citations.incident_id", "citations.source_id"],
+        ondelete="CASCADE",
+    ),
+    CheckConstraint("start_char >= 0 AND end_char > start_char", name="offsets"),
+    UniqueConstraint("incident_id", "source_id", "start_char", "end_char"),
+)
+
+excerpt_spans = Table(
+    "excerpt_spans",
+    metadata,
+    Column(
+        "excerpt_id",
+        Integer,
+        ForeignKey("excerpts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("matched", Text, nullable=False),
+    PrimaryKeyConstraint("excerpt_id", "position"),
+    CheckConstraint("start_char >= 0 AND end_char > start_char", name="offsets"),
+)
+
+# What a structured file (ACLED, UCDP GED, a spreadsheet) said about an
+# imported incident's place, kept beside borderwatch's own geocoding so the
+# disagreements stay visible. One row per imported incident; none for
+# incidents extracted from reports.
+imported_places = Table(
+    "imported_places",
+    metadata,
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("dataset", String(32), nullable=False),
+    Column("country", Text),
+    Column("admin1", Text),
+    Column("admin2", Text),
+    # NULL: nothing to compare (the file gave no name, or the point is in no unit).
+    Column("country_agrees", Boolean),
+    Column("admin_agrees", Boolean),
+)

@@ -1,0 +1,452 @@
+"""The dashboard run headless with AppTest: states, filters, KPIs, URL, panel, table, map args.
+
+The map is an opaque component here; its arguments (scripts, layers, payload
+size, returned objects) are inspected instead. Clicking it is covered by the
+unit test of :func:`filters.apply_map_click` and by the browser tests.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from fixture_store import SOTK_ID, XSS_ID, seed_fixture_url
+from streamlit.testing.v1 import AppTest
+
+from dashboard import export
+from dashboard.app import data, filters, panels
+from dashboard.models import (
+    SYNTHETIC_PUBLISHER,
+    Citation,
+    DatePrecision,
+    EventType,
+    Excerpt,
+    Incident,
+    LocationPrecision,
+    Source,
+    content_hash,
+)
+from dashboard.query import IncidentFilter
+from dashboard.store import open_store, upgrade_database
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app" / "main.py")
+LAST_DAY = date(2023, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Caches outlive an AppTest; each test starts from an empty one (on disk too)."""
+    monkeypatch.setenv("BORDERWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def fixture_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'fixture.sqlite'}"
+    seed_fixture_url(url)
+    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
+    return url
+
+
+def _app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _map_args(at: AppTest) -> dict:
+    (component,) = [
+        c for c in at.get("component_instance") if "st_folium" in c.proto.component_name
+    ]
+    return json.loads(component.proto.json_args)
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+# ------------------------------------------------------------------- states
+
+
+def test_first_run_creates_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    url = f"sqlite:///{tmp_path / 'new' / 'store.sqlite'}"
+    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
+    at = _app()
+    assert not at.exception
+    with open_store(url) as opened:
+        loaded = opened.count_sources()
+    try:
+        import dashboard.pipeline  # noqa: F401, PLC0415 - the sample needs the pipeline
+    except ImportError:
+        assert loaded == 0
+        assert "no incidents yet" in at.info[0].value
+    else:
+        assert loaded >= 1  # the bundled sample report
+
+
+def test_a_broken_store_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", f"sqlite:///{broken}")
+    at = _app()
+    assert not at.exception
+    assert "cannot be read" in at.error[0].value
+    assert "not an SQLite database" in at.error[0].value
+
+
+def test_synthetic_data_is_hidden_until_asked_for(fixture_url):
+    at = _app()
+    assert not at.exception
+    assert "7 synthetic (test) incidents and no real ones" in at.info[0].value
+    at.toggle(key=filters.SYNTHETIC).set_value(True).run()
+    assert _metrics(at)["Incidents"] == "7"
+    assert at.query_params["synthetic"] == "1"
+
+
+# ---------------------------------------------------------- KPIs and filters
+
+
+def test_kpis_count_incidents_fatalities_regions_and_reports(fixture_url):
+    at = _app(synthetic="1")
+    assert _metrics(at) == {
+        "Incidents": "7",
+        "Fatalities": "7",
+        "Provinces affected": "7",
+        "Segments affected": "3",
+        "Reports": "8",
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "incidents"),
+    [
+        ({"province": "AM-GR"}, "3"),
+        ({"province": "AZ-KAL"}, "1"),  # the other side of the border
+        ({"segment": "AM-GR_AZ-KAL"}, "2"),
+        ({"country": "AZ"}, "3"),
+        ({"type": "Battles"}, "4"),
+        ({"minfat": "2"}, "2"),
+        ({"q": "drones"}, "1"),
+        ({"from": "2022-01-01", "to": "2022-12-31"}, "1"),
+        ({"from": "2021-05-20", "to": "2021-06-10"}, "1"),  # a month-window incident overlaps
+    ],
+)
+def test_a_link_reproduces_the_filters(fixture_url, params, incidents):
+    at = _app(synthetic="1", **params)
+    assert not at.exception
+    assert _metrics(at)["Incidents"] == incidents
+    for name, value in params.items():
+        assert at.query_params[name] == value
+
+
+def test_bad_url_values_are_ignored(fixture_url):
+    at = _app(synthetic="1", province="XX-NOPE", minfat="lots", type="Nonsense", to="not-a-date")
+    assert not at.exception
+    assert _metrics(at)["Incidents"] == "7"
+
+
+def test_widgets_write_the_url(fixture_url):
+    at = _app(synthetic="1")
+    at.multiselect(key=filters.EVENT_TYPES).select("Battles").run()
+    at.multiselect(key=filters.PROVINCES).select("AM-GR").run()
+    assert _metrics(at)["Incidents"] == "2"
+    assert at.query_params["type"] == "Battles"
+    assert at.query_params["province"] == "AM-GR"
+    at.number_input(key=filters.MIN_FATALITIES).set_value(2).run()
+    assert _metrics(at)["Incidents"] == "1"
+    assert at.query_params["minfat"] == "2"
+
+
+def test_date_presets_and_inputs_move_together(fixture_url):
+    at = _app(synthetic="1")
+    at.button(key="preset_30d").click().run()
+    assert at.session_state[filters.DATES] == (LAST_DAY - timedelta(days=29), LAST_DAY)
+    assert at.query_params["from"] == "2023-05-03"
+    assert "to" not in at.query_params  # the last day is the default
+    assert _metrics(at)["Incidents"] == "1"
+    at.button(key="preset_1y").click().run()
+    assert _metrics(at)["Incidents"] == "4"
+    at.date_input(key=filters.DATE_FROM).set_value(date(2021, 1, 1)).run()
+    assert at.slider(key=filters.DATES).value == (date(2021, 1, 1), LAST_DAY)
+    assert _metrics(at)["Incidents"] == "6"
+    assert at.query_params["from"] == "2021-01-01"
+
+
+def test_slider_sets_the_date_inputs(fixture_url):
+    at = _app(synthetic="1")
+    at.slider(key=filters.DATES).set_range(date(2022, 1, 1), date(2022, 12, 31)).run()
+    assert at.date_input(key=filters.DATE_FROM).value == date(2022, 1, 1)
+    assert at.date_input(key=filters.DATE_TO).value == date(2022, 12, 31)
+    assert _metrics(at)["Incidents"] == "1"
+
+
+def test_reset_clears_filters_and_selection(fixture_url):
+    at = _app(synthetic="1", province="AM-GR", incident=SOTK_ID, q="shelling")
+    at.button(key="reset").click().run()
+    assert _metrics(at)["Incidents"] == "7"
+    assert dict(at.query_params) == {"synthetic": "1"}
+
+
+def test_an_empty_result_says_so_and_offers_reset(fixture_url):
+    at = _app(synthetic="1", q="no such words anywhere")
+    assert "No incident matches these filters." in at.info[0].value
+    at.button(key="reset_empty").click().run()
+    assert _metrics(at)["Incidents"] == "7"
+
+
+# ---------------------------------------------------------------- the map
+
+
+def test_map_is_offline_small_and_returns_only_clicks(fixture_url):
+    at = _app(synthetic="1")
+    args = _map_args(at)
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
+    layers = args["feature_group"]
+    for kind in ("provinces", "segments", "incidents"):
+        assert f'bw.layer("{kind}"' in layers
+    assert len(layers) + len(args["script"]) < 1_500_000
+    assert "cdn" not in (args["script"] + layers).lower()
+
+
+def test_a_region_filter_zooms_and_a_selection_is_drawn(fixture_url):
+    at = _app(synthetic="1", province="AM-GR", incident=SOTK_ID)
+    layers = _map_args(at)["feature_group"]
+    assert "new bw.FitBounds(" in layers
+    assert 'bw.layer("selection"' in layers
+    assert f'"selected":"{SOTK_ID}"' in layers
+
+
+def test_the_base_map_does_not_change_with_filters(fixture_url):
+    """Same script, same component: the browser keeps its map, pan and zoom."""
+    first = _map_args(_app(synthetic="1"))
+    second = _map_args(_app(synthetic="1", province="AM-GR", incident=SOTK_ID))
+    assert first["script"] == second["script"]
+    assert first["key"] == second["key"]
+    assert first["feature_group"] != second["feature_group"]
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"k": "i", "id": SOTK_ID}, {filters.SELECTED: SOTK_ID}),
+        ({"k": "p", "id": "AM-GR"}, {filters.PROVINCES: ["AM-GR"], filters.SEGMENTS: []}),
+        (
+            {"k": "s", "id": "AM-GR_AZ-KAL"},
+            {filters.SEGMENTS: ["AM-GR_AZ-KAL"], filters.PROVINCES: []},
+        ),
+        ({"k": "c", "n": 12}, {}),  # a count cell selects nothing
+        ({}, {}),
+    ],
+)
+def test_map_clicks(props, expected):
+    state: dict = {}
+    filters.apply_map_click(state, props)
+    assert state == expected
+
+
+# --------------------------------------------------------- the source panel
+
+
+def test_source_panel_shows_every_report_with_highlights(fixture_url):
+    at = _app(synthetic="1", incident=SOTK_ID)
+    page = _html(at)
+    assert f'data-incident="{SOTK_ID}"' in page
+    assert "2022-09-13 — the exact day" in page
+    assert "Sotk; exact point" in page
+    assert "<dt>Reports merged</dt><dd>2</dd>" in page
+    assert (
+        '<mark class="bw-place" title="place: matched alias “Sotk” → AM-GR:sotk">Sotk</mark>'
+        in page
+    )
+    assert "Placed by: “Sotk” → AM-GR:sotk" in page
+    # the two reports disagree: both claims, side by side
+    assert "The sources differ" in at.markdown[0].value or any(
+        "The sources differ" in m.value for m in at.markdown
+    )
+    assert "Azerbaijani forces fired first; 2 killed." in page
+    assert "Armenian units provoked the exchange" in page
+    assert 'href="https://example.org/synthetic/fx-src-sotk-am"' in page
+    assert len(at.expander) == 2  # "show full text", once per report
+
+
+def test_source_panel_says_when_the_date_and_place_are_vague(fixture_url):
+    page = _html(_app(synthetic="1", incident="fx-segment-2021-05"))
+    assert "May 2021 — within a month" in page
+    assert "somewhere on a border segment" in page
+    assert "Gegharkunik – Kalbajar" in page
+
+
+def test_source_panel_escapes_everything_from_sources(fixture_url):
+    page = _html(_app(synthetic="1", incident=XSS_ID))
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;window.__bw_xss" in page
+    assert 'href="javascript:' not in page
+    assert "onerror=&quot;window.__bw_xss=1&quot;" in page
+
+
+def test_an_unknown_incident_in_the_link_is_named_safely(fixture_url):
+    page = _html(_app(synthetic="1", incident="<b>nope</b>"))
+    assert "No incident <code>&lt;b&gt;nope&lt;/b&gt;</code> in this store" in page
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values only: Parquet gives strings back as Arrow strings with NaN for None."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_the_table_cached_on_disk_is_the_table_in_the_store(fixture_url, tmp_path):
+    version = data.store_version(fixture_url)
+    loaded = data.incident_table(fixture_url, version)
+    st.cache_resource.clear()
+    (folder,) = (tmp_path / "cache").glob("incidents-*")
+    cached = data.incident_table(fixture_url, version)
+    assert cached is not loaded
+    for name in ("incidents", "provinces", "segments"):
+        pd.testing.assert_frame_equal(
+            _plain(getattr(cached, name)), _plain(getattr(loaded, name)), check_dtype=False
+        )
+    assert cached.reports.tolist() == loaded.reports.tolist()
+    # a write to the store is a new version: read again, and the old copy goes
+    with open_store(fixture_url) as opened:
+        opened.count_incidents()
+    newer = (*version[:-1], "a later write")
+    data.incident_table(fixture_url, newer)
+    assert folder not in list((tmp_path / "cache").glob("incidents-*"))
+
+
+# ---------------------------------------------------------- other pages
+
+
+def test_incidents_table_is_newest_first_and_selects_on_click(fixture_url):
+    at = _app(synthetic="1")
+    at.switch_page("incidents_page.py").run()
+    assert not at.exception
+    table = at.dataframe(key="incident_table")
+    assert table.value["id"].tolist()[0] == XSS_ID
+    assert table.value["date"].tolist()[-1] == "2020-07-12"
+    index = table.value["id"].tolist().index(SOTK_ID)
+    at.session_state["incident_table"] = {"selection": {"rows": [index], "columns": []}}
+    at.run()
+    assert at.query_params["incident"] == SOTK_ID
+    assert f'data-incident="{SOTK_ID}"' in _html(at)
+
+
+def test_downloads_are_what_borderwatch_export_writes(fixture_url):
+    at = _app(synthetic="1", province="AM-GR")
+    at.switch_page("incidents_page.py").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["CSV", "GeoJSON", "GeoPackage"]
+    view = data.build_view(
+        fixture_url,
+        filters.filter_from_state({filters.PROVINCES: ["AM-GR"], filters.SYNTHETIC: True}, None),
+    )
+    with open_store(fixture_url) as opened:
+        table, mask = export.select_incidents(
+            opened, IncidentFilter(provinces=("AM-GR",), include_synthetic=True)
+        )
+        details = export.load_details(opened, table, mask)
+        expected_csv = export.incidents_to_csv(table, mask, details)
+    assert panels.download_bytes(view, "csv") == expected_csv
+    collection = json.loads(panels.download_bytes(view, "geojson"))
+    assert sorted(f["properties"]["id"] for f in collection["features"]) == sorted(
+        [SOTK_ID, XSS_ID, "fx-segment-2021-05"]
+    )
+    assert panels.download_bytes(view, "gpkg").startswith(b"SQLite format 3")
+
+
+def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):
+    at = _app(synthetic="1")
+    at.switch_page("timeline_page.py").run()
+    assert not at.exception
+    bars, spans = (json.dumps(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart"))
+    assert '"brush"' in bars
+    assert '"known to a"' in spans and '"month"' in spans and '"week"' in spans
+    start = 1_640_995_200_000  # 2022-01-01
+    end = 1_672_444_800_000  # 2022-12-31
+    at.session_state["timeline_chart"] = {"selection": {"brush": {"period": [start, end]}}}
+    at.run()
+    assert at.session_state[filters.DATE_FROM] == date(2022, 1, 1)
+    assert _metrics(at)["Incidents"] == "1"
+
+
+def test_play_steps_the_date_window_through_time():
+    state: dict = {}
+    bounds = (date(2021, 1, 31), date(2021, 4, 15))
+    assert filters.step_date_window(state, bounds, "month")
+    assert (state[filters.DATE_FROM], state[filters.DATE_TO]) == (
+        date(2021, 1, 31),
+        date(2021, 2, 27),
+    )
+    assert filters.step_date_window(state, bounds, "month")
+    assert state[filters.DATE_FROM] == date(2021, 2, 28)
+    while filters.step_date_window(state, bounds, "month"):
+        pass
+    assert state[filters.DATE_TO] == bounds[1]
+
+
+def test_border_page_lists_segments_and_looks_up_a_point(fixture_url):
+    at = _app()
+    at.switch_page("border_page.py").run()
+    assert "22 named segments" in at.subheader[0].value
+    at.number_input(key="lookup_lat").set_value(39.3529)
+    at.number_input(key="lookup_lon").set_value(46.1504)
+    at.button[0].click().run()
+    assert any("Syunik (AM-SU), AM" in md.value for md in at.markdown)
+
+
+def test_store_version_changes_when_a_store_is_replaced_by_one_of_the_same_size(tmp_path):
+    """Counts alone would serve a stale cached table for a re-created store."""
+    url = f"sqlite:///{tmp_path / 'replaced.sqlite'}"
+    upgrade_database(url)
+    with open_store(url) as opened:
+        opened.save_document(*_one_synthetic_document("first text"))
+    before = data.store_version.__wrapped__(url)
+    data.open_app_store.clear()
+    (tmp_path / "replaced.sqlite").unlink()
+    upgrade_database(url)
+    with open_store(url) as opened:
+        opened.save_document(*_one_synthetic_document("second text"))
+    after = data.store_version.__wrapped__(url)
+    assert before[:3] == after[:3]
+    assert before != after
+
+
+def _one_synthetic_document(text: str):
+    source = Source(
+        id=f"src-{content_hash(text)[:8]}", title="Synthetic", content_hash=content_hash(text),
+        publisher=SYNTHETIC_PUBLISHER, text=text,
+    )  # fmt: skip
+    incident = Incident(
+        id=f"inc-{content_hash(text)[:8]}",
+        date_start=date(2022, 9, 13), date_end=date(2022, 9, 13),
+        date_precision=DatePrecision.DAY, event_type=EventType.BATTLES,
+        location_precision=LocationPrecision.COUNTRY,
+        citations=(Citation(source.id, excerpts=(Excerpt(0, 5, text[:5]),)),),
+    )  # fmt: skip
+    return source, [incident]
+
+
+def test_hostile_publisher_and_title_are_escaped_in_the_source_panel():
+    hostile = '<img src=x onerror="window.__bw=1">'
+    source = Source(
+        id="src-h", title=hostile, content_hash=content_hash(hostile), publisher=hostile,
+        text="Synthetic text.",
+    )  # fmt: skip
+    html_out = panels._citation_html(Citation("src-h", claim=hostile), source)
+    assert "<img" not in html_out
+    assert "&lt;img src=x onerror=&quot;window.__bw=1&quot;&gt;" in html_out

@@ -1,0 +1,62 @@
+"""Incident cues and casualty statements (short test sentences written for these tests)."""
+
+import pytest
+
+from dashboard.extract.cues import find_casualties, find_cues
+from dashboard.models import EventType
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category", "negated"),
+    [
+        ("Troops crossed into the neighbouring province.", "incursion", False),
+        ("They tried to carry out engineering work.", "engineering", False),
+        ("Soldiers opened fire at the positions.", "shooting", False),
+        ("The village came under shelling.", "shelling", False),
+        ("There is no shooting there.", "shooting", True),
+        ("We cannot speak about any escalation.", "escalation", True),
+        ("Военные открыли огонь по позициям.", "shooting", False),
+        ("Позиции подверглись обстрелу.", "shelling", False),
+        ("Войска вторглись на территорию.", "incursion", False),
+        ("Forces launched attacks on the villages.", "shooting", False),
+        ("Противник атаковал позиции.", "shooting", False),
+    ],
+)
+def test_cue_categories_and_negation(sentence, category, negated):
+    cues = find_cues(sentence)
+    assert [(c.category, c.negated) for c in cues] == [(category, negated)]
+    assert sentence[cues[0].start : cues[0].end] == cues[0].matched
+
+
+def test_cue_event_types():
+    cues = {c.category: c.event_type for c in find_cues("shelling, opened fire, crossed into")}
+    assert cues == {
+        "shelling": EventType.EXPLOSIONS,
+        "shooting": EventType.BATTLES,
+        "incursion": EventType.STRATEGIC_DEVELOPMENTS,
+    }
+
+
+def test_words_inside_other_words_are_not_cues():
+    assert find_cues("The killedbeast and unshelled nuts.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "is_total"),
+    [
+        ("Two servicemen were killed and three wounded.", 2, False),
+        ("A soldier was killed.", 1, False),
+        ("The attack killed 3 people.", 3, False),
+        ("Thank God, there are no casualties.", 0, False),
+        ("Погибли двое военнослужащих.", 2, False),
+        ("Жертв нет.", 0, False),
+        ("In total, 12 soldiers have been killed since 2020.", 12, True),
+    ],
+)
+def test_casualties(sentence, count, is_total):
+    found = find_casualties(sentence)
+    assert [(c.count, c.is_total) for c in found] == [(count, is_total)]
+
+
+def test_wounded_is_not_killed():
+    assert find_casualties("Three soldiers were wounded.") == []

@@ -1,0 +1,58 @@
+"""Date mentions resolved against the publication date (2021-07-03 unless stated)."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.extract.dates import find_dates
+from dashboard.models import DatePrecision as P
+
+PUB = date(2021, 7, 3)  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("text", "matched", "first", "last", "precision"),
+    [
+        ("on 12 May 2021", "12 May 2021", date(2021, 5, 12), date(2021, 5, 12), P.DAY),
+        ("on May 12, 2021", "May 12, 2021", date(2021, 5, 12), date(2021, 5, 12), P.DAY),
+        ("2021-05-12", "2021-05-12", date(2021, 5, 12), date(2021, 5, 12), P.DAY),
+        ("12.05.2021", "12.05.2021", date(2021, 5, 12), date(2021, 5, 12), P.DAY),
+        ("on 12 May", "12 May", date(2021, 5, 12), date(2021, 5, 12), P.DAY),
+        # A day after publication is last year's.
+        ("on 12 August", "12 August", date(2020, 8, 12), date(2020, 8, 12), P.DAY),
+        ("12-14 May 2021", "12-14 May 2021", date(2021, 5, 12), date(2021, 5, 14), P.DAYS),
+        ("from 12 to 14 May", "from 12 to 14 May", date(2021, 5, 12), date(2021, 5, 14), P.DAYS),
+        ("May 12–14", "May 12–14", date(2021, 5, 12), date(2021, 5, 14), P.DAYS),
+        ("after the May appeal", "May", date(2021, 5, 1), date(2021, 5, 31), P.MONTH),
+        ("in September", "September", date(2020, 9, 1), date(2020, 9, 30), P.MONTH),
+        ("in May 2021", "May 2021", date(2021, 5, 1), date(2021, 5, 31), P.MONTH),
+        ("yesterday", "yesterday", date(2021, 7, 2), date(2021, 7, 2), P.DAY),
+        ("fired overnight", "overnight", date(2021, 7, 2), date(2021, 7, 2), P.DAY),
+        ("on Tuesday", "on Tuesday", date(2021, 6, 29), date(2021, 6, 29), P.DAY),
+        ("on Saturday", "on Saturday", date(2021, 7, 3), date(2021, 7, 3), P.DAY),
+        ("in 2020", "in 2020", date(2020, 1, 1), date(2020, 12, 31), P.YEAR),
+        ("12 мая 2021 года", "12 мая 2021", date(2021, 5, 12), date(2021, 5, 12), P.DAY),
+        ("с 12 по 14 мая", "с 12 по 14 мая", date(2021, 5, 12), date(2021, 5, 14), P.DAYS),
+        ("после майского обращения", "майского", date(2021, 5, 1), date(2021, 5, 31), P.MONTH),
+        ("вчера вечером", "вчера", date(2021, 7, 2), date(2021, 7, 2), P.DAY),
+        ("во вторник", "во вторник", date(2021, 6, 29), date(2021, 6, 29), P.DAY),
+    ],
+)
+def test_date_mentions(text, matched, first, last, precision):
+    mentions, skipped = find_dates(text, PUB)
+    assert skipped == 0
+    assert [(m.text, m.first, m.last, m.precision) for m in mentions] == [
+        (matched, first, last, precision)
+    ]
+    assert text[mentions[0].start : mentions[0].end] == matched
+
+
+@pytest.mark.parametrize("text", ["You may go.", "a long march", "31.02.2021", "in 1850"])
+def test_not_dates(text):
+    assert find_dates(text, PUB) == ([], 0)
+
+
+def test_relative_dates_need_a_publication_date():
+    mentions, skipped = find_dates("Yesterday, on 12 May 2021, and on Monday.", None)
+    assert [m.text for m in mentions] == ["12 May 2021"]
+    assert skipped == 2
