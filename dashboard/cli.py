@@ -11,7 +11,7 @@ from typing import Any
 import click
 import numpy as np
 
-from dashboard import export, pipeline, sources, store, synthetic
+from dashboard import export, paths, pipeline, sources, store, synthetic
 from dashboard.gazetteer import load_gazetteer
 from dashboard.gazetteer.build import write_gazetteer
 from dashboard.geo import layers as geodata
@@ -25,7 +25,7 @@ from dashboard.query import IncidentFilter
 from dashboard.store import copy_store as store_copy
 from dashboard.store import postgis
 
-APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
+APP_SCRIPT = paths.app_script()
 
 
 def _fail(message: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard import paths
 from dashboard.extract.incidents import (
     ExtractedIncident,
     Extraction,
@@ -20,7 +21,6 @@ from dashboard.extract.incidents import (
     extract_incidents,
 )
 from dashboard.gazetteer import load_gazetteer
-from dashboard.geo.layers import REPO_ROOT
 from dashboard.sources import (
     SkippedPath,
     SourceDocument,
@@ -30,7 +30,7 @@ from dashboard.sources import (
 )
 from dashboard.store import Store, StoreError, open_store
 
-SAMPLE_DIR = REPO_ROOT / "samples" / "reports"
+SAMPLE_DIR = paths.sample_reports_dir()
 
 
 @dataclass

@@ -22,14 +22,14 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
 
-from dashboard import query, store
+from dashboard import paths, query, store
 from dashboard.app import assets, maps
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import BorderLayers, load_border
 from dashboard.query import IncidentFilter, IncidentTable
 from dashboard.store import schema as db
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = paths.static_dir()
 
 
 @st.cache_resource(show_spinner=False)
@@ -171,14 +171,12 @@ def store_version(url: str) -> tuple[str, ...]:
     return tuple(str(value) for value in row)
 
 
-CACHE_ENV = "BORDERWATCH_CACHE_DIR"
 _CACHE_FORMAT = 1  # bump when IncidentTable's columns change
 
 
 def cache_dir() -> Path:
     """Where the incident table is kept between restarts (``$BORDERWATCH_CACHE_DIR``)."""
-    configured = os.environ.get(CACHE_ENV, "").strip()
-    return Path(configured) if configured else store.repository_root() / "var" / "cache"
+    return paths.cache_dir()
 
 
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=2)

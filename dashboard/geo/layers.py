@@ -17,9 +17,9 @@ from typing import Any
 
 import geopandas as gpd
 
+from dashboard import paths
 from dashboard.geo import geojson_io
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BORDER = "am-az"
 
 
@@ -29,7 +29,7 @@ class GeodataError(RuntimeError):
 
 def geodata_root() -> Path:
     """Folder holding one sub-folder per border (``BORDERWATCH_GEODATA`` overrides)."""
-    return Path(os.environ.get("BORDERWATCH_GEODATA", REPO_ROOT / "geodata"))
+    return paths.geodata_root()
 
 
 def default_border_id() -> str:

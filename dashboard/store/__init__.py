@@ -23,7 +23,6 @@ from dashboard.store.core import (
     head_revision,
     mask_url,
     open_store,
-    repository_root,
     upgrade_database,
 )
 
@@ -38,6 +37,5 @@ __all__ = [
     "head_revision",
     "mask_url",
     "open_store",
-    "repository_root",
     "upgrade_database",
 ]

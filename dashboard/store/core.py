@@ -51,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from dashboard import paths
 from dashboard.models import (
     Citation,
     DatePrecision,
@@ -134,17 +135,12 @@ class ImportedPlace(NamedTuple):
 # --- URLs -------------------------------------------------------------------
 
 
-def repository_root() -> Path:
-    """The checkout this package runs from (the parent of ``dashboard/``)."""
-    return Path(__file__).resolve().parents[2]
-
-
 def default_database_url() -> str:
     """``$BORDERWATCH_DATABASE_URL`` if set, else the SQLite file under ``var/``."""
     configured = os.environ.get(DATABASE_URL_ENV, "").strip()
     if configured:
         return configured
-    return f"sqlite:///{repository_root() / 'var' / 'borderwatch.sqlite'}"
+    return f"sqlite:///{paths.default_sqlite_path()}"
 
 
 def mask_url(url: str | URL) -> str:
@@ -292,7 +288,7 @@ def _hint(reason: str) -> str:
 
 def migrations_dir() -> Path:
     """Where the Alembic environment ships: inside the package."""
-    return Path(__file__).resolve().parent / "migrations"
+    return paths.migrations_dir()
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

@@ -12,7 +12,8 @@ import shapely
 
 from dashboard.geo.build.territory import polygon_parts
 from dashboard.geo.geocode import OUTSIDE, GeocodeError, Geocoder, coordinate_problems
-from dashboard.geo.layers import REPO_ROOT, load_border
+from dashboard.geo.layers import load_border
+from dashboard.paths import geodata_root
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def test_exclaves_belong_to_their_de_jure_country(geocoder):
 
 def test_sliver_where_both_raw_outlines_overlap_goes_to_armenia(geocoder):
     """Armenia's outline is the line: ground inside both raw outlines is Armenia's."""
-    raw = REPO_ROOT / "geodata" / "raw"
+    raw = geodata_root() / "raw"
     arm = gpd.read_file(raw / "geoBoundaries-ARM-ADM0_simplified.geojson").union_all()
     aze = gpd.read_file(raw / "geoBoundaries-AZE-ADM1_simplified.geojson").union_all()
     slivers = [p for p in polygon_parts(shapely.intersection(arm, aze)) if 1e-6 < p.area < 3e-4]

@@ -9,7 +9,7 @@ from shapely import box
 
 from dashboard.geo import geojson_io
 from dashboard.geo.build.builder import GeodataBuildError, build, build_layers, load_spec
-from dashboard.geo.layers import REPO_ROOT
+from dashboard.paths import geodata_root
 
 SPEC = """
 id = "xa-xb"
@@ -112,7 +112,7 @@ def test_exclave_point_outside_any_piece_is_a_clear_error(synthetic_spec: Path):
         build_layers(load_spec(synthetic_spec))
 
 
-AM_AZ = REPO_ROOT / "geodata" / "am-az"
+AM_AZ = geodata_root() / "am-az"
 
 
 @pytest.fixture(scope="module")
