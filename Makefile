@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.borderwatch-installed
 
-.PHONY: setup run test lint bench bench-app screenshot geodata db clean
+.PHONY: setup run test test-fast lint bench bench-app screenshot geodata db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# The inner loop: everything but the slow and browser tests (CI runs them all via `make test`).
+test-fast: setup
+	$(BIN)/pytest -m "not slow and not browser"
 
 bench: setup
 	$(BIN)/python bench/geocode_bench.py

@@ -14,6 +14,7 @@ import time
 from datetime import date
 
 import numpy as np
+import pytest
 from counts import record
 from synthetic_reports import (
     counts,
@@ -26,6 +27,9 @@ from synthetic_reports import (
 
 from dashboard.query import IncidentFilter, filter_mask, load_incident_table
 from dashboard.store import open_store
+
+# Seconds, not milliseconds: `make test-fast` leaves these out, `make test` (CI) runs them.
+pytestmark = pytest.mark.slow
 
 READERS = 20
 REPORTS = 240

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 
+import pytest
 from counts import record
 from synthetic_reports import (
     counts,
@@ -23,6 +24,9 @@ from synthetic_reports import (
 )
 
 from dashboard.store import open_store
+
+# Seconds, not milliseconds: `make test-fast` leaves these out, `make test` (CI) runs them.
+pytestmark = pytest.mark.slow
 
 REPORTS = 800
 # Kill once this many documents are committed: well inside the batch.

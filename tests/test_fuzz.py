@@ -35,6 +35,9 @@ from dashboard.pipeline import ingest
 from dashboard.sources import SourceDocument, SourceError, read_source_items
 from dashboard.store import open_store
 
+# Seconds, not milliseconds: `make test-fast` leaves these out, `make test` (CI) runs them.
+pytestmark = pytest.mark.slow
+
 MIN_CASES = 1000
 CASES: dict[str, int] = {}
 
