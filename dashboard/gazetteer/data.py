@@ -23,7 +23,6 @@ from pathlib import Path
 
 from dashboard.gazetteer.text import fold, script, words
 
-KINDS = ("province", "segment", "settlement", "landmark", "country", "outside")
 LANGS = ("en", "ru", "hy", "az", "latn", "und")
 FLAGS = ("context", "cap", "adj", "fixed")
 # Which source's claim on a shared spelling wins: curated and user names first.
@@ -275,23 +274,6 @@ class ExtraRow:
     lat: float | None = None
     lon: float | None = None
     province_code: str | None = None
-
-    @property
-    def defines_place(self) -> bool:
-        return bool(self.name or self.lat is not None or self.province_code)
-
-
-EXTRA_COLUMNS = (
-    "place_id",
-    "alias",
-    "lang",
-    "flags",
-    "kind",
-    "name",
-    "lat",
-    "lon",
-    "province_code",
-)
 
 
 def read_extra(path: Path) -> tuple[list[ExtraRow], list[str]]:

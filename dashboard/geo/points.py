@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from dashboard.sources.csv_rows import numbered_rows
 
 
 class PointFileError(ValueError):
@@ -57,13 +59,9 @@ def _columns(path: Path, header: list[str], lat_col: str, lon_col: str) -> tuple
     return names.index(lat_col), names.index(lon_col)
 
 
-def _rows(reader: Iterator[list[str]], width: int, columns: tuple[int, int]) -> PointRows:
+def _rows(reader: Any, width: int, columns: tuple[int, int]) -> PointRows:
     lats, lons, raw, lines, problems = [], [], [], [], {}
-    line = reader.line_num  # type: ignore[attr-defined]
-    for row in reader:
-        start, line = line + 1, reader.line_num  # type: ignore[attr-defined]
-        if not row:
-            continue
+    for start, row in numbered_rows(reader, width):
         index = len(lines)
         lines.append(start)
         if len(row) != width:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from dashboard.importers.records import ImportFileError
+from dashboard.sources.csv_rows import numbered_rows
 
 _DELIMITERS = (",", ";", "\t")
 
@@ -148,14 +149,9 @@ class CsvTable(_Rows):
 
     def _scan(self) -> Iterator[tuple[int, list[str]]]:
         """(line the row starts on, its cells), blank lines left out."""
-        reader, width = self._reader, len(self._fields)
-        start = reader.line_num + 1
+        reader = self._reader
         try:
-            for cells in reader:
-                number, start = start, reader.line_num + 1
-                if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
-                    continue  # a blank line is not a row
-                yield number, cells
+            yield from numbered_rows(reader, len(self._fields))
         except UnicodeDecodeError as exc:
             raise _not_utf8(self.path, exc) from None
         except csv.Error as exc:
