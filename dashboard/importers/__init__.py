@@ -4,7 +4,8 @@ The flow of :func:`import_file`:
 
 1. :mod:`.files` reads rows with their line numbers (and writes rejects);
 2. a format (:mod:`.acled`, :mod:`.ucdp`, :mod:`.tabular`) maps a row to
-   borderwatch's fields, which :mod:`.records` validates;
+   borderwatch's fields (cell parsers shared by all three in :mod:`.fields`),
+   which :mod:`.records` validates;
 3. :mod:`.placing` re-geocodes the points with borderwatch's own layers and
    compares them with the file's own place names;
 4. :mod:`.chunks` builds each chunk's incidents and writes them in one

@@ -42,8 +42,9 @@ from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from dashboard.importers.fields import code, event_type
 from dashboard.importers.records import RowError, dataset_source, parse_date, split_list
-from dashboard.models import DatePrecision, EventType, LocationPrecision
+from dashboard.models import DatePrecision, LocationPrecision
 
 DATASET = "acled"
 
@@ -100,8 +101,6 @@ GEO_PRECISION = {
 # A week-precision event is coded to a day inside the week: that day ± 3 days.
 WEEK_HALF_WIDTH = timedelta(days=3)
 
-_EVENT_TYPES = {t.value.casefold(): t for t in EventType}
-_EVENT_TYPE_VALUES = {t.value: t for t in EventType}
 _COLUMN_OF = {
     "id": "event_id_cnty",
     "date_start": "event_date",
@@ -130,31 +129,6 @@ def date_window(day: date, precision: DatePrecision) -> tuple[date, date]:
         last = calendar.monthrange(day.year, day.month)[1]
         return day.replace(day=1), day.replace(day=last)
     return day, day
-
-
-def event_type(value: Any, column: str = "event_type") -> EventType:
-    """An ACLED event type, any capitalisation ("Strategic Developments" in older files)."""
-    found = _EVENT_TYPE_VALUES.get(value)
-    if found is not None:  # the common case, kept fast for big files
-        return found
-    text = str(value or "").strip()
-    found = _EVENT_TYPES.get(text.casefold())
-    if found is None:
-        known = ", ".join(t.value for t in EventType)
-        raise RowError(f"{column}: {text!r} is not an ACLED event type ({known})")
-    return found
-
-
-def code(table: Mapping[str, Any], value: Any, column: str) -> Any:
-    """Look a numeric code up in ``table`` ("2" and "2.0" alike), or raise a :class:`RowError`."""
-    found = table.get(value)
-    if found is not None:  # the common case, kept fast for big files
-        return found
-    text = str(value if value is not None else "").strip()
-    key = text[:-2] if text.endswith(".0") else text
-    if key not in table:
-        raise RowError(f"{column}: {text!r} is not one of {', '.join(table)}")
-    return table[key]
 
 
 class AcledMapper:

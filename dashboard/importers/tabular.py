@@ -52,7 +52,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dashboard.importers.acled import event_type
+from dashboard.importers.fields import event_type
 from dashboard.importers.records import (
     RowError,
     SourceRecord,

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from dashboard.importers.acled import code
+from dashboard.importers.fields import code
 from dashboard.importers.records import (
     HASH_ID_CHARS,
     RowError,
