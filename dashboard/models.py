@@ -29,6 +29,27 @@ class DatePrecision(StrEnum):
         return list(DatePrecision).index(self) + 1
 
 
+def window_label(start: date, end: date, precision: DatePrecision | str) -> str:
+    """A date window in words, so a month never reads as an exact day.
+
+    The one wording everywhere a window is shown (summaries, the map, the
+    table, the source panel): ``day`` → ``2021-07-03``; ``days`` →
+    ``2021-07-01 – 2021-07-03`` (one day if it collapsed to one); ``week`` →
+    ``week of 2021-07-05 – 2021-07-11``; ``month`` → ``July 2021``; ``year`` → ``2021``.
+    """
+    precision = DatePrecision(precision)
+    if precision is DatePrecision.MONTH:
+        return start.strftime("%B %Y")
+    if precision is DatePrecision.YEAR:
+        return str(start.year)
+    first, last = start.isoformat(), end.isoformat()
+    if precision is DatePrecision.WEEK:
+        return f"week of {first} – {last}"
+    if precision is DatePrecision.DAY or first == last:
+        return first
+    return f"{first} – {last}"
+
+
 class LocationPrecision(StrEnum):
     """How exactly an incident is placed, from an exact point to a whole country.
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Select, func, or_, select
 
+from dashboard.models import window_label
 from dashboard.store import Store
 from dashboard.store import schema as db
 
@@ -364,35 +365,22 @@ def timeline(table: IncidentTable, mask: np.ndarray, period: str = "M") -> pd.Da
 
 
 def date_window_labels(starts: np.ndarray, ends: np.ndarray, precisions: np.ndarray) -> list[str]:
-    """Each date window in words, so a month never reads as an exact day.
+    """Each date window in words (:func:`~dashboard.models.window_label`), for many at once.
 
-    ``day`` → ``2021-07-03``; ``days`` and ``week`` → ``2021-07-01 – 2021-07-03``
-    (``week of ...`` for a week); ``month`` → ``July 2021``; ``year`` → ``2021``.
+    A table holds far fewer distinct windows than incidents, so each distinct
+    (start, end, precision) is worded once and the words are spread back.
     """
     if len(starts) == 0:
         return []
-    start = pd.DatetimeIndex(starts)
-    end = pd.DatetimeIndex(ends)
-    day = np.asarray(start.strftime("%Y-%m-%d"), dtype=object)
-    last = np.asarray(end.strftime("%Y-%m-%d"), dtype=object)
-    month = np.asarray(start.strftime("%B %Y"), dtype=object)
-    year = np.asarray(start.strftime("%Y"), dtype=object)
-    precision = np.asarray(precisions, dtype=object)
-    span = day + " – " + last
-    labels = np.where(
-        precision == "month",
-        month,
-        np.where(
-            precision == "year",
-            year,
-            np.where(
-                precision == "week",
-                "week of " + span,
-                np.where((precision == "day") | (day == last), day, span),
-            ),
-        ),
+    windows = pd.MultiIndex.from_arrays(
+        [pd.DatetimeIndex(starts), pd.DatetimeIndex(ends), np.asarray(precisions, dtype=object)]
     )
-    return labels.tolist()
+    codes, distinct = windows.factorize()
+    words = np.array(
+        [window_label(start.date(), end.date(), precision) for start, end, precision in distinct],
+        dtype=object,
+    )
+    return words[codes].tolist()
 
 
 def date_range(table: IncidentTable, mask: np.ndarray | None = None) -> tuple[date, date] | None:

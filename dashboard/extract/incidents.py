@@ -43,6 +43,7 @@ from dashboard.models import (
     Source,
     Span,
     SpanKind,
+    window_label,
 )
 
 
@@ -595,18 +596,8 @@ def _summary(
     words = list(dict.fromkeys(_CUE_WORDS[c.category] for c in cues))
     what = ", ".join(words) if words else event_type.value.lower()
     where = location.place_name or "the border"
-    when = _describe_window(first, last, precision)
+    when = window_label(first, last, precision)
     return f"{what.capitalize()} reported in {where}, {when} ({event_type.value})."
-
-
-def _describe_window(first: date, last: date, precision: DatePrecision) -> str:
-    if precision == DatePrecision.MONTH:
-        return first.strftime("%B %Y")
-    if precision == DatePrecision.YEAR:
-        return str(first.year)
-    if first == last:
-        return first.isoformat()
-    return f"{first.isoformat()} to {last.isoformat()}"
 
 
 # ------------------------------------------------------------------- excerpts
