@@ -1,3 +1,7 @@
+// The map's drawing code, put into the page by dashboard/app/maps.py (MapScripts).
+// Its settings arrive before it as bw.S, one JSON object; the layers come as GeoJSON
+// through bw.layer(kind, data). Text from sources only ever goes into textContent,
+// so it is never parsed as HTML.
 (function () {
   var bw = window.bw = window.bw || {};
   var S = bw.S;  // set from JSON just before this script (maps.MapScripts)
