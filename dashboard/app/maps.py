@@ -12,7 +12,7 @@ Two parts, because the dashboard sends them differently:
 
 :func:`build_incident_map` puts both on one map (tests, HTML export).
 
-Every layer is drawn by a few lines of JavaScript (``_BW_JS``) from plain
+Every layer is drawn by a few lines of JavaScript (``web/map.js``) from plain
 GeoJSON: incidents are canvas circles styled by how precisely they are
 placed; popups and tooltips are built with ``textContent``, so nothing that
 comes from a source is ever parsed as HTML. Above :data:`MAX_POINTS`
@@ -22,7 +22,6 @@ incidents the map gets counts per grid cell instead of points
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,6 +33,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import shape
 
+from dashboard.app.webfiles import style_element, web_text
+from dashboard.markup import script_json
 from dashboard.models import EventType, LocationPrecision
 from dashboard.query import IncidentTable, date_window_labels
 
@@ -398,196 +399,20 @@ def geojson_bounds(collection: Mapping[str, Any]) -> list[list[float]] | None:
     return [[min(ys), min(xs)], [max(ys), max(xs)]]
 
 
-# --------------------------------------------------------------- JavaScript
-
-_BW_JS = """
-(function () {
-  var bw = window.bw = window.bw || {};
-  var S = bw.S = %(settings)s;
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== null && text !== undefined) { e.textContent = String(text); }
-    if (cls) { e.className = cls; }
-    return e;
-  }
-  function row(box, label, value) {
-    if (value === null || value === undefined || value === '') { return; }
-    var r = el('div');
-    r.appendChild(el('b', label + ': '));
-    r.appendChild(document.createTextNode(String(value)));
-    box.appendChild(r);
-  }
-  function counts(p) {
-    return p.n + (p.n === 1 ? ' incident, ' : ' incidents, ') +
-      p.f + (p.f === 1 ? ' fatality' : ' fatalities');
-  }
-  bw.incidentPopup = function (p) {
-    var box = el('div', null, 'bw-popup');
-    box.appendChild(el('div', p.t, 'bw-popup-title'));
-    row(box, 'Date', p.d);
-    row(box, 'Place', p.pl);
-    row(box, 'Placed', S.precision_words[p.lp] || p.lp);
-    row(box, 'Fatalities', p.f === null || p.f === undefined ? 'not reported' : p.f);
-    if (p.x) { box.appendChild(el('div', '\\u201c' + p.x + '\\u201d', 'bw-popup-excerpt')); }
-    box.appendChild(el('div', 'Source text in the panel beside the map', 'bw-popup-hint'));
-    return box;
-  };
-  bw.incidentStyle = function (p) {
-    var s = S.precision_styles[p.lp] || S.precision_styles.point;
-    var colour = S.event_colours[p.t] || '#444';
-    return {radius: s.radius, weight: s.weight, fillOpacity: s.fillOpacity,
-            dashArray: s.dashArray || null, color: colour, fillColor: colour, opacity: 0.95};
-  };
-  function tip(text) { return function () { return el('span', text()); }; }
-  bw.layer = function (kind, data) {
-    if (kind === 'incidents') {
-      var layer = L.geoJSON(data, {
-        pointToLayer: function (f, ll) {
-          return L.circleMarker(ll, bw.incidentStyle(f.properties));
-        },
-        onEachFeature: function (f, lyr) {
-          lyr.bindPopup(function () { return bw.incidentPopup(f.properties); },
-                        {maxWidth: 320, autoPanPadding: [20, 20]});
-        }
-      });
-      if (data.selected) {
-        layer.once('add', function () {
-          layer.eachLayer(function (lyr) {
-            if (lyr.feature.properties.id === data.selected) { lyr.openPopup(); }
-          });
-        });
-      }
-      return layer;
-    }
-    if (kind === 'cells') {
-      return L.geoJSON(data, {
-        pointToLayer: function (f, ll) {
-          var n = f.properties.n;
-          return L.circleMarker(ll, {radius: Math.min(28, 5 + 2.2 * Math.sqrt(n)),
-            color: '#7f2704', weight: 1, fillColor: '#f16913', fillOpacity: 0.55});
-        },
-        onEachFeature: function (f, lyr) {
-          lyr.bindTooltip(tip(function () {
-            return counts(f.properties) + ' within ~' +
-              Math.round(f.properties.s * 111) + ' km: narrow the filters to see each one';
-          }));
-        }
-      });
-    }
-    if (kind === 'provinces') {
-      return L.geoJSON(data, {
-        style: function (f) {
-          return {color: '#8c8c8c', weight: 0.7, fillColor: f.properties.c, fillOpacity: 0.85};
-        },
-        onEachFeature: function (f, lyr) {
-          lyr.bindTooltip(tip(function () {
-            return f.properties.name + ' (' + f.properties.id + '): ' + counts(f.properties);
-          }), {sticky: true});
-        }
-      });
-    }
-    if (kind === 'segments') {
-      return L.geoJSON(data, {
-        style: function (f) {
-          return {color: f.properties.c, weight: f.properties.w, opacity: 0.9, lineCap: 'round'};
-        },
-        onEachFeature: function (f, lyr) {
-          lyr.bindTooltip(tip(function () {
-            return f.properties.name + ': ' + counts(f.properties);
-          }), {sticky: true});
-        }
-      });
-    }
-    if (kind === 'selection') {
-      return L.geoJSON(data, {
-        interactive: false,
-        style: function () {
-          return {color: '#000', weight: 4, opacity: 0.8, fill: false, dashArray: '6 4'};
-        },
-        pointToLayer: function (f, ll) {
-          return L.circleMarker(ll, {radius: 16, color: '#000', weight: 3, fill: false,
-                                     interactive: false});
-        }
-      });
-    }
-    throw new Error('unknown layer kind ' + kind);
-  };
-  bw.Legend = L.Layer.extend({
-    initialize: function (spec) { this.spec = spec; },
-    onAdd: function (map) {
-      var spec = this.spec;
-      var control = L.control({position: 'bottomright'});
-      control.onAdd = function () {
-        // A <details>: one click folds the legend away when it hides incidents.
-        var box = el('details', null, 'bw-legend leaflet-control');
-        box.open = true;
-        box.appendChild(el('summary', spec.title, 'bw-legend-title'));
-        spec.rows.forEach(function (r) {
-          var line = el('div', null, 'bw-legend-row');
-          var key = el('span', null, 'bw-key bw-key-' + r.shape);
-          key.style.background = r.fill || 'transparent';
-          key.style.borderColor = r.stroke || '#555';
-          if (r.dash) { key.style.borderStyle = 'dashed'; }
-          line.appendChild(key);
-          line.appendChild(el('span', r.label));
-          box.appendChild(line);
-        });
-        if (spec.note) { box.appendChild(el('div', spec.note, 'bw-legend-note')); }
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      };
-      this._control = control.addTo(map);
-    },
-    onRemove: function () { if (this._control) { this._control.remove(); } }
-  });
-  bw.FitBounds = L.Layer.extend({
-    initialize: function (bounds) { this.bounds = bounds; },
-    onAdd: function (map) {
-      var key = JSON.stringify(this.bounds);
-      if (this.bounds && bw._fitted !== key) {
-        bw._fitted = key;
-        map.fitBounds(this.bounds, {padding: [20, 20], maxZoom: 10});
-      }
-    },
-    onRemove: function () {}
-  });
-})();
-"""
-
-_MAP_CSS = """
-<style>
-.leaflet-container { background: #dfe8ee; font: 12px/1.4 system-ui, sans-serif; }
-.bw-popup-title { font-weight: 600; margin-bottom: 2px; }
-.bw-popup-excerpt { margin-top: 4px; font-style: italic; color: #333; }
-.bw-popup-hint { margin-top: 4px; color: #777; font-size: 11px; }
-.bw-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
-             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 210px; font-size: 11px;
-             line-height: 1.3; }
-.bw-legend-title { font-weight: 600; margin-bottom: 3px; cursor: pointer; }
-.bw-legend-row { display: flex; align-items: center; gap: 6px; line-height: 15px; }
-.bw-popup { font-size: 12px; }
-.bw-legend-note { margin-top: 4px; color: #555; font-size: 11px; }
-.bw-key { display: inline-block; flex: none; border: 1.5px solid #555; }
-.bw-key-box { width: 14px; height: 10px; }
-.bw-key-line { width: 16px; height: 0; border-width: 2px 0 0 0; }
-.bw-key-dot { border-radius: 50%%; width: %(dot)spx; height: %(dot)spx; }
-.bw-key-ring { border-radius: 50%%; width: 12px; height: 12px; }
-</style>
-"""
-
-
-def _script_json(value: Any) -> str:
-    """Compact JSON that is also safe inside an HTML ``<script>`` element."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+# ------------------------------------------------------- Leaflet elements
 
 
 class MapScripts(MacroElement):
-    """Defines ``window.bw``: the drawing and popup code every layer below uses."""
+    """Defines ``window.bw``: the drawing and popup code every layer below uses.
+
+    The code is ``web/map.js`` as it is; what it needs from Python (styles,
+    colours, words) is set before it as ``bw.S``, one JSON object.
+    """
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}{{ this.code }}
+        {% macro script(this, kwargs) %}(window.bw = window.bw || {}).S = {{ this.settings_json }};
+        {{ this.code }}
         // One canvas for every layer (a second canvas on top would swallow the clicks
         // meant for the first), with a few pixels of slack to hit thin lines and dots.
         {{ this._parent.get_name() }}.options.renderer = L.canvas({tolerance: 5});
@@ -598,12 +423,14 @@ class MapScripts(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MapScripts"
-        settings = {
-            "precision_styles": PRECISION_STYLES,
-            "precision_words": PRECISION_WORDS,
-            "event_colours": EVENT_COLOURS,
-        }
-        self.code = _BW_JS % {"settings": _script_json(settings)}
+        self.settings_json = script_json(
+            {
+                "precision_styles": PRECISION_STYLES,
+                "precision_words": PRECISION_WORDS,
+                "event_colours": EVENT_COLOURS,
+            }
+        )
+        self.code = web_text("map.js")
 
 
 class DataLayer(MacroElement):
@@ -622,8 +449,8 @@ class DataLayer(MacroElement):
         super().__init__()
         self._name = f"bw_{kind}"
         self.kind = kind
-        self.kind_json = _script_json(kind)
-        self.data_json = _script_json(data)
+        self.kind_json = script_json(kind)
+        self.data_json = script_json(data)
 
 
 class Legend(MacroElement):
@@ -642,7 +469,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "bw_legend"
         self.spec = spec
-        self.spec_json = _script_json(spec)
+        self.spec_json = script_json(spec)
 
 
 class FitBounds(MacroElement):
@@ -660,7 +487,7 @@ class FitBounds(MacroElement):
     def __init__(self, bounds: list[list[float]]) -> None:
         super().__init__()
         self._name = "bw_fit"
-        self.bounds_json = _script_json(bounds)
+        self.bounds_json = script_json(bounds)
 
 
 def _incidents(n: int) -> str:
@@ -754,7 +581,7 @@ def build_base_map(
     if tiles:
         folium.TileLayer(tiles=tiles, attr=attribution or "", max_zoom=max_zoom).add_to(m)
     m.fit_bounds(bounds)
-    m.get_root().header.add_child(Element(_MAP_CSS % {"dot": 8}), name="bw_css")
+    m.get_root().header.add_child(Element(style_element("map.css")), name="bw_css")
     MapScripts().add_to(m)
     return m
 

@@ -1,25 +1,27 @@
 """Pieces several pages show: the KPI row, the source panel, empty and error states.
 
 Everything that comes from a source (titles, publishers, text, place
-names, ids from the URL) is escaped before it reaches the page: HTML goes
-through :func:`html.escape` into ``st.html`` (which runs no script), and
-nothing untrusted is passed to a Markdown element. The only markup in
-excerpts is :mod:`dashboard.extract.highlight`'s own.
+names, ids from the URL) is escaped before it reaches the page: HTML is
+built only as :class:`dashboard.markup.Html`, whose templates escape every
+value they are given, into ``st.html`` (which runs no script), and nothing
+untrusted is passed to a Markdown element. The only markup in excerpts is
+:mod:`dashboard.extract.highlight`'s own. The panel's stylesheet is
+``web/panel.css``.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Callable, Sequence
-from urllib.parse import urlparse
 
 import streamlit as st
 
 from dashboard import export, query
 from dashboard.app import data, filters
 from dashboard.app.maps import PRECISION_WORDS
+from dashboard.app.webfiles import style_element
 from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
+from dashboard.markup import Html, link
 from dashboard.models import Citation, DatePrecision, Incident, Source
 
 DATE_PRECISION_WORDS = {
@@ -30,46 +32,10 @@ DATE_PRECISION_WORDS = {
     DatePrecision.YEAR: "within a year",
 }
 
-PANEL_CSS = """
-<style>
-/* Less empty space above the KPI row: the map and its source should fit one screen. */
-[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
-.bw-panel { font-size: 0.95rem; line-height: 1.5; }
-.bw-panel h4 { margin: 0 0 .3rem 0; }
-.bw-facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; }
-.bw-facts dt { color: #555; } .bw-facts dd { margin: 0; }
-.bw-source { border-left: 3px solid #d0d7de; padding: .2rem 0 .2rem .8rem; margin: .6rem 0; }
-.bw-source-meta { color: #555; font-size: .85rem; }
-.bw-excerpt-text { background: #fafafa; padding: .4rem .6rem; border-radius: 4px;
-                   white-space: pre-wrap; }
-.bw-fulltext { white-space: pre-wrap; max-height: 24rem; overflow-y: auto; font-size: .9rem; }
-.bw-fulltext .bw-excerpt { background: #fff3bf; }
-mark.bw-place { background: #ffd8a8; padding: 0 .1em; border-radius: 2px; }
-mark.bw-cue { background: #ffc9c9; padding: 0 .1em; border-radius: 2px; }
-mark.bw-date { background: #d0ebff; padding: 0 .1em; border-radius: 2px; }
-mark.bw-fatalities { background: #e5dbff; padding: 0 .1em; border-radius: 2px; }
-.bw-aliases { font-size: .85rem; color: #444; }
-</style>
-"""
-
-
-def esc(value: object) -> str:
-    """HTML-escaped text (quotes too, so it is safe inside attributes)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def safe_link(url: str | None, text: str) -> str:
-    """An ``<a>`` for http(s) addresses only; anything else is shown as text."""
-    if url and urlparse(url).scheme in ("http", "https"):
-        return (
-            f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">'
-            f"{esc(text)}</a>"
-        )
-    return esc(text)
-
 
 def render_css() -> None:
-    st.html(PANEL_CSS)
+    """The panel's stylesheet, once per page run (``st.html`` with only a style is hidden)."""
+    st.html(style_element("panel.css"))
 
 
 # ----------------------------------------------------------------- KPI row
@@ -153,10 +119,7 @@ def render_source_panel(view: data.View) -> None:
         return
     incident = data.load_incident(view.url, selected)
     if incident is None:
-        st.html(
-            f'<div class="bw-panel">No incident <code>{esc(selected)}</code> in this store '
-            "(the link may come from another store).</div>"
-        )
+        st.html(_UNKNOWN_INCIDENT.format(selected))
         return
     sources = data.load_sources(view.url, tuple(c.source_id for c in incident.citations))
     rows = view.table.incidents["id"].to_numpy() == selected
@@ -168,15 +131,31 @@ def render_source_panel(view: data.View) -> None:
         st.html(_citation_html(citation, source))
         if source is not None and source.text:
             with st.expander("Show full text", expanded=False):
-                st.html(
-                    '<div class="bw-panel bw-fulltext" data-testid="bw-fulltext">'
-                    f"{highlight_in_context(source.text, citation.excerpts)}</div>"
-                )
+                st.html(_FULL_TEXT.format(highlight_in_context(source.text, citation.excerpts)))
         if i == 0 and len(incident.citations) > 1:
             st.caption(f"{len(incident.citations) - 1} more report(s) below.")
 
 
-def _incident_html(incident: Incident, note: str) -> str:
+_UNKNOWN_INCIDENT = Html(
+    '<div class="bw-panel">No incident <code>{}</code> in this store '
+    "(the link may come from another store).</div>"
+)
+_FULL_TEXT = Html('<div class="bw-panel bw-fulltext" data-testid="bw-fulltext">{}</div>')
+_INCIDENT = Html(
+    '<div class="bw-panel" data-testid="bw-incident" data-incident="{id}">'
+    '<h4>{title}{note}</h4><dl class="bw-facts">{rows}</dl></div>'
+)
+_FACT = Html("<dt>{}</dt><dd>{}</dd>")
+
+
+def _incident_html(incident: Incident, note: str) -> Html:
+    """The incident's facts; ``note`` says when it is outside the current filters."""
+    rows = Html().join(_FACT.format(k, v) for k, v in _incident_facts(incident) if v)
+    return _INCIDENT.format(id=incident.id, title=incident.event_type, note=note, rows=rows)
+
+
+def _incident_facts(incident: Incident) -> list[tuple[str, str]]:
+    """``(label, value)`` in reading order, vague dates and places said in words."""
     date_label = query.date_window_labels(
         [incident.date_start], [incident.date_end], [str(incident.date_precision)]
     )[0]
@@ -184,7 +163,7 @@ def _incident_html(incident: Incident, note: str) -> str:
     place_parts = [incident.place_name] if incident.place_name else []
     provinces = ", ".join(f"{p.name} ({p.country})" for p in incident.provinces)
     segments = ", ".join(s.name for s in incident.segments)
-    facts = [
+    return [
         ("Date", f"{date_label} — {DATE_PRECISION_WORDS[incident.date_precision]}"),
         ("Place", "; ".join([*place_parts, precision])),
         ("Provinces", provinces),
@@ -203,19 +182,27 @@ def _incident_html(incident: Incident, note: str) -> str:
         ("Actors", ", ".join(incident.actors)),
         ("Summary", incident.summary),
     ]
-    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v)
-    return (
-        f'<div class="bw-panel" data-testid="bw-incident" data-incident="{esc(incident.id)}">'
-        f"<h4>{esc(incident.event_type)}{esc(note)}</h4>"
-        f'<dl class="bw-facts">{rows}</dl></div>'
-    )
 
 
-def _citation_html(citation: Citation, source: Source | None) -> str:
+_MISSING_SOURCE = Html('<div class="bw-source">Source {} is missing.</div>')
+_CITATION = Html(
+    '<div class="bw-panel bw-source"><div><b>{link}</b></div>'
+    '<div class="bw-source-meta">{meta}</div>{claim}{aliases}{excerpts}</div>'
+)
+_CLAIM = Html('<div class="bw-source-meta">Claim: {}</div>')
+_ALIASES = Html('<div class="bw-aliases">Placed by: {}</div>')
+_ALIAS = Html("“{}” → {}")
+_EXCERPT = Html('<div class="bw-excerpt-text" data-testid="bw-excerpt">{}</div>')
+_NO_EXCERPT = Html('<div class="bw-source-meta">No excerpt (a dataset record).</div>')
+
+
+def _citation_html(citation: Citation, source: Source | None) -> Html:
+    """One source: its linked title, publisher and date, claim, the names that placed
+    the incident, and each excerpt with its matches marked."""
     if source is None:
-        return f'<div class="bw-source">Source {esc(citation.source_id)} is missing.</div>'
-    meta = " · ".join(
-        esc(part)
+        return _MISSING_SOURCE.format(citation.source_id)
+    meta = Html(" · ").join(
+        part
         for part in (
             source.publisher,  # "synthetic" for generated test data
             source.published.isoformat() if source.published else None,
@@ -223,28 +210,19 @@ def _citation_html(citation: Citation, source: Source | None) -> str:
         if part
     )
     aliases = matched_aliases(citation.excerpts)
-    alias_html = (
-        '<div class="bw-aliases">Placed by: '
-        + "; ".join(f"“{esc(alias)}” → {esc(label)}" for alias, label in aliases)
-        + "</div>"
+    return _CITATION.format(
+        link=link(source.url, source.title),
+        meta=meta,
+        claim=_CLAIM.format(citation.claim) if citation.claim else "",
+        aliases=_ALIASES.format(Html("; ").join(_ALIAS.format(*a) for a in aliases))
         if aliases
-        else ""
+        else "",
+        excerpts=Html().join(_EXCERPT.format(highlight_excerpt(e)) for e in citation.excerpts)
+        or _NO_EXCERPT,
     )
-    excerpts = (
-        "".join(
-            f'<div class="bw-excerpt-text" data-testid="bw-excerpt">{highlight_excerpt(e)}</div>'
-            for e in citation.excerpts
-        )
-        or '<div class="bw-source-meta">No excerpt (a dataset record).</div>'
-    )
-    claim = (
-        f'<div class="bw-source-meta">Claim: {esc(citation.claim)}</div>' if citation.claim else ""
-    )
-    return (
-        '<div class="bw-panel bw-source">'
-        f"<div><b>{safe_link(source.url, source.title)}</b></div>"
-        f'<div class="bw-source-meta">{meta}</div>{claim}{alias_html}{excerpts}</div>'
-    )
+
+
+_CLAIM_BESIDE = Html('<div class="bw-panel bw-source"><b>{}</b><div>{}</div></div>')
 
 
 def _render_claims(citations: Sequence[Citation], sources: dict[str, Source | None]) -> None:
@@ -256,10 +234,7 @@ def _render_claims(citations: Sequence[Citation], sources: dict[str, Source | No
     for column, citation in zip(st.columns(len(claims)), claims, strict=True):
         source = sources.get(citation.source_id)
         title = source.title if source else citation.source_id
-        column.html(
-            f'<div class="bw-panel bw-source"><b>{esc(title)}</b>'
-            f"<div>{esc(citation.claim)}</div></div>"
-        )
+        column.html(_CLAIM_BESIDE.format(title, citation.claim))
 
 
 # -------------------------------------------------------------- downloads

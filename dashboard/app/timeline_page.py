@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -40,25 +41,7 @@ def timeline_charts(
     undated = query.filter_mask(
         view.table, replace(view.filt, date_from=None, date_to=None), _text_ids(view)
     )
-    frame = view.table.incidents.loc[undated, ["date_start", "date_end"]]
-    exact = frame[frame["date_end"] == frame["date_start"]]
-    if exact.empty:
-        bars = pd.DataFrame(
-            {
-                "period": pd.Series(dtype="datetime64[s]"),
-                "end": pd.Series(dtype="datetime64[s]"),
-                "incidents": [],
-            }
-        )
-    else:
-        periods = exact["date_start"].dt.to_period(PERIODS[period])
-        bars = (
-            pd.DataFrame({"period": periods.dt.start_time, "end": (periods + 1).dt.start_time})
-            .groupby(["period", "end"])
-            .size()
-            .rename("incidents")
-            .reset_index()
-        )
+    bars = day_bars(view.table, undated, period)
     brush = alt.selection_interval(encodings=["x"], name="brush")
     x = alt.X("period:T", title=None, axis=axis, scale=scale)
     top = (
@@ -95,6 +78,12 @@ def timeline_charts(
     windows = query.timeline_windows(view.table, undated)
     if windows.empty:
         return top, None
+    return top, _span_chart(windows, axis, scale)
+
+
+def _span_chart(windows: pd.DataFrame, axis: alt.Axis, scale: alt.Scale) -> alt.Chart:
+    """:func:`dashboard.query.timeline_windows` as orange spans, one row per precision,
+    on the bars' time axis so a month lines up under the month's bars."""
     windows = windows.assign(
         end=windows["date_end"] + pd.Timedelta(days=1),
         label=query.date_window_labels(
@@ -103,7 +92,7 @@ def timeline_charts(
             windows["date_precision"].to_numpy(),
         ),
     )
-    spans = (
+    return (
         alt.Chart(windows)
         .mark_bar(color="#e67e22", height=12)
         .encode(
@@ -120,7 +109,28 @@ def timeline_charts(
         )
         .properties(height=alt.Step(20))
     )
-    return top, spans
+
+
+def day_bars(table: query.IncidentTable, mask: np.ndarray, period: str) -> pd.DataFrame:
+    """Incidents dated to one day, counted per period by :func:`dashboard.query.timeline`.
+
+    The bars show only exact days (wider windows are the spans below them), so
+    the precisions the query keeps apart are summed; ``end`` is the next
+    period's first day, where each bar stops.
+    """
+    exact = mask & (table.incidents["date_end"] == table.incidents["date_start"]).to_numpy()
+    counted = query.timeline(table, exact, PERIODS[period])
+    if counted.empty:
+        return pd.DataFrame(
+            {
+                "period": pd.Series(dtype="datetime64[s]"),
+                "end": pd.Series(dtype="datetime64[s]"),
+                "incidents": [],
+            }
+        )
+    bars = counted.groupby("period", sort=True)["incidents"].sum().reset_index()
+    following = bars["period"].dt.to_period(PERIODS[period]) + 1
+    return bars.assign(end=following.dt.start_time)[["period", "end", "incidents"]]
 
 
 def _text_ids(view: data.View) -> set[str] | None:

@@ -1,17 +1,19 @@
 """Source text with its matches marked, as HTML that is safe to show.
 
-Source text is untrusted: every character of it is escaped, and the only
-markup in the result is this module's own ``<mark>`` and ``<span>`` tags.
+Source text is untrusted: every character of it is escaped by
+:mod:`dashboard.markup`, and the only markup in the result is this module's
+own ``<mark>`` and ``<span>`` tags. The result is :class:`~dashboard.markup.Html`,
+so the source panel puts it inside its own HTML without escaping it twice.
 Offsets are the store's: spans and excerpts index the source's full text,
 so an excerpt is rendered with its ``start`` as the base offset.
 """
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Iterable, Sequence
 
+from dashboard.markup import Html, escape
 from dashboard.models import Excerpt, Span, SpanKind
 
 _KIND_WORDS = {
@@ -20,6 +22,9 @@ _KIND_WORDS = {
     SpanKind.DATE: "date",
     SpanKind.FATALITIES: "fatalities",
 }
+
+_MARK = Html('<mark class="bw-{}" title="{}">{}</mark>')
+_REGION = Html('<span class="bw-excerpt">{}</span>')
 
 
 def span_title(span: Span) -> str:
@@ -36,7 +41,7 @@ def mark_text(
     *,
     offset: int = 0,
     regions: Iterable[tuple[int, int]] = (),
-) -> str:
+) -> Html:
     """``text`` as escaped HTML with ``spans`` marked and ``regions`` set off.
 
     Parameters
@@ -56,7 +61,7 @@ def mark_text(
 
     Returns
     -------
-    str
+    Html
         HTML whose only tags are ``mark`` and ``span``; no attribute or text
         comes unescaped from the input.
     """
@@ -71,19 +76,16 @@ def mark_text(
     for a, b in clipped_regions:
         cuts.update((a, b))
     points = sorted(cuts)
-    pieces: list[str] = []
+    pieces: list[Html] = []
     for a, b in itertools.pairwise(points):
-        piece = html.escape(text[a - offset : b - offset], quote=True)
+        piece = escape(text[a - offset : b - offset])
         span = next((s for s in chosen if s.start <= a and b <= s.end), None)
         if span is not None:
-            piece = (
-                f'<mark class="bw-{html.escape(str(span.kind), quote=True)}" '
-                f'title="{html.escape(span_title(span), quote=True)}">{piece}</mark>'
-            )
+            piece = _MARK.format(str(span.kind), span_title(span), piece)
         if any(ra <= a and b <= rb for ra, rb in clipped_regions):
-            piece = f'<span class="bw-excerpt">{piece}</span>'
+            piece = _REGION.format(piece)
         pieces.append(piece)
-    return "".join(pieces)
+    return Html().join(pieces)
 
 
 def _non_overlapping(spans: Sequence[Span], start: int, end: int) -> list[Span]:
@@ -99,12 +101,12 @@ def _non_overlapping(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     return chosen
 
 
-def highlight_excerpt(excerpt: Excerpt) -> str:
+def highlight_excerpt(excerpt: Excerpt) -> Html:
     """An excerpt with its matched place names, event words and dates marked."""
     return mark_text(excerpt.text, excerpt.spans, offset=excerpt.start)
 
 
-def highlight_in_context(text: str, excerpts: Sequence[Excerpt]) -> str:
+def highlight_in_context(text: str, excerpts: Sequence[Excerpt]) -> Html:
     """A source's full text with its excerpts set off and their matches marked."""
     spans = [span for excerpt in excerpts for span in excerpt.spans]
     regions = [(excerpt.start, excerpt.end) for excerpt in excerpts]
