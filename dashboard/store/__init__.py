@@ -12,14 +12,14 @@ from rows built in :mod:`~dashboard.store.rows`, reading
 database (:mod:`~dashboard.store.copy_store`). Nothing outside this package
 writes SQL.
 
-Public names: :class:`Store`, :func:`open_store`, :class:`StoreError`,
+Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`StoreError`,
 :func:`upgrade_database`, :func:`current_revision`, :func:`head_revision`,
 :func:`default_database_url`, :func:`mask_url`, :func:`create_store_engine`,
 :class:`ImportedPlace`, :class:`SaveResult`, :class:`BulkSaveResult`,
 :data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
-from dashboard.store.core import Store, open_store
+from dashboard.store.core import Store, ensure_ready, open_store
 from dashboard.store.engine import (
     DATABASE_URL_ENV,
     SQLITE_BULK_CACHE_KIB,
@@ -42,6 +42,7 @@ __all__ = [
     "create_store_engine",
     "current_revision",
     "default_database_url",
+    "ensure_ready",
     "head_revision",
     "mask_url",
     "open_store",

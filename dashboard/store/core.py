@@ -10,7 +10,7 @@ transaction; what happens inside lives with its concern: connecting
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, Engine
@@ -45,6 +45,23 @@ def open_store(url: str | None = None, *, upgrade: bool = False) -> Store:
         engine.dispose()
         raise
     return Store(engine)
+
+
+def ensure_ready(url: str, fill: Callable[[str], bool] | None = None) -> bool:
+    """Make the store at ``url`` ready for readers on a first run; True if ``fill`` loaded data.
+
+    For the dashboard, which must show something on its first start rather
+    than an error: a database with no schema gets one, and a store without a
+    single source is handed to ``fill`` (the dashboard passes its sample
+    loader, which belongs to the pipeline, not here). A schema out of date or
+    unknown raises :func:`open_store`'s :class:`StoreError` and is left alone:
+    migrating a store that holds data is the operator's decision.
+    """
+    if revisions.current_revision(url) is None:
+        revisions.upgrade_database(url)
+    with open_store(url) as opened:
+        empty = opened.count_sources() == 0
+    return bool(fill(url)) if empty and fill is not None else False
 
 
 class Store:
@@ -160,3 +177,8 @@ class Store:
         """How many sources are stored."""
         with self.reading() as conn:
             return reads.count(conn, db.sources, include_synthetic=include_synthetic)
+
+    def fingerprint(self) -> tuple[str, ...]:
+        """A cheap fingerprint of the contents for cache keys; see :func:`reads.fingerprint`."""
+        with self.reading() as conn:
+            return reads.fingerprint(conn)
