@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from sqlalchemy import Connection, Engine
 
 from dashboard.models import Incident, Source
-from dashboard.store import bulk, reads, revisions, writes
+from dashboard.store import bulk, columns, details, reads, revisions, search, writes
 from dashboard.store import schema as db
 from dashboard.store.engine import (
     create_store_engine,
@@ -182,3 +182,25 @@ class Store:
         """A cheap fingerprint of the contents for cache keys; see :func:`reads.fingerprint`."""
         with self.reading() as conn:
             return reads.fingerprint(conn)
+
+    # The dashboard's reads. They connect without error translation, as they
+    # always have: their callers handle the driver's errors, not StoreError.
+
+    def snapshot(self) -> AbstractContextManager[columns.ColumnReader]:
+        """Whole tables column by column in one snapshot; see :mod:`~dashboard.store.columns`."""
+        return columns.snapshot(self.engine)
+
+    def search_incident_ids(self, text: str) -> set[str]:
+        """Incidents whose summary or a citing source contains ``text`` (case-insensitive)."""
+        with self.engine.connect() as conn:
+            return search.search_incident_ids(conn, text)
+
+    def excerpt_heads(self, incident_ids: Sequence[str], chars: int) -> dict[str, str]:
+        """The first ``chars`` characters of each incident's first excerpt."""
+        with self.engine.connect() as conn:
+            return search.excerpt_heads(conn, incident_ids, chars)
+
+    def incident_details(self, incident_ids: Sequence[str]) -> details.DetailRows:
+        """Actors, sources, excerpts and file places of these incidents, for export."""
+        with self.engine.connect() as conn:
+            return details.read_details(conn, incident_ids)
