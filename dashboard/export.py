@@ -43,7 +43,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Select, select
 
 from dashboard.geo.layers import BorderLayers
 from dashboard.models import DatePrecision, LocationPrecision
@@ -55,7 +54,6 @@ from dashboard.query import (
     search_incident_ids,
 )
 from dashboard.store import Store
-from dashboard.store import schema as db
 
 FORMATS = ("csv", "geojson", "gpkg")
 CSV_COLUMNS = (
@@ -92,10 +90,6 @@ CSV_COLUMNS = (
     "synthetic",
 )
 GEOPACKAGE_LAYERS = ("incidents", "provinces", "border_segments")
-# Selections larger than this read whole tables and filter in memory
-# instead of sending the ids to the database in IN lists.
-_IN_LIST_LIMIT = 5_000
-_IN_CHUNK = 500
 
 _DATE_CODES = {p.value: p.ucdp_code for p in DatePrecision}
 _LOCATION_CODES = {p.value: p.ucdp_code for p in LocationPrecision}
@@ -125,59 +119,23 @@ def load_details(store: Store, table: IncidentTable, mask: np.ndarray) -> Incide
     rows = np.flatnonzero(mask)
     ids = table.incidents["id"].to_numpy()[rows]
     row_of = pd.Series(rows, index=ids)
-    c, s, e, p = db.citations.c, db.sources.c, db.excerpts.c, db.imported_places.c
-    with store.engine.connect() as conn:
-        actors = _read(
-            conn, select(db.incidents.c.id, db.incidents.c.actors), db.incidents.c.id, row_of
-        )
-        sources = _read(
-            conn,
-            select(
-                c.incident_id, c.source_id, c.claim, s.title, s.url, s.publisher, s.published,
-                s.kind,
-            )
-            .join(db.sources, s.id == c.source_id)
-            .order_by(c.incident_id, c.position, c.source_id),
-            c.incident_id,
-            row_of,
-        )  # fmt: skip
-        excerpts = _read(
-            conn,
-            select(e.incident_id, e.source_id, e.start_char, e.end_char, e.text).order_by(
-                e.incident_id, e.source_id, e.position, e.id
-            ),
-            e.incident_id,
-            row_of,
-        )
-        places = _read(
-            conn,
-            select(p.incident_id, p.dataset, p.country, p.admin1, p.admin2),
-            p.incident_id,
-            row_of,
-        )
-    excerpts = excerpts.rename(columns={"start_char": "start", "end_char": "end"})
+    found = store.incident_details(list(ids))
+    actors = _by_row(found.actors, row_of)
+    excerpts = _by_row(found.excerpts, row_of).rename(
+        columns={"start_char": "start", "end_char": "end"}
+    )
     return IncidentDetails(
         actors=pd.Series(list(actors["actors"]), index=actors["row"].to_numpy(), dtype=object),
-        sources=sources,
+        sources=_by_row(found.sources, row_of),
         excerpts=excerpts,
-        places=places,
+        places=_by_row(found.places, row_of),
     )
 
 
-def _read(conn: Any, statement: Select, key: Any, row_of: pd.Series) -> pd.DataFrame:
-    """Run ``statement`` for the selected incidents; ``incident_id`` replaced by ``row``."""
-    names = list(statement.selected_columns.keys())
-    ids = list(row_of.index)
-    if len(ids) > _IN_LIST_LIMIT:
-        found = pd.DataFrame(conn.execute(statement).fetchall(), columns=names)
-        found = found[found[names[0]].isin(row_of.index)]
-    else:
-        parts = [
-            conn.execute(statement.where(key.in_(ids[i : i + _IN_CHUNK]))).fetchall()
-            for i in range(0, len(ids), _IN_CHUNK)
-        ]
-        found = pd.DataFrame([r for part in parts for r in part], columns=names)
-    rows = row_of.reindex(found.pop(names[0])).to_numpy(dtype=np.int64)
+def _by_row(found: pd.DataFrame, row_of: pd.Series) -> pd.DataFrame:
+    """``incident_id`` replaced by the incident's ``row`` in the table, sorted by it."""
+    rows = row_of.reindex(found["incident_id"]).to_numpy(dtype=np.int64)
+    found = found.drop(columns="incident_id")
     found.insert(0, "row", rows)
     # Stable by row, keeping each incident's stored order.
     return found.sort_values("row", kind="stable").reset_index(drop=True)

@@ -12,18 +12,16 @@ to keep in memory at scale.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, func, or_, select
 
 from dashboard.models import window_label
 from dashboard.store import Store
-from dashboard.store import schema as db
+from dashboard.store.columns import RawColumns
 
 
 @dataclass(frozen=True)
@@ -88,58 +86,28 @@ class IncidentTable:
 def load_incident_table(store: Store) -> IncidentTable:
     """Read every incident (synthetic ones too: filters decide) into memory.
 
-    The tables are read in one snapshot (one transaction; REPEATABLE READ on
-    PostgreSQL), so a document committed meanwhile shows whole or not at all:
-    no link rows or report counts for incidents the table does not hold.
+    The tables are read in one snapshot (:meth:`Store.snapshot`), so a
+    document committed meanwhile shows whole or not at all: no link rows or
+    report counts for incidents the table does not hold.
     """
-    with store.engine.connect() as conn, _snapshot(conn):
-        incidents = _read_incidents(conn)
+    with store.snapshot() as snapshot:
+        incidents = _incident_frame(snapshot.incidents(INCIDENT_COLUMNS))
         ids = incidents["id"].to_numpy(dtype=object)
-        provinces = _read_links(
-            conn,
-            select(
-                db.incident_provinces.c.incident_id,
-                db.incident_provinces.c.position,
-                db.incident_provinces.c.code,
-                db.incident_provinces.c.name,
-                db.incident_provinces.c.country,
-            ),
-            ids,
-        )
-        segments = _read_links(
-            conn,
-            select(
-                db.incident_segments.c.incident_id,
-                db.incident_segments.c.position,
-                db.incident_segments.c.segment_id,
-                db.incident_segments.c.name,
-            ),
-            ids,
-        )
-        reports = _report_counts(conn, ids)
+        provinces = _link_frame(snapshot.provinces(), ids)
+        segments = _link_frame(snapshot.segments(), ids)
+        reports = _report_counts(snapshot.report_counts(), ids)
     return IncidentTable(incidents, provinces, segments, reports)
 
 
-@contextmanager
-def _snapshot(conn: Connection) -> Iterator[None]:
-    """One read transaction; the driver cursors of :func:`_raw_columns` run inside it."""
-    if conn.dialect.name == "postgresql":
-        conn.execution_options(isolation_level="REPEATABLE READ")
-    with conn.begin():
-        yield
-
-
-# Reading a million incidents is done a column at a time, with the database
-# asked for no order: SQLAlchemy's per-value conversion, pandas' per-row
-# probing and a sort inside SQLite (a temporary B-tree) each cost seconds at
-# that size, while numpy converts and sorts whole columns in a fraction.
+# The store hands over whole columns as object arrays, in no order: pandas'
+# per-row probing and a sort inside the database each cost seconds at a
+# million incidents, while numpy converts and sorts whole columns in a fraction.
 # String columns stay plain ``object`` arrays (building Arrow strings for a
 # million ids and names costs seconds too and buys the filters nothing).
 
 
-def _read_incidents(conn: Connection) -> pd.DataFrame:
-    columns = [db.incidents.c[name] for name in INCIDENT_COLUMNS]
-    raw = _raw_columns(conn, select(*columns))
+def _incident_frame(raw: RawColumns) -> pd.DataFrame:
+    """The incidents as typed columns, by date then id."""
     frame = pd.DataFrame(
         {
             "id": _strings(raw["id"]),
@@ -161,28 +129,6 @@ def _read_incidents(conn: Connection) -> pd.DataFrame:
     return frame.take(order).reset_index(drop=True)
 
 
-def _raw_columns(conn: Connection, statement: Select) -> dict[str, np.ndarray]:
-    """A parameterless SELECT run by the driver itself, as one object array per column."""
-    names = list(statement.selected_columns.keys())
-    sql = str(statement.compile(dialect=conn.dialect))
-    cursor = conn.connection.cursor()  # the driver's own cursor: no Row objects
-    blocks = [np.empty((0, len(names)), dtype=object)]
-    try:
-        cursor.execute(sql)
-        # In blocks, so a million row tuples never exist at once (~0.2 GB less at peak).
-        while rows := cursor.fetchmany(_FETCH_ROWS):
-            block = np.empty((len(rows), len(names)), dtype=object)
-            block[:] = rows
-            blocks.append(block)
-    finally:
-        cursor.close()
-    matrix = np.concatenate(blocks)
-    return {name: matrix[:, i] for i, name in enumerate(names)}
-
-
-_FETCH_ROWS = 100_000
-
-
 def _strings(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=object, copy=True)
 
@@ -200,9 +146,8 @@ def _rows_of(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return position[codes[len(ids) :]]
 
 
-def _read_links(conn: Connection, statement: Select, ids: np.ndarray) -> pd.DataFrame:
+def _link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     """A link table with each incident's row, in incident then stored-position order."""
-    raw = _raw_columns(conn, statement)
     rows = _rows_of(ids, raw.pop("incident_id"))
     positions = raw.pop("position").astype(np.int64)
     order = np.lexsort((positions, rows))
@@ -211,12 +156,8 @@ def _read_links(conn: Connection, statement: Select, ids: np.ndarray) -> pd.Data
     return frame
 
 
-def _report_counts(conn: Connection, ids: np.ndarray) -> np.ndarray:
-    statement = select(db.citations.c.incident_id, func.count()).group_by(
-        db.citations.c.incident_id
-    )
+def _report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
     counts = np.zeros(len(ids), dtype=np.int64)
-    raw = _raw_columns(conn, statement)
     keys, values = raw.values()
     if len(keys):
         counts[_rows_of(ids, keys)] = values.astype(np.int64)
@@ -267,32 +208,9 @@ def search_incident_ids(store: Store, text: str) -> set[str]:
     """Incidents whose summary, or a citing source's title or text, contains ``text``.
 
     Case-insensitive substring search; ``%`` and ``_`` in the query are taken
-    literally.
+    literally. Answered by the store (:meth:`Store.search_incident_ids`).
     """
-    needle = f"%{_escape_like(text.strip().lower())}%"
-    if needle == "%%":
-        return set()
-    by_source = (
-        select(db.citations.c.incident_id)
-        .join(db.sources, db.sources.c.id == db.citations.c.source_id)
-        .where(
-            or_(
-                func.lower(db.sources.c.text).like(needle, escape="\\"),
-                func.lower(db.sources.c.title).like(needle, escape="\\"),
-            )
-        )
-    )
-    by_summary = select(db.incidents.c.id).where(
-        func.lower(db.incidents.c.summary).like(needle, escape="\\")
-    )
-    with store.engine.connect() as conn:
-        found = {row[0] for row in conn.execute(by_source)}
-        found |= {row[0] for row in conn.execute(by_summary)}
-    return found
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return store.search_incident_ids(text)
 
 
 # ------------------------------------------------------------------ aggregates
@@ -462,32 +380,7 @@ def timeline_windows(table: IncidentTable, mask: np.ndarray) -> pd.DataFrame:
 def excerpt_heads(store: Store, incident_ids: Sequence[str], chars: int = 120) -> dict[str, str]:
     """The start of each incident's first excerpt (by citation order), for map popups.
 
-    Only the first ``chars`` characters leave the database; ids are sent in
-    chunks to stay under every backend's parameter limit.
+    Only the first ``chars`` characters leave the database
+    (:meth:`Store.excerpt_heads`).
     """
-    heads: dict[str, str] = {}
-    ids = list(dict.fromkeys(incident_ids))
-    for i in range(0, len(ids), 900):
-        chunk = ids[i : i + 900]
-        statement = (
-            select(
-                db.excerpts.c.incident_id,
-                func.substr(db.excerpts.c.text, 1, chars),
-            )
-            .join(
-                db.citations,
-                (db.citations.c.incident_id == db.excerpts.c.incident_id)
-                & (db.citations.c.source_id == db.excerpts.c.source_id),
-            )
-            .where(db.excerpts.c.incident_id.in_(chunk))
-            .order_by(
-                db.excerpts.c.incident_id,
-                db.citations.c.position,
-                db.excerpts.c.position,
-                db.excerpts.c.id,
-            )
-        )
-        with store.engine.connect() as conn:
-            for incident_id, text in conn.execute(statement):
-                heads.setdefault(incident_id, text)
-    return heads
+    return store.excerpt_heads(incident_ids, chars)

@@ -20,14 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
-from sqlalchemy import func, select
 
 from dashboard import paths, query, store
 from dashboard.app import assets, maps
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import BorderLayers, load_border
+from dashboard.pipeline import ensure_sample_store
 from dashboard.query import IncidentFilter, IncidentTable
-from dashboard.store import schema as db
 
 STATIC_DIR = paths.static_dir()
 
@@ -103,45 +102,26 @@ def store_status(url: str) -> StoreStatus:
 def _prepare_store(url: str) -> bool:
     """Once per process: check the schema; on a first run, fill the store from the sample.
 
-    A store with no schema is created; one with no source at all gets the
-    bundled sample reports (the founding article). A store whose schema is
-    out of date is left alone: migrating is the operator's decision. Raises
+    See :func:`store.ensure_ready`: a store with no schema is created, one
+    with no source at all gets the bundled sample reports (the founding
+    article), one whose schema is out of date is left alone. Raises
     :class:`StoreError` (not cached, so a fixed store is picked up on reload).
     """
-    revision = store.current_revision(url)
-    if revision is not None and revision != store.head_revision():
-        with store.open_store(url):  # raises the store's own "run db upgrade" message
-            pass
-    if revision is None:
-        loaded = _load_sample(url)
-    else:
-        with store.open_store(url) as opened:
-            empty = opened.count_sources() == 0
-        loaded = _load_sample(url) if empty else False
-    with store.open_store(url):
-        pass
-    return loaded
+    return store.ensure_ready(url, fill=_load_sample)
 
 
 def _load_sample(url: str) -> bool:
-    """Create the store if needed and ingest the bundled sample reports.
+    """Ingest the bundled sample reports into the (empty) store; True if they went in.
 
-    ``dashboard.pipeline.ensure_sample_store`` belongs to the ingest
-    pipeline; without it (or if the sample fails) the store is only
-    created, and the pages show the empty-store state.
+    A sample that fails for any other reason than the store itself leaves
+    the store empty: the pages show the empty-store state, not a traceback.
     """
-    try:
-        from dashboard.pipeline import ensure_sample_store  # noqa: PLC0415 - optional step
-    except ImportError:
-        store.upgrade_database(url)
-        return False
     try:
         return bool(ensure_sample_store(url))
     except store.StoreError:
         raise
     except Exception:  # a bad sample must not take the dashboard down
         logging.getLogger(__name__).exception("could not load the sample reports")
-        store.upgrade_database(url)
         return False
 
 
@@ -153,22 +133,8 @@ def open_app_store(url: str) -> store.Store:
 
 @st.cache_data(ttl=10, show_spinner=False)
 def store_version(url: str) -> tuple[str, ...]:
-    """A cheap fingerprint of the store's contents: counts and newest write times.
-
-    Counts alone would miss a store replaced by one of the same size (a
-    re-created file, ``migrate-store --force``); the newest ``created_at`` of
-    sources and incidents changes with every write as well.
-    """
-    fingerprint = select(
-        select(func.count()).select_from(db.incidents).scalar_subquery(),
-        select(func.count()).select_from(db.sources).scalar_subquery(),
-        select(func.count()).select_from(db.citations).scalar_subquery(),
-        select(func.max(db.incidents.c.created_at)).scalar_subquery(),
-        select(func.max(db.sources.c.created_at)).scalar_subquery(),
-    )
-    with open_app_store(url).engine.connect() as conn:
-        row = conn.execute(fingerprint).one()
-    return tuple(str(value) for value in row)
+    """The store's fingerprint (:meth:`Store.fingerprint`), re-read at most every 10 s."""
+    return open_app_store(url).fingerprint()
 
 
 _CACHE_FORMAT = 1  # bump when IncidentTable's columns change
@@ -215,7 +181,7 @@ def _read_cached_table(folder: Path) -> IncidentTable | None:
             _read_parquet(folder / "segments.parquet"),
             np.load(folder / "reports.npy"),
         )
-    except (OSError, ValueError, ImportError):
+    except (OSError, ValueError):
         return None
 
 
@@ -247,7 +213,7 @@ def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> bool:
             ):
                 shutil.rmtree(old, ignore_errors=True)
         partial.rename(folder)
-    except (OSError, ValueError, ImportError) as exc:
+    except (OSError, ValueError) as exc:
         log.warning("could not cache the incident table in %s: %s", folder.parent, exc)
         shutil.rmtree(partial, ignore_errors=True)
         return False

@@ -1,39 +1,48 @@
 """The incident store: where sources, incidents and their evidence live, on SQLite or PostgreSQL.
 
-Owns everything that touches the database: the table definitions
-(:mod:`~dashboard.store.schema`), the Alembic migrations (``migrations/``), opening,
-migrating, writing and reading (:mod:`~dashboard.store.core`), the PostgreSQL-only PostGIS
-extras (:mod:`~dashboard.store.postgis`) and copying a whole store into another database
-(:mod:`~dashboard.store.copy_store`). Nothing outside this package writes SQL.
+Owns everything that touches the database, one concern per module: the table
+definitions (:mod:`~dashboard.store.schema`), connecting and its errors
+(:mod:`~dashboard.store.engine`), the Alembic migrations (``migrations/``) and
+schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
+(:mod:`~dashboard.store.core`), writing one document
+(:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
+from rows built in :mod:`~dashboard.store.rows`, reading
+(:mod:`~dashboard.store.reads`), the PostgreSQL-only PostGIS extras
+(:mod:`~dashboard.store.postgis`) and copying a whole store into another
+database (:mod:`~dashboard.store.copy_store`). Nothing outside this package
+writes SQL.
 
-Public names: :class:`Store`, :func:`open_store`, :class:`StoreError`,
+Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`StoreError`,
 :func:`upgrade_database`, :func:`current_revision`, :func:`head_revision`,
 :func:`default_database_url`, :func:`mask_url`, :func:`create_store_engine`,
-:class:`ImportedPlace`, :data:`SQLITE_BULK_CACHE_KIB`.
+:class:`ImportedPlace`, :class:`SaveResult`, :class:`BulkSaveResult`,
+:data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
-from dashboard.store.core import (
+from dashboard.store.core import Store, ensure_ready, open_store
+from dashboard.store.engine import (
+    DATABASE_URL_ENV,
     SQLITE_BULK_CACHE_KIB,
-    ImportedPlace,
-    Store,
     StoreError,
     create_store_engine,
-    current_revision,
     default_database_url,
-    head_revision,
     mask_url,
-    open_store,
-    upgrade_database,
 )
+from dashboard.store.records import BulkSaveResult, ImportedPlace, SaveResult
+from dashboard.store.revisions import current_revision, head_revision, upgrade_database
 
 __all__ = [
+    "DATABASE_URL_ENV",
     "SQLITE_BULK_CACHE_KIB",
+    "BulkSaveResult",
     "ImportedPlace",
+    "SaveResult",
     "Store",
     "StoreError",
     "create_store_engine",
     "current_revision",
     "default_database_url",
+    "ensure_ready",
     "head_revision",
     "mask_url",
     "open_store",

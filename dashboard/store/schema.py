@@ -2,7 +2,7 @@
 
 These objects are what the store's queries are written against. The database
 itself is created by the hand-written Alembic migrations in
-``dashboard/store/migrations/versions``; ``tests/test_store.py`` compares the two so
+``dashboard/store/migrations/versions``; ``tests/store/test_revisions.py`` compares the two so
 they cannot drift apart silently.
 
 Only portable types are used (the same schema runs on SQLite and PostgreSQL).

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
-from test_store import excerpt, report, sotk_incident, vague_incident
+from store_builders import excerpt, report, sotk_incident, vague_incident
 
 from dashboard.cli import main
 from dashboard.models import Citation, Span, SpanKind

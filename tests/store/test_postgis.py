@@ -17,7 +17,7 @@ import pytest
 from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import TextClause, inspect, text
-from test_store import report, sotk_incident
+from store_builders import report, sotk_incident
 
 from dashboard.cli import main
 from dashboard.geo.layers import load_border
@@ -27,9 +27,9 @@ from dashboard.store import (
     create_store_engine,
     open_store,
     postgis,
+    revisions,
     upgrade_database,
 )
-from dashboard.store import core as store_module
 
 # Points in Syunik (Goris, Kapan) and in Gegharkunik (Sotk).
 GORIS = (39.5111, 46.3386)
@@ -187,19 +187,19 @@ def test_upgrade_from_0002_places_existing_incidents_and_downgrade_removes_it(
 ) -> None:
     engine = create_store_engine(pg_url)
     try:
-        store_module._upgrade(engine, "0002")
+        revisions.migrate(engine, "0002")
         save_points(Store(engine), {"goris": GORIS})
-        assert store_module._upgrade(engine) == "0003"
+        assert revisions.migrate(engine) == "0003"
         upgraded = Store(engine)
         postgis.load_layers(upgraded, load_border("am-az"))
         assert ids(upgraded, IN_SYUNIK) == ["goris"]
 
         with engine.connect() as conn, conn.begin():
-            command.downgrade(store_module._alembic_config(conn), "0002")
+            command.downgrade(revisions.alembic_config(conn), "0002")
         inspector = inspect(engine)
         assert not set(postgis.LAYER_TABLES) & set(inspector.get_table_names())
         assert "geom" not in {c["name"] for c in inspector.get_columns("incidents")}
-        assert store_module._upgrade(engine) == "0003"
+        assert revisions.migrate(engine) == "0003"
         assert Store(engine).count_incidents() == 1
     finally:
         engine.dispose()

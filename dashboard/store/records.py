@@ -1,0 +1,53 @@
+"""Small values the store takes and gives beside the models: write results, file places.
+
+They live apart from the write and read code so that callers (importers,
+the CLI, tests) can name them without reaching into either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What :meth:`Store.save_document` changed.
+
+    ``unchanged`` is true when the source was already stored (same content
+    hash), in which case nothing at all was written.
+    """
+
+    sources_created: int = 0
+    incidents_created: int = 0
+    incidents_merged: int = 0
+    unchanged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSaveResult:
+    """What :meth:`Store.save_incidents_bulk` changed.
+
+    ``incidents_unchanged`` counts incidents not written because their id was
+    already stored or appeared earlier in the same call.
+    """
+
+    sources_created: int = 0
+    incidents_created: int = 0
+    incidents_unchanged: int = 0
+
+
+class ImportedPlace(NamedTuple):
+    """The place names a structured file gave an imported incident, beside ours.
+
+    ``country_agrees`` / ``admin_agrees`` say whether the file's country and
+    admin names match the country and province borderwatch's geocoder found
+    (``None``: nothing to compare).
+    """
+
+    dataset: str
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    country_agrees: bool | None = None
+    admin_agrees: bool | None = None

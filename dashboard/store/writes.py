@@ -1,0 +1,149 @@
+"""Writing one document: a source and the incidents it reports, merged into the store.
+
+Writes go document by document: one source and the incidents it reports,
+in one transaction (the caller's, see :meth:`Store.save_document`),
+idempotent by content hash. An incident reported again gains the citations
+and excerpts it lacks; the first report's attributes win. Every function
+here runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select, update
+
+from dashboard.models import Citation, Excerpt, Incident, Source
+from dashboard.store import rows
+from dashboard.store import schema as db
+from dashboard.store.engine import StoreError
+from dashboard.store.records import SaveResult
+
+
+def save_document(conn: Connection, source: Source, incidents: list[Incident]) -> SaveResult:
+    """Store one source and the incidents it reports; see :meth:`Store.save_document`."""
+    if not _insert_source(conn, source):
+        return SaveResult(unchanged=True)
+    created = merged = 0
+    known_sources = {source.id}
+    # A fixed order means two concurrent documents lock shared incidents
+    # in the same order, so PostgreSQL sessions queue instead of deadlocking.
+    for incident in sorted(incidents, key=lambda i: i.id):
+        for citation in incident.citations:
+            _require_source(conn, citation.source_id, known_sources, incident.id)
+        if _insert_incident(conn, incident, synthetic=source.synthetic):
+            created += 1
+        elif _merge_incident(conn, incident, synthetic=source.synthetic):
+            merged += 1
+    return SaveResult(sources_created=1, incidents_created=created, incidents_merged=merged)
+
+
+def _insert_source(conn: Connection, source: Source) -> bool:
+    """Insert the source; False if the same content is already stored."""
+    inserted = rows.insert_ignore(conn, db.sources, rows.source_row(source, datetime.now(UTC)))
+    if inserted is not None:
+        return True
+    same_content = conn.execute(
+        select(db.sources.c.id).where(db.sources.c.content_hash == source.content_hash)
+    ).first()
+    if same_content is not None:
+        return False
+    raise StoreError(
+        f"source {source.id!r} is already stored with different content "
+        f"(content hash differs); give the changed document a new source id"
+    )
+
+
+def _require_source(conn: Connection, source_id: str, known: set[str], incident_id: str) -> None:
+    """Fail clearly (instead of with a bare foreign-key error) on a dangling citation."""
+    if source_id in known:
+        return
+    if conn.execute(select(db.sources.c.id).where(db.sources.c.id == source_id)).first() is None:
+        raise StoreError(
+            f"incident {incident_id!r} cites source {source_id!r}, which is neither the "
+            f"document being saved nor already stored"
+        )
+    known.add(source_id)
+
+
+def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
+    """Write a new incident whole; False (and nothing written) if its id exists."""
+    inserted = rows.insert_ignore(
+        conn, db.incidents, rows.incident_row(incident, datetime.now(UTC), synthetic=synthetic)
+    )
+    if inserted is None:
+        return False
+    if incident.provinces:
+        conn.execute(db.incident_provinces.insert(), rows.rows(rows.province_columns([incident])))
+    if incident.segments:
+        conn.execute(db.incident_segments.insert(), rows.rows(rows.segment_columns([incident])))
+    for citation in incident.citations:
+        _add_citation(conn, incident.id, citation)
+    return True
+
+
+def _merge_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
+    """Add the citations and excerpts a stored incident lacks; True if any were new.
+
+    An incident stays synthetic only while every report of it is synthetic:
+    a real source confirming it makes it real.
+    """
+    added = False
+    for citation in incident.citations:
+        added = _add_citation(conn, incident.id, citation) or added
+    if added and not synthetic:
+        conn.execute(
+            update(db.incidents).where(db.incidents.c.id == incident.id).values(synthetic=False)
+        )
+    return added
+
+
+def _next_position(conn: Connection, table: Table, *where: Any) -> int:
+    """One past the highest ``position`` among the rows matching ``where``."""
+    highest = conn.execute(select(func.max(table.c.position)).where(*where)).scalar_one()
+    return 0 if highest is None else highest + 1
+
+
+def _add_citation(conn: Connection, incident_id: str, citation: Citation) -> bool:
+    """Insert the citation if new, then any of its excerpts not yet stored."""
+    position = _next_position(conn, db.citations, db.citations.c.incident_id == incident_id)
+    inserted = rows.insert_ignore(
+        conn,
+        db.citations,
+        {
+            "incident_id": incident_id,
+            "source_id": citation.source_id,
+            "position": position,
+            "claim": citation.claim,
+        },
+    )
+    added = inserted is not None
+    for excerpt in citation.excerpts:
+        added = _add_excerpt(conn, incident_id, citation.source_id, excerpt) or added
+    return added
+
+
+def _add_excerpt(conn: Connection, incident_id: str, source_id: str, excerpt: Excerpt) -> bool:
+    """Insert the excerpt and its spans unless the same offsets are already stored."""
+    key = (
+        db.excerpts.c.incident_id == incident_id,
+        db.excerpts.c.source_id == source_id,
+    )
+    inserted = rows.insert_ignore(
+        conn,
+        db.excerpts,
+        {
+            "incident_id": incident_id,
+            "source_id": source_id,
+            "position": _next_position(conn, db.excerpts, *key),
+            "start_char": excerpt.start,
+            "end_char": excerpt.end,
+            "text": excerpt.text,
+        },
+    )
+    if inserted is None:
+        return False
+    if excerpt.spans:
+        conn.execute(db.excerpt_spans.insert(), rows.span_rows(inserted.id, excerpt.spans))
+    return True

@@ -1,0 +1,122 @@
+"""Tests for dashboard.store.revisions: schema versions, migrating, refusing outdated schemas.
+
+Tests taking ``store`` or ``empty_database_url`` run on SQLite and PostgreSQL
+(see conftest.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, MetaData, String, Table
+from store_builders import (
+    report,
+    sotk_incident,
+    table_count,
+)
+
+from dashboard.models import (
+    SYNTHETIC_PUBLISHER,
+)
+from dashboard.store import (
+    Store,
+    StoreError,
+    create_store_engine,
+    current_revision,
+    head_revision,
+    open_store,
+    postgis,
+    revisions,
+    schema,
+    upgrade_database,
+)
+
+
+def test_fresh_database_has_no_revision_until_upgraded(empty_database_url: str) -> None:
+    assert current_revision(empty_database_url) is None
+    assert upgrade_database(empty_database_url) == head_revision() == "0003"
+    assert current_revision(empty_database_url) == "0003"
+    # Upgrading a current database is a harmless no-op.
+    assert upgrade_database(empty_database_url) == "0003"
+
+
+# Alembic reflects incidents.geom (PostgreSQL) without knowing PostGIS's type.
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+def test_migrated_schema_matches_the_table_definitions(store: Store) -> None:
+    with store.engine.connect() as conn:
+        # The PostGIS extras of migration 0003 (incidents.geom, the layer tables,
+        # PostGIS's spatial_ref_sys) are PostgreSQL-only and deliberately not in
+        # schema.py; the same filter keeps Alembic's autogenerate away from them.
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": postgis.include_object}
+        )
+        assert compare_metadata(context, schema.metadata) == []
+
+
+def test_older_revision_is_reported_out_of_date_then_upgrades(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = upgrade_database(empty_database_url)  # the database is now at the newest revision
+    # A newer version of the code: the shipped migrations plus one more.
+    newer = tmp_path / "migrations"
+    shutil.copytree(revisions.migrations_dir(), newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "9999_marker.py").write_text(
+        '"""Test-only newer revision."""\n'
+        "import sqlalchemy as sa\n"
+        "from alembic import op\n\n"
+        'revision = "9999"\n'
+        f"down_revision = {current!r}\n"
+        "branch_labels = None\n"
+        "depends_on = None\n\n\n"
+        "def upgrade():\n"
+        '    op.create_table("marker", sa.Column("id", sa.Integer(), primary_key=True))\n\n\n'
+        "def downgrade():\n"
+        '    op.drop_table("marker")\n'
+    )
+    monkeypatch.setattr(revisions, "migrations_dir", lambda: newer)
+
+    with pytest.raises(StoreError) as raised:
+        open_store(empty_database_url)
+    message = str(raised.value)
+    assert f"out of date (schema revision {current}" in message
+    assert "needs 9999" in message
+    assert "run `borderwatch db upgrade`" in message
+
+    assert upgrade_database(empty_database_url) == "9999"
+    with open_store(empty_database_url) as opened:
+        assert opened.current_revision() == "9999"
+
+
+def test_unknown_revision_is_reported_clearly(empty_database_url: str) -> None:
+    version_table = Table(
+        "alembic_version", MetaData(), Column("version_num", String(32), primary_key=True)
+    )
+    engine = create_store_engine(empty_database_url)
+    with engine.begin() as conn:
+        version_table.create(conn)
+        conn.execute(version_table.insert().values(version_num="bogus"))
+    engine.dispose()
+
+    with pytest.raises(StoreError, match=r"revision 'bogus', which this version of borderwatch"):
+        open_store(empty_database_url)
+    with pytest.raises(StoreError, match="bogus"):
+        upgrade_database(empty_database_url)
+
+
+def test_upgrade_from_0001_keeps_incidents_and_adds_imported_places(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    try:
+        revisions.migrate(engine, "0001")
+        Store(engine).save_document(report(publisher=SYNTHETIC_PUBLISHER), [sotk_incident()])
+        assert revisions.migrate(engine) == "0003"
+        upgraded = Store(engine)
+        assert upgraded.get_incident("inc-sotk") == sotk_incident()
+        assert table_count(upgraded, schema.imported_places) == 0
+    finally:
+        engine.dispose()
