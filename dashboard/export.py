@@ -45,6 +45,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Select, select
 
+from dashboard.formats import EXPORT_FORMATS as FORMATS
 from dashboard.geo.layers import BorderLayers
 from dashboard.models import DatePrecision, LocationPrecision
 from dashboard.query import (
@@ -57,7 +58,6 @@ from dashboard.query import (
 from dashboard.store import Store
 from dashboard.store import schema as db
 
-FORMATS = ("csv", "geojson", "gpkg")
 CSV_COLUMNS = (
     "id",
     "date_start",
