@@ -158,7 +158,7 @@ def server_figures(app: Path, url: str, naive_limit: int | None) -> dict[str, An
 def _serve(app: Path, url: str, port: int, cache: Path | None = None) -> subprocess.Popen[bytes]:
     from dashboard.cli import app_command_line  # noqa: PLC0415
 
-    command = app_command_line(port, headless=True)
+    command = app_command_line(port)
     command[command.index(str(DASHBOARD))] = str(app)
     env = {**os.environ, "BORDERWATCH_DATABASE_URL": url}
     env.pop("BORDERWATCH_TILES", None)

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard.formats import EXPORT_FORMATS as FORMATS
 from dashboard.geo.layers import BorderLayers
 from dashboard.models import DatePrecision, LocationPrecision
 from dashboard.query import (
@@ -55,7 +56,6 @@ from dashboard.query import (
 )
 from dashboard.store import Store
 
-FORMATS = ("csv", "geojson", "gpkg")
 CSV_COLUMNS = (
     "id",
     "date_start",

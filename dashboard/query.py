@@ -12,9 +12,10 @@ to keep in memory at scale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,41 @@ class IncidentFilter:
     text: str | None = None
     include_synthetic: bool = False
 
-    def without_text(self) -> IncidentFilter:
-        return replace(self, text=None)
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> IncidentFilter:
+        """The filter a dashboard link's parameters describe (names in :data:`FILTER_PARAMS`).
+
+        The one place where user-facing filter values become a filter, so the
+        dashboard's sidebar and ``borderwatch export`` cannot drift apart: the
+        same values select the same incidents in both. Values come already
+        parsed (dates, numbers, lists of codes), as widgets and click give
+        them; ``None``, empty lists, blank text, 0 fatalities and ``False``
+        all mean "no restriction". Other names (e.g. ``incident``, the
+        selection) are not filters and are ignored.
+        """
+        text = (params.get("q") or "").strip()
+        return cls(
+            date_from=_day(params.get("from")),
+            date_to=_day(params.get("to")),
+            countries=tuple(params.get("country") or ()),
+            provinces=tuple(params.get("province") or ()),
+            segments=tuple(params.get("segment") or ()),
+            event_types=tuple(params.get("type") or ()),
+            min_fatalities=int(params.get("minfat") or 0) or None,
+            text=text or None,
+            include_synthetic=bool(params.get("synthetic")),
+        )
+
+
+# The dashboard's link parameters that are filters (README: "Links"), in sidebar order.
+FILTER_PARAMS = ("from", "to", "country", "province", "segment", "type", "minfat", "q", "synthetic")
+
+
+def _day(value: date | None) -> date | None:
+    """A ``datetime`` (what click's DateTime gives) is narrowed to its day; empty is no day."""
+    if not value:
+        return None
+    return value.date() if isinstance(value, datetime) else value
 
 
 INCIDENT_COLUMNS = (

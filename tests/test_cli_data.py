@@ -12,7 +12,9 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
+from dashboard.app import filters
 from dashboard.cli import main
+from dashboard.export import select_incidents
 from dashboard.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
@@ -130,3 +132,23 @@ def test_demo_writes_synthetic_incidents_once_per_seed(url: str) -> None:
     with open_store(url) as opened:
         assert opened.count_incidents() == 25
         assert opened.count_incidents(include_synthetic=False) == 0
+
+
+def test_export_selects_what_the_same_dashboard_link_shows(url: str, tmp_path: Path) -> None:
+    """Export options and link parameters build one filter (IncidentFilter.from_params)."""
+    for name, fmt in (("acled_sample.csv", "acled"), ("ucdp_ged_sample.csv", "ucdp")):
+        run("import", str(copy(tmp_path, name)), "--format", fmt, "--url", url)
+    out = tmp_path / "out.geojson"
+    code, _, _ = run(
+        "export", "--out", str(out), "--url", url, "--include-synthetic",
+        "--country", "AM", "--min-fatalities", "1", "--text", "  test  ",
+    )  # fmt: skip
+    assert code == 0
+    exported = sorted(f["properties"]["id"] for f in json.loads(out.read_text())["features"])
+    link = {"synthetic": ["1"], "country": ["AM"], "minfat": ["1"], "q": ["  test  "]}
+    with open_store(url) as opened:
+        table, mask = select_incidents(
+            opened, filters.filter_from_state(filters.state_from_params(link), None)
+        )
+    assert exported == sorted(table.incidents.loc[mask, "id"])
+    assert exported  # the filters leave something to compare

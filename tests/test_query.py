@@ -1,6 +1,6 @@
 """Filters and aggregates over a tiny store of three synthetic incidents."""
 
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pytest
@@ -19,6 +19,7 @@ from dashboard.models import (
     content_hash,
 )
 from dashboard.query import (
+    FILTER_PARAMS,
     IncidentFilter,
     counts_by,
     filter_mask,
@@ -157,6 +158,48 @@ def test_synthetic_incidents_are_hidden_by_default(table):
 def test_filters(table, filt, expected):
     filt = IncidentFilter(**{**filt.__dict__, "include_synthetic": True})
     assert ids(table, filter_mask(table, filt)) == expected
+
+
+LINK_VALUES = {
+    "from": date(2021, 5, 1),
+    "to": datetime(2021, 6, 30, 0, 0),  # what click's DateTime gives
+    "country": ["AM"],
+    "province": ("AM-GR", "AM-SU"),
+    "segment": ["AM-GR_AZ-KAL"],
+    "type": ["Battles"],
+    "minfat": 2,
+    "q": "  shelling ",
+    "synthetic": True,
+}
+
+
+def test_filter_from_link_params_reads_every_filter():
+    filt = IncidentFilter.from_params({**LINK_VALUES, "incident": "i-may"})  # not a filter
+    assert filt == IncidentFilter(
+        date_from=date(2021, 5, 1),
+        date_to=date(2021, 6, 30),
+        countries=("AM",),
+        provinces=("AM-GR", "AM-SU"),
+        segments=("AM-GR_AZ-KAL",),
+        event_types=("Battles",),
+        min_fatalities=2,
+        text="shelling",
+        include_synthetic=True,
+    )
+    assert type(filt.date_to) is date
+
+
+def test_every_filter_param_name_is_read():
+    assert set(LINK_VALUES) == set(FILTER_PARAMS)
+    for name in FILTER_PARAMS:
+        assert IncidentFilter.from_params({name: LINK_VALUES[name]}) != IncidentFilter(), name
+
+
+@pytest.mark.parametrize("empty", [None, "", [], (), 0, False])
+def test_empty_link_params_mean_no_restriction(empty):
+    assert IncidentFilter.from_params(dict.fromkeys(FILTER_PARAMS, empty)) == IncidentFilter()
+    assert IncidentFilter.from_params({}) == IncidentFilter()
+    assert IncidentFilter.from_params({"q": " \t "}) == IncidentFilter()  # a blank search box
 
 
 def test_text_search_goes_to_source_text(store, table):

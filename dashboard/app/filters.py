@@ -110,22 +110,18 @@ def params_from_state(
 
 
 def filter_from_state(state: Mapping[str, Any], bounds: tuple[date, date] | None) -> IncidentFilter:
-    """The :class:`IncidentFilter` the widgets describe (the full range means no date limit)."""
+    """The :class:`IncidentFilter` the widgets describe (the full range means no date limit).
+
+    Built by :meth:`IncidentFilter.from_params`, as ``borderwatch export`` builds
+    its own, so a link and an export with the same values select the same incidents.
+    """
     lo, hi = bounds if bounds else (None, None)
-    date_from = state.get(DATE_FROM)
-    date_to = state.get(DATE_TO)
-    text = (state.get(TEXT) or "").strip() or None
-    return IncidentFilter(
-        date_from=None if date_from in (None, lo) else date_from,
-        date_to=None if date_to in (None, hi) else date_to,
-        countries=tuple(state.get(COUNTRIES) or ()),
-        provinces=tuple(state.get(PROVINCES) or ()),
-        segments=tuple(state.get(SEGMENTS) or ()),
-        event_types=tuple(state.get(EVENT_TYPES) or ()),
-        min_fatalities=int(state.get(MIN_FATALITIES) or 0) or None,
-        text=text,
-        include_synthetic=bool(state.get(SYNTHETIC)),
-    )
+    values = {name: state.get(key) for name, key in PARAMS.items()}
+    if values["from"] == lo:
+        values["from"] = None
+    if values["to"] == hi:
+        values["to"] = None
+    return IncidentFilter.from_params(values)
 
 
 def clamp_dates(state: MutableMapping[str, Any], bounds: tuple[date, date] | None) -> None:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from dashboard.formats import IMPORT_FORMATS as FORMATS
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import load_border
 from dashboard.importers.acled import AcledMapper
@@ -26,7 +27,6 @@ from dashboard.importers.ucdp import UcdpMapper
 from dashboard.importers.workers import WorkerJob, default_workers, run_in_workers
 from dashboard.store import Store
 
-FORMATS = ("acled", "ucdp", "csv", "geojson")
 CHUNK_ROWS = 20_000
 
 

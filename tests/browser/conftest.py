@@ -103,7 +103,7 @@ def start_dashboard(folder: Path, database_url: str) -> tuple[subprocess.Popen[b
     log = folder / "streamlit.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            app_command_line(port, headless=True),
+            app_command_line(port),
             cwd=folder,
             env=env,
             stdout=out,

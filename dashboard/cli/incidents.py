@@ -1,0 +1,178 @@
+"""``borderwatch import``, ``export`` and ``demo``: incidents into and out of the store in bulk."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from dashboard.cli.errors import border_layers, fail
+from dashboard.cli.options import border_option, incident_filter_options, url_option
+from dashboard.formats import EXPORT_FORMATS, IMPORT_FORMATS
+
+if TYPE_CHECKING:
+    from dashboard.query import IncidentFilter
+
+# Row problems printed before pointing at the rejects file.
+_PROBLEMS_SHOWN = 20
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(IMPORT_FORMATS), required=True, help="File format."
+)
+@click.option(
+    "--map",
+    "pairs",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD from the file's COLUMN (repeatable); COLUMN=FIELD works too.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes sharing the import (default: 2 for files over 32 MB on 2+ cores, else 1).",
+)
+@url_option
+@border_option
+def import_command(
+    file: Path,
+    fmt: str,
+    pairs: tuple[str, ...],
+    workers: int | None,
+    url: str | None,
+    border: str | None,
+) -> None:
+    """Import an ACLED export, a UCDP GED file, or a CSV or GeoJSON table of incidents.
+
+    Every point is placed again by borderwatch's own layers (province on each
+    side, border segment, distance); the file's own place names are kept and
+    disagreements counted. Bad rows are reported with their line and reason,
+    written to FILE.rejects.csv (.rejects.geojson) and skipped: the exit
+    status is then 1. Importing the same file again changes nothing.
+    """
+    from dashboard import store
+    from dashboard.geo.geocode import Geocoder
+    from dashboard.importers import ImportFileError, import_file, parse_mapping
+    from dashboard.importers.runner import mapper_for
+
+    try:
+        mapping = parse_mapping(pairs, mapper_for(fmt).columns)
+    except ValueError as exc:
+        fail(str(exc))
+    geocoder = Geocoder(border_layers(border))
+    try:
+        with (
+            store.open_store(url) as opened,
+            click.progressbar(
+                length=file.stat().st_size,
+                label=f"importing {file.name}",
+                file=sys.stderr,
+            ) as bar,
+        ):
+            report = import_file(
+                file,
+                fmt,
+                opened,
+                mapping=mapping,
+                geocoder=geocoder,
+                progress=lambda done, _size: bar.update(done - bar.pos),
+                workers=workers,
+            )
+    except ImportFileError as exc:
+        fail(str(exc))
+    except store.StoreError as exc:
+        fail(f"{exc} (rows before the failure are stored; run the import again to finish it)")
+    for problem in report.problems[:_PROBLEMS_SHOWN]:
+        click.echo(f"borderwatch: error: {problem}", err=True)
+    if report.rejected > _PROBLEMS_SHOWN:
+        more = report.rejected - _PROBLEMS_SHOWN
+        click.echo(f"borderwatch: … and {more:,} more in {report.rejects_path}", err=True)
+    for line in report.summary():
+        click.echo(line)
+    if report.rejected:
+        sys.exit(1)
+
+
+@click.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from the --out suffix."
+)
+@incident_filter_options
+@url_option
+@border_option
+def export_command(
+    out: Path, fmt: str | None, filt: IncidentFilter, url: str | None, border: str | None
+) -> None:
+    """Write the incidents the dashboard's filters select to CSV, GeoJSON or a GeoPackage.
+
+    A GeoPackage also holds the provinces and border segments, for QGIS.
+    """
+    from dashboard import export, store
+
+    try:
+        fmt = export.format_for(out, fmt)
+    except ValueError as exc:
+        fail(str(exc))
+    layers = border_layers(border) if fmt == "gpkg" else None
+    try:
+        with store.open_store(url) as opened:
+            written = export.export_incidents(opened, filt, fmt, out, layers)
+            hidden = (
+                0
+                if filt.include_synthetic
+                else opened.count_incidents() - opened.count_incidents(include_synthetic=False)
+            )
+    except store.StoreError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"wrote {written:,} incidents to {out} ({fmt})")
+    if hidden:
+        click.echo(f"  {hidden:,} synthetic incidents left out (--include-synthetic to add them)")
+
+
+@click.command("demo")
+@click.option(
+    "--synthetic",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many synthetic incidents to write.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same incidents.")
+@url_option
+@border_option
+def demo_command(count: int, seed: int, url: str | None, border: str | None) -> None:
+    """Write synthetic incidents with short synthetic reports into the store.
+
+    For tests, benchmarks and scale checks: every one is published by
+    "synthetic", which the dashboard hides unless asked, and none is ever
+    loaded by default. The same seed twice changes nothing.
+    """
+    from dashboard import store, synthetic
+    from dashboard.geo.geocode import Geocoder
+
+    geocoder = Geocoder(border_layers(border))
+    try:
+        with (
+            store.open_store(url) as opened,
+            click.progressbar(
+                length=count,
+                label="writing synthetic incidents",
+                file=sys.stderr,
+            ) as bar,
+        ):
+            result = synthetic.write_demo(
+                opened, count, seed, geocoder=geocoder, progress=bar.update
+            )
+    except store.StoreError as exc:
+        fail(str(exc))
+    click.echo(
+        f"{result.incidents_created:,} synthetic incidents written "
+        f"({result.incidents_unchanged:,} already stored) with seed {seed}"
+    )

@@ -1,0 +1,88 @@
+"""``borderwatch extract`` and ``ingest``: incidents from reports (articles, files)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dashboard.cli.errors import fail
+from dashboard.cli.options import url_option
+
+
+@click.command("extract")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--meta", type=click.Path(dir_okay=False, path_type=Path), help="Metadata JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
+def extract_command(file: Path, meta: Path | None, as_json: bool) -> None:
+    """Show the incidents FILE reports, without writing anything."""
+    from dashboard import pipeline, sources
+    from dashboard.gazetteer import load_gazetteer
+
+    try:
+        documents = sources.read_source(file, meta)
+    except sources.SourceError as exc:
+        fail(str(exc))
+    gazetteer = load_gazetteer()
+    results = [
+        pipeline.extraction_json(pipeline.extract_document(d, gazetteer), gazetteer)
+        for d in documents
+    ]
+    if as_json:
+        payload = results[0] if len(results) == 1 else results
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        _print_extraction(result)
+
+
+def _print_extraction(result: dict[str, Any]) -> None:
+    click.echo(f"{result['source']['title']} ({result['source']['published'] or 'undated'})")
+    for incident in result["incidents"]:
+        provinces = ", ".join(f"{p['name']} ({p['code']})" for p in incident["provinces"])
+        click.echo(
+            f"  {incident['date_start']}..{incident['date_end']} [{incident['date_precision']}] "
+            f"{incident['event_type']}; {provinces} [{incident['location_precision']}]; "
+            f"fatalities {incident['fatalities'] if incident['fatalities'] is not None else '?'}"
+        )
+        for excerpt in incident["excerpts"]:
+            click.echo(f"    “{excerpt['text']}”")
+    for place in result["outside_coverage"]:
+        click.echo(f"  outside coverage: {place['matched']}")
+    for warning in result["warnings"]:
+        click.echo(f"  warning: {warning}")
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@url_option
+@click.option("--follow-symlinks", is_flag=True, help="Follow links that leave the given folders.")
+def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bool) -> None:
+    """Read reports (files and folders, recursively), extract incidents, store them.
+
+    One transaction per document: a bad file is reported and skipped, the rest
+    go in. Re-ingesting the same files changes nothing. Exit status 1 when any
+    file failed.
+    """
+    from dashboard import pipeline, store
+    from dashboard.gazetteer import load_gazetteer
+
+    try:
+        store_ = store.open_store(url, upgrade=True)
+    except store.StoreError as exc:
+        fail(str(exc))
+    gazetteer = load_gazetteer()
+    summary = pipeline.IngestSummary()
+    files = pipeline.report_files(list(paths), follow_symlinks, summary)
+    with store_, click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
+        pipeline.ingest_files(files, store_, gazetteer, summary, lambda _path: bar.update(1))
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in summary.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo(summary.line())
+    if not summary.ok:
+        sys.exit(1)
