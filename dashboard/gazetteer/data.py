@@ -252,6 +252,22 @@ def read_curated_aliases(path: Path) -> list[AliasRow]:
     ]
 
 
+def read_geonames_alternates(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """``geodata/names/geonames_alternates.csv``: (line, row) with geonameid, alias, lang, flags.
+
+    A missing file means no accepted alternates (a border without the file
+    builds as before).
+    """
+    if not path.is_file():
+        return []
+    rows = []
+    for line, row in read_csv(path, ("geonameid", "alias", "lang")):
+        if row["lang"] not in LANGS:
+            raise GazetteerDataError(f"{path}:{line}: lang {row['lang']!r} is not one of {LANGS}")
+        rows.append((line, {**row, "flags": row.get("flags", "")}))
+    return rows
+
+
 def read_curated_places(path: Path) -> list[dict[str, str]]:
     """``geodata/names/places.csv``: places the layers lack (landmarks, parent regions)."""
     return [row for _, row in read_csv(path, ("id", "kind", "name", "country", "province_code"))]
