@@ -14,8 +14,10 @@ Figures:
 - **provinces**, **settlements**: micro precision, recall and F1 of the main
   incident's provinces (both sides) and named places over the incident reports
   on the corpus's own border;
-- **date**: share of dated incident reports whose main incident's window holds
-  the labelled day (overlaps the labelled window, for a span);
+- **date**: share of incident reports with a publication date whose main
+  incident's window holds the labelled day (overlaps the labelled window, for
+  a span); **undated placed**: reports without one whose main incident is
+  placed on a province all the same;
 - **killed**: share of reports with a labelled death toll whose main incident
   carries exactly that toll;
 - **talks rejected**: reports with no incident that yield no incident;
@@ -179,7 +181,7 @@ def score(cases: list[Case]) -> dict[str, Any]:
     """Every per-report figure (the store-level ones are :func:`store_figures`)."""
     gazetteer = load_gazetteer(BORDER)
     provinces, settlements = Counts(), Counts()
-    dated, killed, talks, elsewhere = Share(), Share(), Share(), Share()
+    dated, killed, talks, elsewhere, undated = Share(), Share(), Share(), Share(), Share()
     per_report = []
     for case in cases:
         label, found = case.label, main_incident(case)
@@ -197,7 +199,10 @@ def score(cases: list[Case]) -> dict[str, Any]:
             predicted_settlements(found, gazetteer),
             labelled_settlements(main.get("settlements") or [], gazetteer),
         )
-        dated.add(window_holds(found, main), case.name)
+        if case.extraction.source.published is not None:
+            dated.add(window_holds(found, main), case.name)
+        else:
+            undated.add(bool(found and found.incident.provinces), case.name)
         toll = labelled_toll(main)
         if toll is not None:
             killed.add(found is not None and found.incident.fatalities == toll, case.name)
@@ -206,6 +211,7 @@ def score(cases: list[Case]) -> dict[str, Any]:
         "provinces": provinces.scores(),
         "settlements": settlements.scores(),
         "date": dated.figure(),
+        "undated_placed": undated.figure(),
         "killed": killed.figure(),
         "talks_rejected": talks.figure(),
         "other_borders_not_placed": elsewhere.figure(),
@@ -256,7 +262,7 @@ def print_table(figures: dict[str, Any]) -> None:
     for name in ("provinces", "settlements"):
         s = figures[name]
         print(f"  {name:<12} P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}")
-    for name in ("date", "killed", "talks_rejected", "other_borders_not_placed"):
+    for name in ("date", "undated_placed", "killed", "talks_rejected", "other_borders_not_placed"):
         f = figures[name]
         print(f"  {name:<26} {f['hits']}/{f['cases']} ({f['rate']:.0%})")
     per = figures["incidents_per_report"]

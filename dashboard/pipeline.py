@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dashboard import paths
+from dashboard.extract.evidence import GazetteerLike, MatchLike
 from dashboard.extract.incidents import (
     ExtractedIncident,
     Extraction,
-    GazetteerLike,
-    MatchLike,
     extract_incidents,
 )
 from dashboard.gazetteer import load_gazetteer
@@ -58,9 +58,14 @@ class IngestSummary:
         )
 
 
-def extract_document(document: SourceDocument, gazetteer: GazetteerLike) -> Extraction:
-    """Extract one read document; the reader's warnings come first."""
-    extraction = extract_incidents(document.source, gazetteer)
+def extract_document(
+    document: SourceDocument, gazetteer: GazetteerLike, received: date | None = None
+) -> Extraction:
+    """Extract one read document; the reader's warnings come first.
+
+    ``received`` (default: today) dates a page that carries no date at all.
+    """
+    extraction = extract_incidents(document.source, gazetteer, received or date.today())
     warnings = (*document.warnings, *extraction.warnings)
     return Extraction(
         extraction.source, extraction.incidents, extraction.outside_coverage, warnings

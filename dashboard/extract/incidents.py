@@ -1,36 +1,41 @@
 """Report text → incidents, each tied to the sentences and words that placed it.
 
 Pure: a :class:`~dashboard.models.Source` and a gazetteer in, an
-:class:`Extraction` out; nothing is read or written. The steps:
+:class:`Extraction` out; nothing is read or written. The steps, one module each:
 
-1. split the text into sentences; find place mentions (gazetteer), incident
-   cues, date mentions and casualty statements;
-2. an *incident sentence* has a cue that is not negated ("there is no
-   shooting there" is not one), or a weak cue (escalation, casualties) next
-   to a place in coverage;
-3. its places are the in-coverage places in it that are not mere context (a
-   meeting in Dushanbe, a statement made in Baku, a dateline); a sentence
-   without places borrows them from its neighbour; places outside the
-   border's coverage are reported, never placed on the map;
-4. its date window comes from its own date mentions, else its neighbours',
-   else the document's, else the week before publication (with a warning);
-5. sentences with the same date window and overlapping provinces are one
-   incident; its location precision says honestly what the words support
-   (a named place, a border segment, a province or a country).
+1. find the report's own day and its date mentions (:mod:`.timeline`,
+   :mod:`.dates`), sentences, place mentions (the gazetteer) and cues (:mod:`.cues`);
+2. find the incident sentences and their places, leaving out datelines,
+   speaking capitals and meeting places (:mod:`.evidence`, :mod:`.context`);
+3. read the report as a whole: one main incident, history and asides left
+   out, another incident only where the report dates and places it on its own
+   (:mod:`.grouping`);
+4. build each incident here: its location precision says honestly what the
+   words support (a named place, a border segment, a province or a country),
+   its excerpts carry the words that placed it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any, Protocol, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from dashboard.extract.cues import WEAK_CATEGORIES, CasualtyMention, Cue, find_casualties, find_cues
-from dashboard.extract.dates import DateMention, find_dates
+from dashboard.extract.evidence import (
+    Doc,
+    Evidence,
+    GazetteerLike,
+    MatchLike,
+    PlaceLike,
+    find_evidence,
+    segment_units,
+)
+from dashboard.extract.grouping import group_incidents
 from dashboard.extract.sentences import Sentence, split_sentences
+from dashboard.extract.timeline import AnchorBasis, find_anchor, report_dates
 from dashboard.models import (
     Citation,
     DatePrecision,
@@ -46,37 +51,7 @@ from dashboard.models import (
     window_label,
 )
 
-
-class PlaceLike(Protocol):
-    """What extraction needs to know of a gazetteer place."""
-
-    id: str
-    kind: str
-    name: str
-    country: str | None
-    province_code: str | None
-    lat: float | None
-    lon: float | None
-    segment_ids: tuple[str, ...]
-    distance_km: float | None
-    in_coverage: bool
-
-
-class MatchLike(Protocol):
-    start: int
-    end: int
-    place_id: str
-    matched: str
-    alias: str
-
-
-class GazetteerLike(Protocol):
-    def find(self, text: str) -> Sequence[MatchLike]: ...
-    def place(self, place_id: str) -> PlaceLike: ...
-
-
 POINT_KINDS = frozenset({"settlement", "landmark"})
-_T = TypeVar("_T", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -97,293 +72,41 @@ class Extraction:
     warnings: tuple[str, ...]
 
 
-@dataclass
-class _Evidence:
-    """What one incident sentence (with borrowed neighbours) contributes."""
+def extract_incidents(
+    source: Source, gazetteer: GazetteerLike, received: date | None = None
+) -> Extraction:
+    """Incidents reported by ``source`` (a report with text), with their evidence.
 
-    sentences: list[Sentence]
-    places: list[MatchLike]
-    cues: list[Cue]
-    dates: list[DateMention]
-    casualties: list[CasualtyMention]
-    window: tuple[date, date, DatePrecision] | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Doc:
-    """The document's mentions, found once and shared by every step."""
-
-    source: Source
-    text: str
-    sentences: list[Sentence]
-    places: list[MatchLike]
-    cues: list[Cue]
-    dates: list[DateMention]
-    gazetteer: GazetteerLike
-
-    def in_sentence(self, items: Iterable[_T], sentence: Sentence) -> list[_T]:
-        """The items (anything with start/end offsets) inside ``sentence``."""
-        return [i for i in items if sentence.start <= i.start and i.end <= sentence.end]
-
-    def place(self, match: MatchLike) -> PlaceLike:
-        return self.gazetteer.place(match.place_id)
-
-
-def extract_incidents(source: Source, gazetteer: GazetteerLike) -> Extraction:
-    """Incidents reported by ``source`` (a report with text), with their evidence."""
+    The main incident comes first. ``received`` is the day the report was
+    ingested: it dates a page that carries no date at all (with a warning).
+    """
     text = source.text or ""
-    dates, skipped = find_dates(text, source.published)
-    doc = _Doc(
+    anchor = find_anchor(source.published, text, received)
+    dates, skipped = report_dates(text, anchor)
+    doc = Doc(
         source, text, split_sentences(text), list(gazetteer.find(text)), find_cues(text),
-        dates, gazetteer,
+        dates, gazetteer, anchor,
     )  # fmt: skip
-    warnings = _document_warnings(source, skipped)
-    evidence, outside = _incident_evidence(doc)
-    groups = _group(doc, evidence, warnings)
+    warnings = _document_warnings(doc, skipped)
+    evidence, outside = find_evidence(doc)
+    groups = group_incidents(doc, evidence, warnings)
     incidents = [_build_incident(doc, group, len(groups)) for group in groups]
     if not incidents and not outside:
         warnings.append("no incident found: no sentence with an incident cue and a place")
     return Extraction(source, tuple(incidents), tuple(outside), tuple(warnings))
 
 
-def _document_warnings(source: Source, skipped_dates: int) -> list[str]:
+def _document_warnings(doc: Doc, skipped_dates: int) -> list[str]:
     warnings = []
-    if source.published is None:
-        warnings.append("no publication date: relative dates cannot be resolved")
+    if doc.source.published is None:
+        if doc.anchor is not None and doc.anchor.basis is AnchorBasis.TEXT:
+            day = doc.anchor.day.isoformat()
+            warnings.append(f"no publication date: read against the latest date in the text, {day}")
+        else:
+            warnings.append("no publication date: relative dates cannot be resolved")
     if skipped_dates:
         warnings.append(f"{skipped_dates} date mention(s) skipped: they need a publication date")
     return warnings
-
-
-# -------------------------------------------------------------- incident sentences
-
-
-def _incident_evidence(doc: _Doc) -> tuple[list[_Evidence], list[MatchLike]]:
-    """One piece of evidence per incident sentence, and places outside coverage."""
-    evidence: list[_Evidence] = []
-    outside: list[MatchLike] = []
-    for sentence in doc.sentences:
-        cues = [c for c in doc.in_sentence(doc.cues, sentence) if not c.negated]
-        places = [
-            m
-            for m in doc.in_sentence(doc.places, sentence)
-            if not _is_context_mention(doc.text, sentence, m)
-        ]
-        covered = [m for m in places if doc.place(m).in_coverage]
-        strong = [c for c in cues if c.category not in WEAK_CATEGORIES]
-        if not strong and not (cues and covered):
-            continue
-        outside.extend(m for m in places if not doc.place(m).in_coverage)
-        evidence.append(
-            _Evidence(
-                sentences=[sentence],
-                places=covered,
-                cues=cues,
-                dates=_event_dates(doc, sentence),
-                casualties=_casualties(doc.text, sentence),
-            )
-        )
-    for item in evidence:
-        _borrow_from_neighbours(doc, item)
-    _take_following_casualties(doc, evidence)
-    return [e for e in evidence if e.places], outside
-
-
-def _take_following_casualties(doc: _Doc, evidence: list[_Evidence]) -> None:
-    """ "Troops shelled Syunik. Two soldiers were killed.": the toll follows the event.
-
-    The sentence after an incident sentence gives its casualties when it is
-    not an incident sentence itself and names no place and no date of its own.
-    """
-    taken = {s.index for item in evidence for s in item.sentences}
-    for item in evidence:
-        index = item.sentences[0].index + 1
-        if index >= len(doc.sentences) or index in taken:
-            continue
-        following = doc.sentences[index]
-        if doc.in_sentence(doc.places, following) or _event_dates(doc, following):
-            continue
-        casualties = _casualties(doc.text, following)
-        if casualties:
-            item.casualties.extend(casualties)
-            item.sentences.append(following)
-
-
-def _event_dates(doc: _Doc, sentence: Sentence) -> list[DateMention]:
-    """Date mentions in a sentence, except a dateline's (when the copy was filed)."""
-    end = dateline_end(doc.text, sentence) or sentence.start
-    return [d for d in doc.in_sentence(doc.dates, sentence) if d.start >= end]
-
-
-def _casualties(text: str, sentence: Sentence) -> list[CasualtyMention]:
-    return [
-        CasualtyMention(c.start + sentence.start, c.end + sentence.start, c.matched, c.count,
-                        c.is_total)
-        for c in find_casualties(sentence.text)
-    ]  # fmt: skip
-
-
-def _borrow_from_neighbours(doc: _Doc, item: _Evidence) -> None:
-    """A sentence without places or dates takes them from the sentence before, else after."""
-    index = item.sentences[0].index
-    neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(doc.sentences)]
-    for wanted in ("places", "dates"):
-        if getattr(item, wanted):
-            continue
-        for i in neighbours:
-            sentence = doc.sentences[i]
-            found = (
-                [
-                    m
-                    for m in doc.in_sentence(doc.places, sentence)
-                    if doc.place(m).in_coverage and not _is_context_mention(doc.text, sentence, m)
-                ]
-                if wanted == "places"
-                else _event_dates(doc, sentence)
-            )
-            if found:
-                setattr(item, wanted, found)
-                if sentence not in item.sentences:
-                    item.sentences.append(sentence)
-                break
-
-
-_CONTEXT_BEFORE = re.compile(
-    r"(?:meeting|met|summit|talks|negotiations|council|conference|session|visit(?:ed)?|"
-    r"ministerial|forum|held|statement|said|told|announced|press|briefing|capital|"
-    r"встреч\w*|саммит\w*|переговор\w*|совет\w*|заседани\w*|визит\w*|заявил\w*|сообщил\w*|"
-    r"конференци\w*)"
-    r"[^.;!?]{0,60}?\b(?:in|at|в|во|на)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-# "YEREVAN, Sept 14 (Reuters) — …": an upper-case place, a date, an optional
-# agency, a dash. The place is where the copy was filed, the date when.
-_DATELINE = re.compile(
-    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'’-]{1,40},\s+[^—–\n]{1,40}?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]\s"
-)
-
-
-def dateline_end(text: str, sentence: Sentence) -> int | None:
-    """Where a dateline at the start of ``sentence`` ends (absolute offset), if it has one."""
-    match = _DATELINE.match(text, sentence.start, sentence.end)
-    return match.end() if match else None
-
-
-# "Baku denied…", "Yerevan said…": a capital standing for its government.
-_SPEAKER_AFTER = re.compile(
-    r"\s+(?:(?:has|have|had|also|officially)\s+)*(?:said|says|denied|denies|claimed|claims|"
-    r"accused|accuses|stated|states|reported|insisted|rejected|urged|warned|announced|blamed|"
-    r"responded|called|condemned|заявил\w*|сообщил\w*|обвинил\w*|опроверг\w*|отверг\w*)\b",
-    re.IGNORECASE,
-)
-
-
-def _is_context_mention(text: str, sentence: Sentence, match: MatchLike) -> bool:
-    """A meeting place, a speaking government, or a dateline: not where it happened."""
-    before = text[max(sentence.start, match.start - 120) : match.start]
-    if _CONTEXT_BEFORE.search(before):
-        return True
-    if _SPEAKER_AFTER.match(text, match.end, sentence.end):
-        return True
-    end = dateline_end(text, sentence)
-    return end is not None and match.end <= end
-
-
-# ------------------------------------------------------------------ grouping
-
-
-def _group(doc: _Doc, evidence: list[_Evidence], warnings: list[str]) -> list[list[_Evidence]]:
-    """Evidence with the same date window and overlapping provinces is one incident."""
-    fallback, fallback_mention = _document_window(doc)
-    groups: list[list[_Evidence]] = []
-    for item in evidence:
-        item.window = _window(item.dates)
-        if item.window is None and fallback is not None:
-            item.window = fallback
-            _note_fallback(doc, item, fallback_mention, warnings)
-        if item.window is None:
-            warnings.append(
-                f"undatable incident in sentence {item.sentences[0].index + 1}: no date in the "
-                "text and no publication date"
-            )
-            continue
-        provinces = _province_codes(doc, item.places)
-        for group in groups:
-            if group[0].window == item.window and provinces & _group_provinces(doc, group):
-                group.append(item)
-                break
-        else:
-            groups.append([item])
-    return groups
-
-
-def _note_fallback(
-    doc: _Doc, item: _Evidence, mention: DateMention | None, warnings: list[str]
-) -> None:
-    """Say where a borrowed date came from, and show its sentence as evidence too."""
-    where = f"sentence {item.sentences[0].index + 1}"
-    if mention is None:
-        warnings.append(f"{where}: no date in the text; assumed the week before publication")
-        return
-    warnings.append(f"{where}: no date in the sentence; took {mention.text!r} from the document")
-    item.dates.append(mention)
-    sentence = next(s for s in doc.sentences if s.start <= mention.start < s.end)
-    if sentence not in item.sentences:
-        item.sentences.append(sentence)
-
-
-def _document_window(
-    doc: _Doc,
-) -> tuple[tuple[date, date, DatePrecision] | None, DateMention | None]:
-    """The document's earliest event date on or before publication, else the week before it."""
-    published = doc.source.published
-    datelines = [dateline_end(doc.text, s) for s in doc.sentences]
-    usable = [
-        d
-        for d in doc.dates
-        if (published is None or d.first <= published)
-        and not any(end is not None and d.end <= end and d.start >= s.start
-                    for s, end in zip(doc.sentences, datelines, strict=True))
-    ]  # fmt: skip
-    if usable:
-        earliest = min(usable, key=lambda d: (d.first, d.last))
-        return (earliest.first, earliest.last, earliest.precision), earliest
-    if published is not None:
-        return (published - timedelta(days=6), published, DatePrecision.WEEK), None
-    return None, None
-
-
-def _window(dates: list[DateMention]) -> tuple[date, date, DatePrecision] | None:
-    if not dates:
-        return None
-    if len(dates) == 1:
-        return dates[0].first, dates[0].last, dates[0].precision
-    first = min(d.first for d in dates)
-    last = max(d.last for d in dates)
-    coarse = max((d.precision for d in dates), key=lambda p: p.ucdp_code)
-    precision = DatePrecision.DAYS if coarse in (DatePrecision.DAY, DatePrecision.DAYS) else coarse
-    return first, last, precision if first != last else DatePrecision.DAY
-
-
-def _province_codes(doc: _Doc, places: Iterable[MatchLike]) -> set[str]:
-    codes = set()
-    for match in places:
-        place = doc.place(match)
-        if place.province_code:
-            codes.add(place.province_code)
-        if place.kind == "segment":
-            codes.update(_segment_units(place.id))
-    return codes
-
-
-def _group_provinces(doc: _Doc, group: list[_Evidence]) -> set[str]:
-    return set().union(*(_province_codes(doc, item.places) for item in group))
-
-
-def _segment_units(place_id: str) -> tuple[str, ...]:
-    """Segment ids are ``FIRST_SECOND`` unit codes (see geodata/README.md)."""
-    return tuple(place_id.split(":", 1)[-1].split("_"))
 
 
 # ------------------------------------------------------------------- building
@@ -400,7 +123,7 @@ class _Location:
     place_name: str | None
 
 
-def _build_incident(doc: _Doc, group: list[_Evidence], incidents_in_doc: int) -> ExtractedIncident:
+def _build_incident(doc: Doc, group: list[Evidence], incidents_in_doc: int) -> ExtractedIncident:
     places = _unique_places([m for item in group for m in item.places])
     location = _locate(doc, places)
     first, last, precision = group[0].window  # type: ignore[misc]
@@ -459,7 +182,7 @@ def _unique_places(matches: list[MatchLike]) -> list[MatchLike]:
     return unique
 
 
-def _locate(doc: _Doc, matches: list[MatchLike]) -> _Location:
+def _locate(doc: Doc, matches: list[MatchLike]) -> _Location:
     """The finest location the words support, and the provinces and segments it implies."""
     places = list({m.place_id: doc.place(m) for m in matches}.values())
     points = [p for p in places if p.kind in POINT_KINDS and p.lat is not None]
@@ -476,7 +199,7 @@ def _locate(doc: _Doc, matches: list[MatchLike]) -> _Location:
         )  # fmt: skip
     if segments:
         segment_ids = [p.id.split(":", 1)[-1] for p in segments]
-        codes = [*province_codes, *(u for s in segments for u in _segment_units(s.id))]
+        codes = [*province_codes, *(u for s in segments for u in segment_units(s.id))]
         first = segments[0]
         return _Location(
             LocationPrecision.BORDER_SEGMENT, first.lat, first.lon,
@@ -490,7 +213,7 @@ def _locate(doc: _Doc, matches: list[MatchLike]) -> _Location:
     )
 
 
-def _province_location(doc: _Doc, provinces: list[PlaceLike]) -> _Location:
+def _province_location(doc: Doc, provinces: list[PlaceLike]) -> _Location:
     """Provinces only: on a segment if both sides are named and share one, else the provinces."""
     codes = [p.province_code for p in provinces if p.province_code]
     by_province = {p.province_code: set(p.segment_ids) for p in provinces}
@@ -498,7 +221,7 @@ def _province_location(doc: _Doc, provinces: list[PlaceLike]) -> _Location:
     shared: list[str] = []
     if len(countries) > 1:
         shared = sorted(
-            s for s in set().union(*by_province.values()) if set(_segment_units(s)) <= set(codes)
+            s for s in set().union(*by_province.values()) if set(segment_units(s)) <= set(codes)
         )
     segment_ids = shared or list(dict.fromkeys(s for p in provinces for s in p.segment_ids))
     precision = LocationPrecision.BORDER_SEGMENT if shared else LocationPrecision.PROVINCE
@@ -510,7 +233,7 @@ def _province_location(doc: _Doc, provinces: list[PlaceLike]) -> _Location:
     )  # fmt: skip
 
 
-def _province_refs(doc: _Doc, codes: Iterable[str]) -> tuple[ProvinceRef, ...]:
+def _province_refs(doc: Doc, codes: Iterable[str]) -> tuple[ProvinceRef, ...]:
     refs = []
     for code in dict.fromkeys(codes):
         place = doc.gazetteer.place(f"province:{code}")
@@ -518,7 +241,7 @@ def _province_refs(doc: _Doc, codes: Iterable[str]) -> tuple[ProvinceRef, ...]:
     return tuple(refs)
 
 
-def _segment_refs(doc: _Doc, segment_ids: Iterable[str]) -> tuple[SegmentRef, ...]:
+def _segment_refs(doc: Doc, segment_ids: Iterable[str]) -> tuple[SegmentRef, ...]:
     return tuple(
         SegmentRef(sid, doc.gazetteer.place(f"segment:{sid}").name)
         for sid in dict.fromkeys(segment_ids)
@@ -539,7 +262,7 @@ def _event_type(cues: list[Cue], casualties: list[CasualtyMention]) -> EventType
     return EventType.STRATEGIC_DEVELOPMENTS
 
 
-def _fatalities(doc: _Doc, casualties: list[CasualtyMention], incidents_in_doc: int) -> int | None:
+def _fatalities(doc: Doc, casualties: list[CasualtyMention], incidents_in_doc: int) -> int | None:
     """This incident's deaths: the largest count stated for it; 0 only when said so."""
     counts = [c.count for c in casualties if not c.is_total]
     if counts:
@@ -603,7 +326,7 @@ def _summary(
 # ------------------------------------------------------------------- excerpts
 
 
-def _excerpt(doc: _Doc, sentence: Sentence, group: list[_Evidence]) -> Excerpt:
+def _excerpt(doc: Doc, sentence: Sentence, group: list[Evidence]) -> Excerpt:
     """The sentence with its matched places, cues, dates and casualty words as spans."""
     inside = lambda items: doc.in_sentence(items, sentence)  # noqa: E731
     spans = [

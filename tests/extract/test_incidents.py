@@ -162,7 +162,8 @@ def test_excerpt_spans_carry_the_alias_and_the_place(gazetteer):
 
 def test_borrowed_date_is_shown_as_evidence(gazetteer):
     text = "In May the border talks stalled. Later troops crossed into Tavush."
-    result = extract_incidents(source(text), gazetteer)
+    # Published in June, so May is this report's news, not its background.
+    result = extract_incidents(source(text, published=date(2022, 6, 10)), gazetteer)
     (found,) = result.incidents
     assert found.incident.date_precision == DatePrecision.MONTH
     # The incident sentence comes first; the sentence the date came from is an
@@ -177,7 +178,7 @@ def test_date_from_elsewhere_in_the_document_is_a_warning(gazetteer):
         "After the May appeal, talks were held. Nothing else happened that week. "
         "Troops crossed into Tavush."
     )
-    result = extract_incidents(source(text), gazetteer)
+    result = extract_incidents(source(text, published=date(2022, 6, 10)), gazetteer)
     (found,) = result.incidents
     assert found.incident.date_precision == DatePrecision.MONTH
     assert any("took 'May' from the document" in w for w in result.warnings)
@@ -192,3 +193,90 @@ def test_dateline_in_a_later_paragraph_and_a_speaking_capital(gazetteer):
     (found,) = result.incidents
     assert [p.code for p in found.incident.provinces] == ["AM-SU"]
     assert found.incident.date_start == date(2022, 9, 13)
+
+
+# --- the document-level reading: one main incident, history and asides left out ---
+
+
+def test_background_paragraph_is_not_an_incident(gazetteer):
+    text = (
+        "Azerbaijani forces shelled positions near Sotk on Tuesday, the ministry said. "
+        "In 2020 the two countries fought a war in which Azerbaijani troops attacked Kalbajar. "
+        "Clashes in Tavush in July 2020 killed 17 soldiers."
+    )
+    result = extract_incidents(source(text), gazetteer)
+    (found,) = result.incidents
+    assert [p.code for p in found.incident.provinces] == ["AM-GR"]
+    assert found.incident.date_start == date(2022, 9, 13)
+
+
+def test_a_country_named_alone_joins_the_main_incident(gazetteer):
+    text = (
+        "Azerbaijani troops opened fire on Armenian positions in Syunik on Tuesday. "
+        "Armenia said Azerbaijan had violated the ceasefire again."
+    )
+    result = extract_incidents(source(text), gazetteer)
+    (found,) = result.incidents
+    assert [p.code for p in found.incident.provinces] == ["AM-SU"]
+
+
+def test_capitals_speak_but_are_not_incident_places(gazetteer):
+    text = (
+        "YEREVAN/BAKU, Sept 13 (Reuters) - Fighting broke out near Jermuk on Tuesday. "
+        "The defence ministry in Yerevan said Azerbaijani forces attacked; Baku said "
+        "Armenian troops opened fire first."
+    )
+    result = extract_incidents(source(text), gazetteer)
+    (found,) = result.incidents
+    codes = {p.code for p in found.incident.provinces}
+    assert "AM-ER" not in codes and "AZ-BA" not in codes
+    assert "AM-VD" in codes
+
+
+def test_an_aside_with_its_own_day_and_province_is_a_second_incident(gazetteer):
+    text = (
+        "Azerbaijani forces shelled Sotk on Tuesday. "
+        "On 2 September troops had also opened fire near Yeraskh in Ararat."
+    )
+    result = extract_incidents(source(text), gazetteer)
+    main, other = result.incidents
+    assert main.incident.date_start == date(2022, 9, 13)
+    assert other.incident.date_start == date(2022, 9, 2)
+    assert [p.code for p in other.incident.provinces] == ["AM-AR"]
+
+
+def test_a_look_back_in_the_lede_is_the_news(gazetteer):
+    text = "In July 2020 Azerbaijani troops attacked positions in Tavush, the report recalls."
+    result = extract_incidents(source(text), gazetteer)
+    (found,) = result.incidents
+    assert (found.incident.date_start, found.incident.date_end) == (
+        date(2020, 7, 1),
+        date(2020, 7, 31),
+    )
+
+
+def test_undated_page_is_read_against_the_latest_date_in_its_text(gazetteer):
+    text = "On 12 July 2020 Azerbaijani units opened fire near Movses in Tavush."
+    result = extract_incidents(source(text, published=None), gazetteer)
+    (found,) = result.incidents
+    assert found.incident.date_start == date(2020, 7, 12)
+    assert any("latest date in the text, 2020-07-12" in w for w in result.warnings)
+
+
+def test_undated_page_without_dates_is_dated_by_the_ingest_day(gazetteer):
+    text = "Azerbaijani units opened fire near Movses in Tavush on Tuesday."
+    result = extract_incidents(source(text, published=None), gazetteer, received=date(2026, 12, 7))
+    (found,) = result.incidents
+    assert (found.incident.date_start, found.incident.date_end) == (
+        date(2026, 11, 7),
+        date(2026, 12, 7),
+    )
+    assert found.incident.date_precision == DatePrecision.DAYS
+    assert any("dated by the day it was ingested" in w for w in result.warnings)
+
+
+def test_undated_page_without_dates_or_ingest_day_says_why_it_yields_nothing(gazetteer):
+    text = "Azerbaijani units opened fire near Movses in Tavush on Tuesday."
+    result = extract_incidents(source(text, published=None), gazetteer)
+    assert result.incidents == ()
+    assert any("undatable" in w for w in result.warnings)

@@ -1,0 +1,199 @@
+"""A report's mentions, found once, and its incident sentences: what extraction reasons over.
+
+An *incident sentence* has a cue that is not negated ("there is no shooting
+there" is not one), or a weak cue (escalation, casualties) next to a place in
+coverage. Its places are the places in coverage it names that are not mere
+context (a dateline, a capital speaking for its government, a meeting
+place); a sentence without places borrows them from its neighbour. Its
+dates are its own: a neighbour's date belongs to the neighbour, so a
+background sentence ("the two fought a war in 2020") never dates the one
+after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from dashboard.extract.context import dateline_end, is_capital, is_context_mention
+from dashboard.extract.cues import WEAK_CATEGORIES, CasualtyMention, Cue, find_casualties
+from dashboard.extract.dates import DateMention
+from dashboard.extract.sentences import Sentence
+from dashboard.extract.timeline import Anchor, Window
+from dashboard.models import Source
+
+
+class PlaceLike(Protocol):
+    """What extraction needs to know of a gazetteer place."""
+
+    id: str
+    kind: str
+    name: str
+    country: str | None
+    province_code: str | None
+    lat: float | None
+    lon: float | None
+    segment_ids: tuple[str, ...]
+    distance_km: float | None
+    in_coverage: bool
+
+
+class MatchLike(Protocol):
+    start: int
+    end: int
+    place_id: str
+    matched: str
+    alias: str
+
+
+class GazetteerLike(Protocol):
+    def find(self, text: str) -> Sequence[MatchLike]: ...
+    def place(self, place_id: str) -> PlaceLike: ...
+
+
+_T = TypeVar("_T", bound=Any)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """The document's mentions, found once and shared by every step."""
+
+    source: Source
+    text: str
+    sentences: list[Sentence]
+    places: list[MatchLike]
+    cues: list[Cue]
+    dates: list[DateMention]
+    gazetteer: GazetteerLike
+    anchor: Anchor | None
+
+    def in_sentence(self, items: Iterable[_T], sentence: Sentence) -> list[_T]:
+        """The items (anything with start/end offsets) inside ``sentence``."""
+        return [i for i in items if sentence.start <= i.start and i.end <= sentence.end]
+
+    def place(self, match: MatchLike) -> PlaceLike:
+        return self.gazetteer.place(match.place_id)
+
+
+@dataclass
+class Evidence:
+    """What one incident sentence (with borrowed neighbours) contributes."""
+
+    sentences: list[Sentence]
+    places: list[MatchLike]
+    cues: list[Cue]
+    dates: list[DateMention]
+    casualties: list[CasualtyMention]
+    window: Window | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def incident_places(doc: Doc, sentence: Sentence) -> list[MatchLike]:
+    """Places in coverage that ``sentence`` names as where something happened."""
+    return [
+        m
+        for m in doc.in_sentence(doc.places, sentence)
+        if doc.place(m).in_coverage
+        and not is_context_mention(doc.text, sentence, m)
+        and not is_capital(doc.place(m).name)
+    ]
+
+
+def find_evidence(doc: Doc) -> tuple[list[Evidence], list[MatchLike]]:
+    """One piece of evidence per incident sentence, and places outside coverage."""
+    evidence: list[Evidence] = []
+    outside: list[MatchLike] = []
+    for sentence in doc.sentences:
+        cues = [c for c in doc.in_sentence(doc.cues, sentence) if not c.negated]
+        covered = incident_places(doc, sentence)
+        strong = [c for c in cues if c.category not in WEAK_CATEGORIES]
+        if not strong and not (cues and covered):
+            continue
+        outside.extend(
+            m
+            for m in doc.in_sentence(doc.places, sentence)
+            if not doc.place(m).in_coverage and not is_context_mention(doc.text, sentence, m)
+        )
+        evidence.append(
+            Evidence(
+                sentences=[sentence],
+                places=covered,
+                cues=cues,
+                dates=event_dates(doc, sentence),
+                casualties=casualties_in(doc.text, sentence),
+            )
+        )
+    for item in evidence:
+        _borrow_places(doc, item)
+    _take_following_casualties(doc, evidence)
+    return [e for e in evidence if e.places], outside
+
+
+def _borrow_places(doc: Doc, item: Evidence) -> None:
+    """A sentence without places takes them from the sentence before, else after."""
+    if item.places:
+        return
+    index = item.sentences[0].index
+    for i in (index - 1, index + 1):
+        if not 0 <= i < len(doc.sentences):
+            continue
+        sentence = doc.sentences[i]
+        found = incident_places(doc, sentence)
+        if found:
+            item.places = found
+            if sentence not in item.sentences:
+                item.sentences.append(sentence)
+            return
+
+
+def _take_following_casualties(doc: Doc, evidence: list[Evidence]) -> None:
+    """ "Troops shelled Syunik. Two soldiers were killed.": the toll follows the event.
+
+    The sentence after an incident sentence gives its casualties when it is
+    not an incident sentence itself and names no place and no date of its own.
+    """
+    taken = {s.index for item in evidence for s in item.sentences}
+    for item in evidence:
+        index = item.sentences[0].index + 1
+        if index >= len(doc.sentences) or index in taken:
+            continue
+        following = doc.sentences[index]
+        if doc.in_sentence(doc.places, following) or event_dates(doc, following):
+            continue
+        casualties = casualties_in(doc.text, following)
+        if casualties:
+            item.casualties.extend(casualties)
+            item.sentences.append(following)
+
+
+def event_dates(doc: Doc, sentence: Sentence) -> list[DateMention]:
+    """Date mentions in a sentence, except a dateline's (when the copy was filed)."""
+    end = dateline_end(doc.text, sentence) or sentence.start
+    return [d for d in doc.in_sentence(doc.dates, sentence) if d.start >= end]
+
+
+def casualties_in(text: str, sentence: Sentence) -> list[CasualtyMention]:
+    """The sentence's casualty statements, with offsets into the whole text."""
+    return [
+        CasualtyMention(c.start + sentence.start, c.end + sentence.start, c.matched, c.count,
+                        c.is_total)
+        for c in find_casualties(sentence.text)
+    ]  # fmt: skip
+
+
+def province_codes(doc: Doc, places: Iterable[MatchLike]) -> set[str]:
+    """The provinces the places lie in (a segment counts for both of its provinces)."""
+    codes = set()
+    for match in places:
+        place = doc.place(match)
+        if place.province_code:
+            codes.add(place.province_code)
+        if place.kind == "segment":
+            codes.update(segment_units(place.id))
+    return codes
+
+
+def segment_units(place_id: str) -> tuple[str, ...]:
+    """Segment ids are ``FIRST_SECOND`` unit codes (see geodata/README.md)."""
+    return tuple(place_id.split(":", 1)[-1].split("_"))
