@@ -6,10 +6,7 @@ event type. A cue under negation ("there is no shooting there", "no
 escalation") is reported as negated: it does not make a sentence an incident
 sentence.
 
-Casualty phrases give fatalities: "two servicemen were killed" → 2, "there
-are no casualties" → 0. Numbers that describe other days or running totals
-("a total of", "since 2020", "всего") are flagged so the caller does not
-take them as this incident's.
+Casualty counts are :mod:`dashboard.extract.casualties`.
 """
 
 from __future__ import annotations
@@ -191,76 +188,4 @@ def find_cues(text: str) -> list[Cue]:
                 continue
             negated = bool(_NEGATION.search(text[max(0, match.start() - 60) : match.start()]))
             found.append(Cue(match.start(), match.end(), match.group(0), category, negated))
-    return sorted(found, key=lambda c: c.start)
-
-
-# ------------------------------------------------------------------ casualties
-
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1,
-    "один": 1, "одного": 1, "два": 2, "двое": 2, "двух": 2, "три": 3, "трое": 3, "трех": 3,
-    "трёх": 3, "четыре": 4, "четверо": 4, "пять": 5, "пятеро": 5, "шесть": 6, "шестеро": 6,
-}  # fmt: skip
-_NUMBER = r"(?P<n>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_WHO = (
-    r"(?:\s+(?:\w+\s+){0,2}?(?:soldiers?|servicem[ae]n|troops|people|civilians?|persons?|"
-    r"border\s+guards?|militar\w+|военнослужащ\w+|солдат\w*|человек\w*|пограничник\w*|"
-    r"мирн\w+\s+жител\w+))?"
-)
-_KILLED_AFTER = re.compile(
-    rf"\b{_NUMBER}{_WHO}\s+(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?"
-    r"(?:killed|dead|died|погибл?\w*|убит\w*)",
-    re.IGNORECASE,
-)
-_KILLED_BEFORE = re.compile(
-    rf"\b(?:killed|killing|погибл?\w*|убит\w*)\s+(?:at\s+least\s+)?{_NUMBER}\b", re.IGNORECASE
-)
-_ZERO = re.compile(
-    r"\b(?:no\s+(?:casualties|one\s+(?:was\s+)?(?:killed|hurt|injured)|deaths|fatalities|"
-    r"losses|dead)|(?:without|with\s+no)\s+casualties|nobody\s+was\s+(?:killed|hurt)|"
-    r"жертв\s+нет|потерь\s+нет|без\s+(?:жертв|потерь)|никто\s+не\s+пострадал|"
-    r"(?:нет|не\s+было)\s+(?:жертв|потерь|погибших))",
-    re.IGNORECASE,
-)
-_TOTAL = re.compile(
-    r"\b(?:total|overall|in\s+all|altogether|so\s+far|since|toll|cumulative|"
-    r"всего|в\s+общей\s+сложности|с\s+начала|общее\s+число)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class CasualtyMention:
-    """A fatality count (0 for an explicit "no casualties") at ``text[start:end]``."""
-
-    start: int
-    end: int
-    matched: str
-    count: int
-    is_total: bool
-
-
-# Every casualty phrase contains one of these; most sentences contain none.
-_CASUALTY_HINT = re.compile(
-    r"kill|dead|died|deaths|casualt|fatalit|losses|nobody|no\s+one|погиб|убит|жертв|потер|никто",
-    re.IGNORECASE,
-)
-
-
-def find_casualties(sentence: str) -> list[CasualtyMention]:
-    """Fatality statements in one sentence; totals and running counts are flagged."""
-    if not _CASUALTY_HINT.search(sentence):
-        return []
-    is_total = bool(_TOTAL.search(sentence))
-    found = []
-    for pattern in (_KILLED_AFTER, _KILLED_BEFORE):
-        for match in pattern.finditer(sentence):
-            word = match.group("n").lower()
-            count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
-            found.append(
-                CasualtyMention(match.start(), match.end(), match.group(0), count, is_total)
-            )
-    for match in _ZERO.finditer(sentence):
-        found.append(CasualtyMention(match.start(), match.end(), match.group(0), 0, False))
     return sorted(found, key=lambda c: c.start)

@@ -119,6 +119,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b(?P<mon>{_EN_MONTH})\b(?!\s+\d)")),
     ("ru_month", re.compile(rf"\b(?P<mon>{_RU_MONTH})\b", re.IGNORECASE)),
     ("year", re.compile(rf"\b(?:in|of|since|в|с)\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    # "in the early 1990s", «в 1990-х»: a decade, read as its ten years.
+    (
+        "decade",
+        re.compile(r"\b(?P<dec>(?:19|20)\d0)(?:s|-х|-е)(?!\w)", re.IGNORECASE),
+    ),
+    # "the 2020 war", "the 2016 clashes", «войны 2020 года»: an event named by its year.
+    (
+        "year",
+        re.compile(
+            rf"\b(?P<y>{_YEAR})\s+(?:war|conflict|clash\w*|fighting|escalation|hostilities|"
+            rf"offensive)\b|\b(?:войн\w*|конфликт\w*|эскалаци\w*)\s+(?P<y2>{_YEAR})\s+год\w*",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 
 
@@ -218,8 +232,13 @@ def _bare_month(g: dict, published: date | None) -> _Window | object:
 
 
 def _year(g: dict, _published: date | None) -> _Window:
-    year = int(g["y"])
+    year = int(g.get("y") or g["y2"])
     return date(year, 1, 1), date(year, 12, 31), DatePrecision.YEAR, False
+
+
+def _decade(g: dict, _published: date | None) -> _Window:
+    start = int(g["dec"])
+    return date(start, 1, 1), date(start + 9, 12, 31), DatePrecision.YEAR, False
 
 
 def _relative(g: dict, published: date | None) -> _Window | object:
@@ -248,6 +267,7 @@ _RESOLVERS = {
     "month": _bare_month,
     "ru_month": _bare_month,
     "year": _year,
+    "decade": _decade,
     "relative": _relative,
     "weekday": _weekday,
 }

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from dashboard.extract.casualties import CasualtyMention, find_casualties
 from dashboard.extract.context import dateline_end, is_capital, is_context_mention
-from dashboard.extract.cues import WEAK_CATEGORIES, CasualtyMention, Cue, find_casualties
+from dashboard.extract.cues import WEAK_CATEGORIES, Cue
 from dashboard.extract.dates import DateMention
 from dashboard.extract.sentences import Sentence
 from dashboard.extract.timeline import Anchor, Window
@@ -177,7 +178,7 @@ def casualties_in(text: str, sentence: Sentence) -> list[CasualtyMention]:
     """The sentence's casualty statements, with offsets into the whole text."""
     return [
         CasualtyMention(c.start + sentence.start, c.end + sentence.start, c.matched, c.count,
-                        c.is_total)
+                        c.is_total, c.side)
         for c in find_casualties(sentence.text)
     ]  # fmt: skip
 

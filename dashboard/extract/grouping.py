@@ -23,6 +23,7 @@ from __future__ import annotations
 from dashboard.extract.evidence import (
     Doc,
     Evidence,
+    casualties_in,
     event_dates,
     incident_places,
     province_codes,
@@ -65,7 +66,9 @@ def group_incidents(
             others.append(item)
     if not province_codes(doc, (m for item in main for m in item.places)):
         main.extend(_opening_places(doc, main))
-    return [main, *_by_window_and_province(doc, others)]
+    groups = [main, *_by_window_and_province(doc, others)]
+    _gather_main_toll(doc, groups)
+    return groups
 
 
 def _current(doc: Doc, evidence: list[Evidence]) -> list[Evidence]:
@@ -124,6 +127,34 @@ def _undated_main_window(doc: Doc, first: Evidence, warnings: list[str]) -> Wind
 
 def _sentence_of(doc: Doc, offset: int) -> Sentence:
     return next(s for s in doc.sentences if s.start <= offset < s.end)
+
+
+def _gather_main_toll(doc: Doc, groups: list[list[Evidence]]) -> None:
+    """The main incident's toll is stated anywhere in the report that is not history.
+
+    Headlines and ledes give tolls in sentences that name no place ("Four
+    servicemen killed…"), and updates come paragraphs later; only sentences
+    dated to history or the future, and those of the report's other
+    incidents, are left out. Sentences that add a figure become evidence, so
+    the panel shows the words the toll came from.
+    """
+    first = groups[0][0]
+    elsewhere = {s.index for group in groups[1:] for item in group for s in item.sentences}
+    known = {c.start for item in groups[0] for c in item.casualties}
+    for sentence in doc.sentences:
+        if sentence.index in elsewhere or _dated_away(doc, sentence):
+            continue
+        found = [c for c in casualties_in(doc.text, sentence) if c.start not in known]
+        if not found:
+            continue
+        first.casualties.extend(found)
+        if any(c.count and not c.is_total for c in found) and sentence not in first.sentences:
+            first.sentences.append(sentence)
+
+
+def _dated_away(doc: Doc, sentence: Sentence) -> bool:
+    windows = [(d.first, d.last, d.precision) for d in event_dates(doc, sentence)]
+    return any(is_background(w, doc.anchor) or is_future(w, doc.anchor) for w in windows)
 
 
 def _is_own_incident(doc: Doc, item: Evidence) -> bool:

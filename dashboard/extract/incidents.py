@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.extract.cues import WEAK_CATEGORIES, CasualtyMention, Cue, find_casualties, find_cues
+from dashboard.extract.casualties import CasualtyMention, find_casualties, incident_toll
+from dashboard.extract.cues import WEAK_CATEGORIES, Cue, find_cues
 from dashboard.extract.evidence import (
     Doc,
     Evidence,
@@ -263,10 +264,10 @@ def _event_type(cues: list[Cue], casualties: list[CasualtyMention]) -> EventType
 
 
 def _fatalities(doc: Doc, casualties: list[CasualtyMention], incidents_in_doc: int) -> int | None:
-    """This incident's deaths: the largest count stated for it; 0 only when said so."""
-    counts = [c.count for c in casualties if not c.is_total]
-    if counts:
-        return max(counts)
+    """This incident's deaths: each side's latest figure, summed; 0 only when said so."""
+    toll = incident_toll(casualties)
+    if toll is not None:
+        return toll
     if incidents_in_doc == 1:
         zero = [c for s in doc.sentences for c in find_casualties(s.text) if c.count == 0]
         if zero:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.extract.cues import find_casualties, find_cues
+from dashboard.extract.cues import find_cues
 from dashboard.models import EventType
 
 
@@ -39,24 +39,3 @@ def test_cue_event_types():
 
 def test_words_inside_other_words_are_not_cues():
     assert find_cues("The killedbeast and unshelled nuts.") == []
-
-
-@pytest.mark.parametrize(
-    ("sentence", "count", "is_total"),
-    [
-        ("Two servicemen were killed and three wounded.", 2, False),
-        ("A soldier was killed.", 1, False),
-        ("The attack killed 3 people.", 3, False),
-        ("Thank God, there are no casualties.", 0, False),
-        ("Погибли двое военнослужащих.", 2, False),
-        ("Жертв нет.", 0, False),
-        ("In total, 12 soldiers have been killed since 2020.", 12, True),
-    ],
-)
-def test_casualties(sentence, count, is_total):
-    found = find_casualties(sentence)
-    assert [(c.count, c.is_total) for c in found] == [(count, is_total)]
-
-
-def test_wounded_is_not_killed():
-    assert find_casualties("Three soldiers were wounded.") == []

@@ -1,0 +1,82 @@
+"""Death tolls: counts, sides, running totals, and the toll that stands (sentences written here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.extract.casualties import CasualtyMention, find_casualties, incident_toll
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "is_total"),
+    [
+        ("Two servicemen were killed and three wounded.", 2, False),
+        ("A soldier was killed.", 1, False),
+        ("The attack killed 3 people.", 3, False),
+        ("Thank God, there are no casualties.", 0, False),
+        ("Погибли двое военнослужащих.", 2, False),
+        ("Жертв нет.", 0, False),
+        ("In total, 12 soldiers have been killed since 2020.", 12, True),
+    ],
+)
+def test_casualties(sentence, count, is_total):
+    found = find_casualties(sentence)
+    assert [(c.count, c.is_total) for c in found] == [(count, is_total)]
+
+
+def test_wounded_is_not_killed():
+    assert find_casualties("Three soldiers were wounded.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("A serviceman received a fatal gunshot wound.", 1),
+        ("Serviceman killed near the village.", 1),
+        ("На участке границы погиб военнослужащий.", 1),
+        ("Seven servicemen of the Azerbaijan Army became Shehids.", 7),
+        ("The number of servicemen who became martyrs has risen to 71.", 71),
+        ("Azerbaijani fire kills four Armenian soldiers.", 4),
+        ("Не менее 49 военнослужащих Армении погибли.", 49),
+    ],
+)
+def test_tolls_without_the_usual_words(sentence, count):
+    assert [c.count for c in find_casualties(sentence)] == [count]
+
+
+def test_war_scale_figures_and_years_are_not_an_incidents_toll():
+    assert find_casualties("The war in the early 1990s killed about 30,000 people.") == []
+    assert find_casualties("The 44-day fighting killed more than 6,500 people.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "side"),
+    [
+        ("Three Azerbaijani soldiers were killed.", "AZ"),
+        ("Four servicemen of the Armed Forces of Armenia were killed.", "AM"),
+        ("Семь азербайджанских военнослужащих погибли.", "AZ"),
+        # The side word is the attacker's, outside the phrase: no side.
+        ("Four servicemen killed as Azerbaijani units opened fire.", None),
+    ],
+)
+def test_the_side_is_the_one_the_phrase_names(sentence, side):
+    (found,) = find_casualties(sentence)
+    assert found.side == side
+
+
+def _toll(count: int, side: str | None, start: int, is_total: bool = False) -> CasualtyMention:
+    return CasualtyMention(start, start + 1, "", count, is_total, side)
+
+
+def test_each_sides_latest_figure_stands_and_the_sides_add_up():
+    mentions = [_toll(1, "AM", 0), _toll(7, "AZ", 10), _toll(6, "AM", 20)]
+    assert incident_toll(mentions) == 13
+
+
+def test_a_larger_overall_figure_without_a_side_stands():
+    assert incident_toll([_toll(2, "AM", 0), _toll(3, "AZ", 5), _toll(16, None, 9)]) == 16
+
+
+def test_running_totals_never_count():
+    assert incident_toll([_toll(11, None, 0, is_total=True)]) is None
+    assert incident_toll([]) is None
