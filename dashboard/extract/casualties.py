@@ -101,8 +101,19 @@ _ZERO = re.compile(
     re.IGNORECASE,
 )
 _TOTAL = re.compile(
-    r"\b(?:total|overall|in\s+all|altogether|so\s+far|since|cumulative|this\s+year|"
-    r"bringing|brings|всего|в\s+общей\s+сложности|с\s+начала|общее\s+число|с\s+тех\s+пор)\b",
+    r"\b(?:total|overall|in\s+all|altogether|so\s+far|cumulative|this\s+year|"
+    r"bringing|brings|всего|в\s+общей\s+сложности|с\s+начала|общее\s+число|с\s+тех\s+пор)\b"
+    # "since May", "since the 2020 war", "since the start of the year": counted over time;
+    # "since the fighting began" is this incident's own count.
+    r"|\bsince\s+(?:\w+\s+){0,2}?(?:(?:19|20)\d\d|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|(?:start|beginning|end)\s+of|"
+    r"ceasefire|truce|war)\b",
+    re.IGNORECASE,
+)
+# "the deadliest clashes since the 2020 war" compares; it does not count over time.
+_SUPERLATIVE_SINCE = re.compile(
+    r"\b(?:worst|deadliest|heaviest|biggest|largest|bloodiest|first|most\s+\w+)\b"
+    r"[^.;]{0,60}?\bsince\b",
     re.IGNORECASE,
 )
 _YEARS = range(1900, 2100)
@@ -134,7 +145,9 @@ def find_casualties(sentence: str) -> list[CasualtyMention]:
     """Death tolls stated in one sentence; running totals are flagged."""
     if not _CASUALTY_HINT.search(sentence):
         return []
-    is_total = bool(_TOTAL.search(sentence))
+    is_total = any(
+        not _SUPERLATIVE_SINCE.search(sentence[: m.end()]) for m in _TOTAL.finditer(sentence)
+    )
     found: list[CasualtyMention] = []
     for pattern in (_KILLED_AFTER, _KILLED_BEFORE, _ROSE_TO):
         for match in pattern.finditer(sentence):

@@ -20,6 +20,7 @@ sentence) and sometimes another it reports in its own right, so:
 
 from __future__ import annotations
 
+from dashboard.extract.dates import DateMention
 from dashboard.extract.evidence import (
     Doc,
     Evidence,
@@ -79,6 +80,9 @@ def _current(doc: Doc, evidence: list[Evidence]) -> list[Evidence]:
     """
     current, past = [], []
     for item in evidence:
+        # "since 2020" beside "on Tuesday": the sentence's news is Tuesday.
+        news = [d for d in item.dates if not _is_history(doc, d)]
+        item.dates = news or item.dates
         item.window = window_of(item.dates)
         if item.window and is_future(item.window, doc.anchor):
             continue
@@ -150,6 +154,11 @@ def _gather_main_toll(doc: Doc, groups: list[list[Evidence]]) -> None:
         first.casualties.extend(found)
         if any(c.count and not c.is_total for c in found) and sentence not in first.sentences:
             first.sentences.append(sentence)
+
+
+def _is_history(doc: Doc, mention: DateMention) -> bool:
+    window = (mention.first, mention.last, mention.precision)
+    return is_background(window, doc.anchor) or is_future(window, doc.anchor)
 
 
 def _dated_away(doc: Doc, sentence: Sentence) -> bool:
