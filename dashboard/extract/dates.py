@@ -82,6 +82,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?P<mon>{_EN_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\b(?:,?\s+(?P<y>{_YEAR}))?"
         ),
     ),
+    # "early May", "mid-March 2021", «в начале мая», «в конце сентября»: a third of a month.
+    (
+        "month_part",
+        re.compile(
+            rf"\b(?P<part>early|mid|late)[\s-]+(?P<mon>{_EN_MONTH})\b(?:\s+(?P<y>{_YEAR}))?"
+            rf"|\b(?:в\s+)?(?P<rupart>начале|середине|конце)\s+(?P<rumon>{_RU_MONTH})"
+            rf"(?:\s+(?P<ruy>{_YEAR}))?",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "day_month",
         re.compile(
@@ -110,12 +120,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            r"\b(?:on|last|в|во)\s+(?P<wd>"
+            r"\b(?:on|last|of|late|early|в|во|ночь\s+на|утром\s+в)\s+(?P<wd>"
             + "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
             + r")\b",
             re.IGNORECASE,
         ),
     ),
+    # "last week", «на прошлой неделе»: the calendar week before publication.
+    ("last_week", re.compile(r"\b(?:last\s+week|на\s+прошлой\s+неделе)\b", re.IGNORECASE)),
     ("month", re.compile(rf"\b(?P<mon>{_EN_MONTH})\b(?!\s+\d)")),
     ("ru_month", re.compile(rf"\b(?P<mon>{_RU_MONTH})\b", re.IGNORECASE)),
     ("year", re.compile(rf"\b(?:in|of|since|в|с)\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
@@ -241,6 +253,28 @@ def _decade(g: dict, _published: date | None) -> _Window:
     return date(start, 1, 1), date(start + 9, 12, 31), DatePrecision.YEAR, False
 
 
+_PARTS = {"early": (1, 10), "начале": (1, 10), "mid": (11, 20), "середине": (11, 20)}
+
+
+def _month_part(g: dict, published: date | None) -> _Window | object:
+    """Early (1–10), mid (11–20) or late (21–end) in a month."""
+    part = (g["part"] or g["rupart"]).lower()
+    month = _month_number(g["mon"] or g["rumon"])
+    given = g["y"] or g["ruy"]
+    year = int(given) if given else _year_for(month, 1, published)
+    if year is None:
+        return _UNRESOLVABLE
+    first_day, last_day = _PARTS.get(part, (21, calendar.monthrange(year, month)[1]))
+    return date(year, month, first_day), date(year, month, last_day), DatePrecision.DAYS, not given
+
+
+def _last_week(_g: dict, published: date | None) -> _Window | object:
+    if published is None:
+        return _UNRESOLVABLE
+    monday = published - timedelta(days=published.weekday() + 7)
+    return monday, monday + timedelta(days=6), DatePrecision.WEEK, True
+
+
 def _relative(g: dict, published: date | None) -> _Window | object:
     if published is None:
         return _UNRESOLVABLE
@@ -270,6 +304,8 @@ _RESOLVERS = {
     "decade": _decade,
     "relative": _relative,
     "weekday": _weekday,
+    "month_part": _month_part,
+    "last_week": _last_week,
 }
 
 

@@ -56,3 +56,26 @@ def test_relative_dates_need_a_publication_date():
     mentions, skipped = find_dates("Yesterday, on 12 May 2021, and on Monday.", None)
     assert [m.text for m in mentions] == ["12 May 2021"]
     assert skipped == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision"),
+    [
+        ("In early May troops crossed.", date(2022, 5, 1), date(2022, 5, 10), P.DAYS),
+        ("Clashes in mid-March 2021.", date(2021, 3, 11), date(2021, 3, 20), P.DAYS),
+        ("Shelling in late August.", date(2022, 8, 21), date(2022, 8, 31), P.DAYS),
+        ("Обстрелы в конце августа.", date(2022, 8, 21), date(2022, 8, 31), P.DAYS),
+        ("Shots were fired last week.", date(2022, 9, 5), date(2022, 9, 11), P.WEEK),
+        ("Стрельба на прошлой неделе.", date(2022, 9, 5), date(2022, 9, 11), P.WEEK),
+        ("In the early hours of Tuesday.", date(2022, 9, 13), date(2022, 9, 13), P.DAY),
+        ("Бои в ночь на вторник.", date(2022, 9, 13), date(2022, 9, 13), P.DAY),
+    ],
+)
+def test_parts_of_months_weeks_and_nights(text, first, last, precision):
+    (mention,) = find_dates(text, date(2022, 9, 14))[0]
+    assert (mention.first, mention.last, mention.precision) == (first, last, precision)
+
+
+def test_a_war_or_a_decade_named_by_its_years_is_history_not_news():
+    mentions, _ = find_dates("Since the 2020 war, and the early 1990s before it.", None)
+    assert [(m.first.year, m.last.year) for m in mentions] == [(2020, 2020), (1990, 1999)]
