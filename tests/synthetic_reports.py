@@ -2,8 +2,10 @@
 
 Each report is one made-up sentence, "On {day} {month} {year} troops opened fire on
 positions in {province}.", with metadata marking it synthetic (publisher ``synthetic``).
-The (date, province) pairs are distinct, so every report yields exactly one new incident
-and the expected incident count of a folder is its report count. Used by
+The (date, province) pairs are distinct and a province's dates two days apart (the store
+merges reports of one province on the same or the next day as one event), so every report
+yields exactly one new incident and the expected incident count of a folder is its report
+count. Used by
 ``test_concurrency.py`` and ``test_crash.py`` (writers run ``borderwatch ingest`` in a
 subprocess with :func:`ingest_command`).
 """
@@ -19,7 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-# Provinces on both sides that the gazetteer knows by these English names.
+# Provinces on both sides that the gazetteer knows by these English names. Not "Kazakh":
+# it is placed near a place in Agstafa (AZ-AGA), so its reports would merge with Agstafa's.
 PROVINCES = (
     "Tavush",
     "Syunik",
@@ -33,7 +36,6 @@ PROVINCES = (
     "Gadabay",
     "Tovuz",
     "Agstafa",
-    "Kazakh",
     "Armavir",
 )
 MONTHS = (
@@ -54,7 +56,7 @@ YEARS = (2019, 2020, 2021, 2022)
 
 
 def _pairs() -> itertools.product:
-    return itertools.product(YEARS, MONTHS, range(1, 29), PROVINCES)
+    return itertools.product(YEARS, MONTHS, range(1, 29, 2), PROVINCES)
 
 
 def write_reports(folder: Path, count: int, start: int = 0) -> list[Path]:

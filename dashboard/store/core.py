@@ -119,9 +119,12 @@ class Store:
 
         Idempotent by ``source.content_hash``: a source already stored makes
         this a no-op reported as ``unchanged``. Incidents are keyed by ``id``:
-        a new one is written whole; an existing one (another report of the
-        same event) gains the citations and excerpts it lacks and otherwise
-        keeps its stored attributes, so the first report's fields win.
+        an existing one (another report under the same id) gains the
+        citations and excerpts it lacks and otherwise keeps its stored
+        attributes. A new id that is an event already stored (compatible
+        window and places, see :mod:`~dashboard.store.matching`) is merged
+        into that incident, refining it (:mod:`~dashboard.store.refine`);
+        otherwise it is written whole.
 
         Raises :class:`StoreError` if the source id is already stored with
         different content, or if an incident cites a source that is neither

@@ -105,8 +105,12 @@ def fingerprint(conn: Connection) -> tuple[str, ...]:
     return tuple(str(value) for value in conn.execute(statement).one())
 
 
-def _incident_from_rows(conn: Connection, row: Any) -> Incident:
-    """Rebuild the dataclass from its row and its child tables, in stored order."""
+def _incident_from_rows(conn: Connection, row: Any, *, citations: bool = True) -> Incident:
+    """Rebuild the dataclass from its row and its child tables, in stored order.
+
+    ``citations=False`` leaves the citations out (merging reads only the
+    incident's own fields and places, see :mod:`~dashboard.store.candidates`).
+    """
     provinces = conn.execute(
         select(db.incident_provinces)
         .where(db.incident_provinces.c.incident_id == row.id)
@@ -135,8 +139,13 @@ def _incident_from_rows(conn: Connection, row: Any) -> Incident:
         ),
         segments=tuple(SegmentRef(id=s.segment_id, name=s.name) for s in segments),
         distance_km=row.distance_km,
-        citations=_citations_for(conn, row.id),
+        citations=_citations_for(conn, row.id) if citations else (),
     )
+
+
+def incident_fields(conn: Connection, row: Any) -> Incident:
+    """The incident of an ``incidents`` row with its places but without its citations."""
+    return _incident_from_rows(conn, row, citations=False)
 
 
 def _spans_by_excerpt(conn: Connection, incident_id: str) -> dict[int, list[Span]]:

@@ -15,13 +15,17 @@ class SaveResult:
     """What :meth:`Store.save_document` changed.
 
     ``unchanged`` is true when the source was already stored (same content
-    hash), in which case nothing at all was written.
+    hash), in which case nothing at all was written. ``incidents_merged``
+    counts incidents merged into stored ones, by id or as the same event;
+    ``incidents_matched`` is the part of them merged as the same event under
+    another id (compatible window and places, see :mod:`~dashboard.store.matching`).
     """
 
     sources_created: int = 0
     incidents_created: int = 0
     incidents_merged: int = 0
     unchanged: bool = False
+    incidents_matched: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,14 @@
 
 Writes go document by document: one source and the incidents it reports,
 in one transaction (the caller's, see :meth:`Store.save_document`),
-idempotent by content hash. An incident reported again gains the citations
-and excerpts it lacks; the first report's attributes win. Every function
-here runs inside the caller's transaction.
+idempotent by content hash. An incident reported again under the same id
+gains the citations and excerpts it lacks; the first report's attributes
+win. An incident under a new id that :mod:`~dashboard.store.matching` finds
+to be an event already stored (another source, a coarser or finer window,
+a village for a province) is merged into that one instead of becoming a
+second dot: it adds its citation and refines the record
+(:mod:`~dashboard.store.refine`). Every function here runs inside the
+caller's transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select, update
 
 from dashboard.models import Citation, Excerpt, Incident, Source
-from dashboard.store import rows
+from dashboard.store import candidates, refine, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import SaveResult
@@ -25,18 +30,74 @@ def save_document(conn: Connection, source: Source, incidents: list[Incident]) -
     """Store one source and the incidents it reports; see :meth:`Store.save_document`."""
     if not _insert_source(conn, source):
         return SaveResult(unchanged=True)
-    created = merged = 0
+    created = merged = matched = 0
     known_sources = {source.id}
     # A fixed order means two concurrent documents lock shared incidents
     # in the same order, so PostgreSQL sessions queue instead of deadlocking.
     for incident in sorted(incidents, key=lambda i: i.id):
         for citation in incident.citations:
             _require_source(conn, citation.source_id, known_sources, incident.id)
+        if not _is_stored(conn, incident.id):
+            same = candidates.best_match(
+                conn, incident, synthetic=source.synthetic, source_id=source.id
+            )
+            if same is not None:
+                _merge_into(conn, same, incident)
+                matched += 1
+                continue
         if _insert_incident(conn, incident, synthetic=source.synthetic):
             created += 1
         elif _merge_incident(conn, incident, synthetic=source.synthetic):
             merged += 1
-    return SaveResult(sources_created=1, incidents_created=created, incidents_merged=merged)
+    return SaveResult(
+        sources_created=1,
+        incidents_created=created,
+        incidents_merged=merged + matched,
+        incidents_matched=matched,
+    )
+
+
+def _is_stored(conn: Connection, incident_id: str) -> bool:
+    """Whether an incident with this id exists (then it is merged by id, as always)."""
+    found = conn.execute(select(db.incidents.c.id).where(db.incidents.c.id == incident_id))
+    return found.first() is not None
+
+
+def _merge_into(conn: Connection, stored: Incident, incoming: Incident) -> None:
+    """Merge ``incoming`` into ``stored``, another report of the same event under another id.
+
+    The stored record keeps its id and takes the refined fields; the
+    incoming report's citations (its own claim and excerpts) are added under
+    the stored id, beside the others, as the source panel shows them side by
+    side. Both are of one synthetic flag (matching never crosses it).
+    """
+    refined = refine.refine(stored, incoming)
+    conn.execute(
+        update(db.incidents)
+        .where(db.incidents.c.id == stored.id)
+        .values(
+            {
+                name: value
+                for name, value in rows.incident_row(
+                    refined, datetime.now(UTC), synthetic=False
+                ).items()
+                if name not in ("id", "created_at", "synthetic")
+            }
+        )
+    )
+    _add_children(conn, db.incident_provinces, rows.province_columns([refined]), stored.provinces)
+    _add_children(conn, db.incident_segments, rows.segment_columns([refined]), stored.segments)
+    for citation in incoming.citations:
+        _add_citation(conn, stored.id, citation)
+
+
+def _add_children(
+    conn: Connection, table: Table, columns: rows.Columns, stored: tuple[object, ...]
+) -> None:
+    """Insert the rows past the ``len(stored)`` already stored (refined unions keep them first)."""
+    new = rows.rows(columns)[len(stored) :]
+    if new:
+        conn.execute(table.insert(), new)
 
 
 def _insert_source(conn: Connection, source: Source) -> bool:

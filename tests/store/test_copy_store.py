@@ -8,7 +8,7 @@ SQLite → SQLite are both covered.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +76,11 @@ def test_copied_store_takes_new_documents(source_url: str, empty_database_url: s
     store_copy.migrate_store(source_url, empty_database_url)
     with open_store(empty_database_url) as target:
         before = target.count_incidents()
+        # Another day: the same day and place would be merged into inc-sotk as one event.
         other = replace(
             sotk_incident("src-new", "inc-tegh"),
+            date_start=date(2024, 6, 20),
+            date_end=date(2024, 6, 20),
             citations=(
                 Citation(
                     "src-new",

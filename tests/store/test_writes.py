@@ -7,6 +7,8 @@ offset can be checked by eye.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -213,3 +215,147 @@ def test_real_report_of_a_synthetic_incident_makes_it_real(store: Store) -> None
     store.save_document(report(publisher=SYNTHETIC_PUBLISHER), [sotk_incident()])
     store.save_document(report("src-2", OTHER_TEXT), [sotk_incident("src-2")])
     assert store.is_synthetic("inc-sotk") is False
+
+
+# --- merging reports of one event under different ids -------------------------
+
+GR = ProvinceRef(code="AM-GR", name="Gegharkunik", country="AM")
+SU = ProvinceRef(code="AM-SU", name="Syunik", country="AM")
+
+
+def account(
+    source_id: str,
+    start: date,
+    end: date | None = None,
+    precision: DatePrecision = DatePrecision.DAY,
+    province: ProvinceRef = GR,
+    **fields: object,
+) -> Incident:
+    """One source's incident, its id hashed from window and place as extraction does."""
+    return Incident(
+        id=f"inc-{start}-{end or start}-{province.code}",
+        date_start=start,
+        date_end=end or start,
+        date_precision=precision,
+        event_type=EventType.EXPLOSIONS,
+        location_precision=LocationPrecision.PROVINCE,
+        provinces=(province,),
+        citations=(Citation(source_id=source_id, claim=f"claim of {source_id}"),),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def save(store: Store, incident: Incident, publisher: str = "Example News") -> SaveResult:
+    (source_id,) = {c.source_id for c in incident.citations}
+    return store.save_document(report(source_id, f"{TEXT} {source_id}", publisher), [incident])
+
+
+def grouping(store: Store) -> set[frozenset[str]]:
+    """Which sources ended up in one incident."""
+    with store.engine.connect() as conn:
+        pairs = conn.execute(
+            schema.citations.select().with_only_columns(
+                schema.citations.c.incident_id, schema.citations.c.source_id
+            )
+        ).all()
+    groups: dict[str, set[str]] = {}
+    for incident_id, source_id in pairs:
+        groups.setdefault(incident_id, set()).add(source_id)
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_report_of_a_stored_event_under_another_id_is_merged_and_refines_it(
+    store: Store,
+) -> None:
+    save(store, account("src-may", date(2024, 5, 1), date(2024, 5, 31), DatePrecision.MONTH))
+    day = account("src-day", date(2024, 5, 12), fatalities=2)
+
+    result = save(store, day)
+
+    assert result == SaveResult(sources_created=1, incidents_merged=1, incidents_matched=1)
+    assert store.count_incidents() == 1
+    merged = store.get_incident("inc-2024-05-01-2024-05-31-AM-GR")
+    assert (merged.date_start, merged.date_end, merged.date_precision) == (
+        date(2024, 5, 12),
+        date(2024, 5, 12),
+        DatePrecision.DAY,
+    )
+    assert merged.fatalities == 2
+    # Each source's claim stays its own citation, side by side.
+    assert [(c.source_id, c.claim) for c in merged.citations] == [
+        ("src-may", "claim of src-may"),
+        ("src-day", "claim of src-day"),
+    ]
+
+
+def test_merge_adds_the_incoming_places_and_segments(store: Store) -> None:
+    save(store, account("src-prov", date(2024, 5, 12)))
+    save(store, sotk_incident("src-1", "inc-sotk-other-id"))
+
+    (only,) = grouping(store)
+    assert only == {"src-prov", "src-1"}
+    merged = store.get_incident("inc-2024-05-12-2024-05-12-AM-GR")
+    assert merged.location_precision is LocationPrecision.NEAR_PLACE
+    assert (merged.lat, merged.lon, merged.place_name) == (40.2046, 45.9463, "Sotk")
+    assert [p.code for p in merged.provinces] == ["AM-GR", "AZ-KAL"]
+    assert [s.id for s in merged.segments] == ["am-az-07"]
+
+
+def test_two_events_on_one_day_in_different_provinces_stay_two(store: Store) -> None:
+    save(store, account("src-gr", date(2024, 5, 12), province=GR))
+    result = save(store, account("src-su", date(2024, 5, 12), province=SU))
+
+    assert result == SaveResult(sources_created=1, incidents_created=1)
+    assert grouping(store) == {frozenset({"src-gr"}), frozenset({"src-su"})}
+
+
+def test_two_incidents_of_one_report_are_not_merged_into_each_other(store: Store) -> None:
+    incidents = [account("src-1", date(2024, 5, 12)), account("src-1", date(2024, 5, 13))]
+    result = store.save_document(report(), incidents)
+    assert result == SaveResult(sources_created=1, incidents_created=2)
+
+
+def test_synthetic_and_country_only_reports_are_not_merged(store: Store) -> None:
+    save(store, account("src-real", date(2024, 5, 12)))
+    # Under another id: the same id is merged by id, as before (and makes it real).
+    synthetic = dataclasses.replace(account("src-synth", date(2024, 5, 12)), id="inc-synth")
+    save(store, dataclasses.replace(synthetic, fatalities=9), SYNTHETIC_PUBLISHER)
+    vague = dataclasses.replace(
+        account("src-vague", date(2024, 5, 12)),
+        id="inc-vague",
+        provinces=(),
+        location_precision=LocationPrecision.COUNTRY,
+    )
+    save(store, vague)
+
+    assert store.count_incidents() == 3
+    assert store.get_incident("inc-2024-05-12-2024-05-12-AM-GR").fatalities is None
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_grouping_does_not_depend_on_ingest_order(store: Store, order: tuple[int, ...]) -> None:
+    reports = [
+        account("src-may", date(2024, 5, 1), date(2024, 5, 31), DatePrecision.MONTH),
+        account("src-12", date(2024, 5, 12)),
+        account("src-13", date(2024, 5, 13)),  # a follow-up the next day
+        account("src-su", date(2024, 5, 12), province=SU),  # same day, another province
+    ]
+    for index in order:
+        save(store, reports[index])
+
+    assert grouping(store) == {
+        frozenset({"src-may", "src-12", "src-13"}),
+        frozenset({"src-su"}),
+    }
+    incidents = [store.get_incident(i) for i in _incident_ids(store)]
+    windows = {(i.date_start, i.date_end, i.date_precision) for i in incidents if i.reports == 3}
+    assert windows == {(date(2024, 5, 12), date(2024, 5, 13), DatePrecision.DAYS)}
+
+
+def _incident_ids(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return list(
+            conn.execute(
+                schema.incidents.select().with_only_columns(schema.incidents.c.id)
+            ).scalars()
+        )
