@@ -30,8 +30,8 @@ AT_LEAST = {
 }
 AT_MOST = {
     ("incidents_per_report", "mean"): 1.3,
-    ("store", "incidents_per_event"): 4.5,
-    ("store", "country_only_share"): 0.06,
+    ("store", "incidents_per_event"): 2.9,
+    ("store", "country_only_share"): 0.08,
 }
 
 

@@ -3,9 +3,10 @@
 Runs once per incident of every saved document, so it asks the database
 only for what can match: incidents of the same synthetic flag whose window
 comes within :data:`~dashboard.store.matching.FOLLOW_UP` of the incoming one
-(``ix_incidents_date_start_date_end``) and that share a province with it
-(``ix_incident_provinces_code``). The rules themselves are applied in Python
-by :mod:`~dashboard.store.matching` to that short list.
+(``ix_incidents_date_start_date_end``) and that share a province or a border
+segment with it (``ix_incident_provinces_code``, the segment links). The rules
+themselves are applied in Python by :mod:`~dashboard.store.matching` to that
+short list.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ def _candidate_facts(
     shares_province = select(provinces.incident_id).where(
         provinces.code.in_(sorted(incoming.provinces))
     )
+    segments = db.incident_segments.c
+    shares_segment = select(segments.incident_id).where(
+        segments.segment_id.in_(sorted(incoming.segments))
+    )
     cites_source = exists().where(
         and_(db.citations.c.incident_id == t.id, db.citations.c.source_id == source_id)
     )
@@ -64,11 +69,12 @@ def _candidate_facts(
             t.date_start <= incident.date_end + FOLLOW_UP,
             t.date_end >= incident.date_start - FOLLOW_UP,
             t.id != incident.id,
-            t.id.in_(shares_province),
+            t.id.in_(shares_province) | t.id.in_(shares_segment),
             ~cites_source,
         )
     ).all()
     codes: dict[str, set[str]] = {row.id: set() for row in rows}
+    segment_ids: dict[str, set[str]] = {row.id: set() for row in rows}
     if codes:
         for link in conn.execute(
             select(provinces.incident_id, provinces.code).where(
@@ -76,6 +82,12 @@ def _candidate_facts(
             )
         ):
             codes[link.incident_id].add(link.code)
+        for link in conn.execute(
+            select(segments.incident_id, segments.segment_id).where(
+                segments.incident_id.in_(sorted(codes))
+            )
+        ):
+            segment_ids[link.incident_id].add(link.segment_id)
     return {
         row.id: Facts(
             row.date_start,
@@ -86,6 +98,7 @@ def _candidate_facts(
             row.lon,
             frozenset(codes[row.id]),
             incoming.synthetic,
+            frozenset(segment_ids[row.id]),
         )
         for row in rows
     }

@@ -10,10 +10,14 @@ database) so the rules can be read and tested on their own:
 - **dates**: the windows overlap, or both are day-precise ("day"/"days") and
   at most one day apart (a follow-up dated the day after, or the day before);
 - **places**: they share at least one province (a village's incident carries
-  its province, so village and province meet there), and when both are placed
-  on a point (``point``/``near_place``) the points lie within
-  :data:`NEAR_KM`. An incident known only to a country never matches by place:
-  "somewhere in Armenia" would swallow every event of the day;
+  its province, so village and province meet there), or, both dated to the
+  day, they lie on one border segment from its two sides (each side's
+  ministry names its own villages: "fire on Movses" in Tavush and "fire
+  from the direction of Movses on Alibayli" in Tovuz are one clash across
+  the Tavush – Tovuz segment); and when both are placed on a point
+  (``point``/``near_place``) the points lie within :data:`NEAR_KM`. An
+  incident known only to a country never matches by place: "somewhere in
+  Armenia" would swallow every event of the day;
 - synthetic and real incidents never match (synthetic data must not leak
   into, or borrow from, real records).
 
@@ -52,6 +56,7 @@ class Facts:
     lon: float | None
     provinces: frozenset[str]
     synthetic: bool
+    segments: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, incident: Incident, *, synthetic: bool) -> Facts:
@@ -65,6 +70,7 @@ class Facts:
             incident.lon,
             frozenset(p.code for p in incident.provinces),
             synthetic,
+            frozenset(s.id for s in incident.segments),
         )
 
 
@@ -92,8 +98,9 @@ def day_gap(a: Facts, b: Facts) -> int:
 
 
 def places_compatible(a: Facts, b: Facts) -> bool:
-    """A shared province, and points within :data:`NEAR_KM` when both have one."""
-    if not a.provinces & b.provinces:
+    """A shared province (or one segment, from its two sides, on one day), and points within
+    :data:`NEAR_KM` when both have one."""
+    if not (a.provinces & b.provinces or _across_one_segment(a, b)):
         return False
     if not (_has_point(a) and _has_point(b)):
         return True
@@ -123,6 +130,17 @@ def distance_km(a: Facts, b: Facts) -> float:
     dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _across_one_segment(a: Facts, b: Facts) -> bool:
+    """Day-precise, on the two sides of a border segment they both lie on."""
+    precise = a.date_precision in DAY_PRECISE and b.date_precision in DAY_PRECISE
+    if not precise or not a.provinces or not b.provinces:
+        return False
+    return any(
+        set(segment.split("_")) & a.provinces and set(segment.split("_")) & b.provinces
+        for segment in a.segments & b.segments
+    )
 
 
 def _has_point(facts: Facts) -> bool:

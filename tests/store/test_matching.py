@@ -13,6 +13,7 @@ from dashboard.models import (
     Incident,
     LocationPrecision,
     ProvinceRef,
+    SegmentRef,
 )
 from dashboard.store.matching import Facts, distance_km, same_event, score
 from dashboard.store.refine import merged_window, refine
@@ -185,3 +186,25 @@ def test_refine_keeps_the_stored_place_when_the_incoming_is_coarser() -> None:
         "Sotk",
     )
     assert refined.fatalities is None
+
+
+def _on_segment(item: Incident, *segment_ids: str) -> Incident:
+    return dataclasses.replace(item, segments=tuple(SegmentRef(s, s) for s in segment_ids))
+
+
+def test_each_sides_report_of_one_clash_meet_across_their_segment():
+    armenian = _on_segment(incident(12, provinces=(GR,)), "AM-GR_AZ-KAL", "AM-GR_AZ-GAD")
+    azerbaijani = _on_segment(incident(12, provinces=(KAL,)), "AM-GR_AZ-KAL", "AM-SU_AZ-KAL")
+    assert same_event(facts(armenian), facts(azerbaijani))
+
+
+def test_across_a_segment_needs_the_day_not_a_month():
+    armenian = _on_segment(incident(1, 31, MONTH, provinces=(GR,)), "AM-GR_AZ-KAL")
+    azerbaijani = _on_segment(incident(12, provinces=(KAL,)), "AM-GR_AZ-KAL")
+    assert not same_event(facts(armenian), facts(azerbaijani))
+
+
+def test_provinces_on_different_segments_do_not_meet():
+    armenian = _on_segment(incident(12, provinces=(SU,)), "AM-SU_AZ-LAC")
+    azerbaijani = _on_segment(incident(12, provinces=(KAL,)), "AM-GR_AZ-KAL")
+    assert not same_event(facts(armenian), facts(azerbaijani))
