@@ -19,7 +19,8 @@ Figures:
   a span); **undated placed**: reports without one whose main incident is
   placed on a province all the same;
 - **killed**: share of reports with a labelled death toll whose main incident
-  carries exactly that toll;
+  carries exactly that toll; **casualties by side**: precision, recall and F1
+  of the (kind, side, count) figures the main incident gives a side;
 - **talks rejected**: reports with no incident that yield no incident;
 - **other borders not placed**: reports from other borders that yield no
   incident placed on a province of this border;
@@ -177,10 +178,31 @@ def labelled_toll(main: dict[str, Any]) -> int | None:
     return sum(known) if known else None
 
 
+KINDS = ("killed", "wounded", "captured", "missing")
+
+
+def labelled_counts(main: dict[str, Any]) -> set[tuple[str, str, int]]:
+    """(kind, side, count) for every figure the label gives."""
+    return {
+        (kind, side, count)
+        for kind in KINDS
+        for side, count in (main.get(kind) or {}).items()
+        if count is not None
+    }
+
+
+def predicted_counts(found: Any) -> set[tuple[str, str, int]]:
+    if found is None:
+        return set()
+    return {
+        (c.kind.value, c.side, c.count) for c in found.incident.casualties if c.side is not None
+    }
+
+
 def score(cases: list[Case]) -> dict[str, Any]:
     """Every per-report figure (the store-level ones are :func:`store_figures`)."""
     gazetteer = load_gazetteer(BORDER)
-    provinces, settlements = Counts(), Counts()
+    provinces, settlements, by_side = Counts(), Counts(), Counts()
     dated, killed, talks, elsewhere, undated = Share(), Share(), Share(), Share(), Share()
     per_report = []
     for case in cases:
@@ -203,6 +225,7 @@ def score(cases: list[Case]) -> dict[str, Any]:
             dated.add(window_holds(found, main), case.name)
         else:
             undated.add(bool(found and found.incident.provinces), case.name)
+        by_side.add(predicted_counts(found), labelled_counts(main))
         toll = labelled_toll(main)
         if toll is not None:
             killed.add(found is not None and found.incident.fatalities == toll, case.name)
@@ -210,6 +233,7 @@ def score(cases: list[Case]) -> dict[str, Any]:
         "reports": len(cases),
         "provinces": provinces.scores(),
         "settlements": settlements.scores(),
+        "casualties_by_side": by_side.scores(),
         "date": dated.figure(),
         "undated_placed": undated.figure(),
         "killed": killed.figure(),
@@ -259,9 +283,9 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, Any]:
 
 def print_table(figures: dict[str, Any]) -> None:
     print(f"{figures['reports']} labelled reports, {figures['reports_per_second']} reports/s")
-    for name in ("provinces", "settlements"):
+    for name in ("provinces", "settlements", "casualties_by_side"):
         s = figures[name]
-        print(f"  {name:<12} P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}")
+        print(f"  {name:<18} P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}")
     for name in ("date", "undated_placed", "killed", "talks_rejected", "other_borders_not_placed"):
         f = figures[name]
         print(f"  {name:<26} {f['hits']}/{f['cases']} ({f['rate']:.0%})")

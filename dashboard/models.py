@@ -203,14 +203,43 @@ class SegmentRef:
     name: str
 
 
+class CasualtyKind(StrEnum):
+    """What happened to the people a report counts (ACLED counts only the killed)."""
+
+    KILLED = "killed"
+    WOUNDED = "wounded"
+    CAPTURED = "captured"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class CasualtyCount:
+    """How many of one side were killed, wounded, captured or missing: the figure that stands.
+
+    ``side`` is the country (ISO 3166-1 alpha-2) whose people they were, or
+    ``None`` where the report does not say whose. A kind or side the report
+    does not give has no count at all: unknown stays unknown, never 0.
+    """
+
+    kind: CasualtyKind
+    side: str | None
+    count: int
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError(f"negative {self.kind} count")
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
     """One event on or near the border, with its uncertainty kept explicit.
 
     ``fatalities`` is ``None`` when not reported and ``0`` when reported as
-    none. The date is a window (``date_start`` .. ``date_end``) whose width
-    ``date_precision`` names; ``lat``/``lon`` is a representative point whose
-    meaning ``location_precision`` names.
+    none; ``casualties`` breaks the toll down by kind and side where the
+    report does (``fatalities`` is their killed sum then). The date is a
+    window (``date_start`` .. ``date_end``) whose width ``date_precision``
+    names; ``lat``/``lon`` is a representative point whose meaning
+    ``location_precision`` names.
     """
 
     id: str
@@ -228,6 +257,7 @@ class Incident:
     provinces: tuple[ProvinceRef, ...] = ()
     segments: tuple[SegmentRef, ...] = ()
     distance_km: float | None = None
+    casualties: tuple[CasualtyCount, ...] = ()
     citations: tuple[Citation, ...] = field(default=())
 
     def __post_init__(self) -> None:

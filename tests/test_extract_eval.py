@@ -22,6 +22,8 @@ AT_LEAST = {
     ("provinces", "recall"): 0.71,
     ("provinces", "f1"): 0.77,
     ("settlements", "f1"): 0.50,
+    ("casualties_by_side", "precision"): 0.80,
+    ("casualties_by_side", "f1"): 0.36,
     ("date", "rate"): 0.90,
     ("undated_placed", "rate"): 0.90,
     ("killed", "rate"): 0.60,

@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dashboard.models import CasualtyCount, CasualtyKind
+
 # A word starting with one of these names the country's side (folded to lower case).
 SIDE_WORDS: dict[str, tuple[str, ...]] = {
     "AM": ("armenia", "армян", "армени", "հայ"),
@@ -71,8 +73,39 @@ _KILLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _KILLED_BEFORE = re.compile(
-    rf"\b(?:killed|killing|kills?|погибл?\w*|убит\w*)\s+{_ABOUT}{_NUMBER}\b", re.IGNORECASE
+    rf"\b(?:killed|killing|kills?|погибл?\w*|убит\w*)\s+{_ABOUT}{_NUMBER}\b"
+    rf"(?:\s+(?:\w+\s+){{0,2}}?{_PERSON})?",
+    re.IGNORECASE,
 )
+# Wounded, captured and missing: counted the same way, a number before its person.
+_OTHER_KINDS = {
+    CasualtyKind.WOUNDED: (
+        re.compile(
+            rf"\b{_NUMBER}{_WHO}\s*(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?"
+            r"(?:wounded|injured|ранен\w*|получил\w*\s+ранени\w*)",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"\b(?:wounding|injuring|ранив)\s+{_ABOUT}{_NUMBER}\b"
+            rf"(?:\s+(?:\w+\s+){{0,2}}?{_PERSON})?",
+            re.IGNORECASE,
+        ),
+    ),
+    CasualtyKind.CAPTURED: (
+        re.compile(
+            rf"\b{_NUMBER}{_WHO}\s*(?:(?:were|was|have\s+been|had\s+been|are)\s+)?"
+            r"(?:captured|taken\s+(?:prisoner|captive)|(?:\w+\s+){0,3}?в\s+плен\w*|пленен\w*)",
+            re.IGNORECASE,
+        ),
+    ),
+    CasualtyKind.MISSING: (
+        re.compile(
+            rf"\b{_NUMBER}{_WHO}\s*(?:(?:were|was|are|is|remain)\s+)?"
+            r"(?:missing|unaccounted\s+for|пропал\w*\s+без\s+вести|числ\w+\s+пропавш\w*)",
+            re.IGNORECASE,
+        ),
+    ),
+}
 # "the number of servicemen who became martyrs has risen to 71", «число погибших возросло до 7».
 _ROSE_TO = re.compile(
     rf"\b(?:risen|rose|climbed|grown|increased|reached|возросл\w*|выросл\w*|достигл\w*)\s+"
@@ -124,7 +157,8 @@ _WAR_SCALE = 1000
 # Every casualty phrase contains one of these; most sentences contain none.
 _CASUALTY_HINT = re.compile(
     r"kill|dead|died|deaths|casualt|fatal|mortal|losses|nobody|no\s+one|martyr|shehid|погиб|"
-    r"убит|жертв|потер|никто|смертельн|шехид",
+    r"убит|жертв|потер|никто|смертельн|шехид|wound|injur|captur|prisoner|captive|missing|"
+    r"unaccounted|ранен|ранив|плен|пропал",
     re.IGNORECASE,
 )
 
@@ -139,6 +173,7 @@ class CasualtyMention:
     count: int
     is_total: bool
     side: str | None = None
+    kind: CasualtyKind = CasualtyKind.KILLED
 
 
 def find_casualties(sentence: str) -> list[CasualtyMention]:
@@ -164,7 +199,26 @@ def find_casualties(sentence: str) -> list[CasualtyMention]:
                 found.append(_mention(sentence, match, 1, is_total))
     for match in _ZERO.finditer(sentence):
         found.append(_mention(sentence, match, 0, False))
+    found.extend(_other_kinds(sentence, is_total))
     return sorted(found, key=lambda c: c.start)
+
+
+def _other_kinds(sentence: str, is_total: bool) -> list[CasualtyMention]:
+    """Wounded, captured and missing counts in the sentence."""
+    found = []
+    for kind, patterns in _OTHER_KINDS.items():
+        for match in (m for pattern in patterns for m in pattern.finditer(sentence)):
+            word = match.group("n").lower().replace(",", "")
+            count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+            if count in _YEARS or count >= _WAR_SCALE:
+                continue
+            side = side_within(match.group(0))
+            found.append(
+                CasualtyMention(
+                    match.start(), match.end(), match.group(0), count, is_total, side, kind
+                )
+            )
+    return found
 
 
 def _mention(sentence: str, match: re.Match[str], count: int, is_total: bool) -> CasualtyMention:
@@ -196,7 +250,28 @@ def _side_of(word: str) -> str | None:
 
 
 def incident_toll(mentions: Iterable[CasualtyMention]) -> int | None:
-    """The toll that stands: per side the latest figure, summed; 0 only if said; else None."""
+    """The death toll that stands: per side the latest figure, summed; 0 only if said; else None."""
+    sided, unsided = _standing([m for m in mentions if m.kind is CasualtyKind.KILLED])
+    if not sided:
+        return unsided
+    total = sum(sided.values())
+    return unsided if unsided is not None and unsided > total else total
+
+
+def incident_casualties(mentions: Iterable[CasualtyMention]) -> tuple[CasualtyCount, ...]:
+    """Each kind's standing figures by side; an overall figure only where it says more."""
+    counts: list[CasualtyCount] = []
+    listed = list(mentions)
+    for kind in CasualtyKind:
+        sided, unsided = _standing([m for m in listed if m.kind is kind])
+        counts.extend(CasualtyCount(kind, side, n) for side, n in sorted(sided.items()))
+        if (unsided is not None and unsided > sum(sided.values())) or (unsided == 0 and not sided):
+            counts.append(CasualtyCount(kind, None, unsided))
+    return tuple(counts)
+
+
+def _standing(mentions: list[CasualtyMention]) -> tuple[dict[str, int], int | None]:
+    """Per side the latest figure, and the latest figure given without a side."""
     sided: dict[str, int] = {}
     unsided: int | None = None
     for mention in sorted(mentions, key=lambda m: m.start):
@@ -206,7 +281,4 @@ def incident_toll(mentions: Iterable[CasualtyMention]) -> int | None:
             unsided = mention.count
         else:
             sided[mention.side] = mention.count
-    if not sided:
-        return unsided
-    total = sum(sided.values())
-    return unsided if unsided is not None and unsided > total else total
+    return sided, unsided

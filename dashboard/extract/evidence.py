@@ -13,7 +13,7 @@ after it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
 from dashboard.extract.casualties import CasualtyMention, find_casualties
@@ -177,10 +177,9 @@ def event_dates(doc: Doc, sentence: Sentence) -> list[DateMention]:
 def casualties_in(text: str, sentence: Sentence) -> list[CasualtyMention]:
     """The sentence's casualty statements, with offsets into the whole text."""
     return [
-        CasualtyMention(c.start + sentence.start, c.end + sentence.start, c.matched, c.count,
-                        c.is_total, c.side)
+        replace(c, start=c.start + sentence.start, end=c.end + sentence.start)
         for c in find_casualties(sentence.text)
-    ]  # fmt: skip
+    ]
 
 
 def province_codes(doc: Doc, places: Iterable[MatchLike]) -> set[str]:

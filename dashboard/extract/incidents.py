@@ -23,7 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.extract.casualties import CasualtyMention, find_casualties, incident_toll
+from dashboard.extract.casualties import (
+    CasualtyMention,
+    find_casualties,
+    incident_casualties,
+    incident_toll,
+)
 from dashboard.extract.cues import WEAK_CATEGORIES, Cue, find_cues
 from dashboard.extract.evidence import (
     Doc,
@@ -38,6 +43,7 @@ from dashboard.extract.grouping import group_incidents
 from dashboard.extract.sentences import Sentence, split_sentences
 from dashboard.extract.timeline import AnchorBasis, find_anchor, report_dates
 from dashboard.models import (
+    CasualtyKind,
     Citation,
     DatePrecision,
     EventType,
@@ -158,6 +164,7 @@ def _build_incident(doc: Doc, group: list[Evidence], incidents_in_doc: int) -> E
         lon=location.lon,
         summary=_summary(event_type, cues, location, (first, last, precision)),
         fatalities=_fatalities(doc, casualties, incidents_in_doc),
+        casualties=incident_casualties(casualties),
         actors=_actors(" ".join(s.text for s in sentences)),
         place_name=location.place_name,
         provinces=location.provinces,
@@ -255,7 +262,8 @@ _EVENT_PRIORITY = (EventType.EXPLOSIONS, EventType.BATTLES, EventType.STRATEGIC_
 def _event_type(cues: list[Cue], casualties: list[CasualtyMention]) -> EventType:
     """Shelling outranks fighting, which outranks movements and works (ACLED's precedence)."""
     types = {c.event_type for c in cues if c.category not in WEAK_CATEGORIES}
-    if any(c.count > 0 and not c.is_total for c in casualties):
+    harmed = (CasualtyKind.KILLED, CasualtyKind.WOUNDED)
+    if any(c.count > 0 and not c.is_total and c.kind in harmed for c in casualties):
         types.add(EventType.BATTLES)
     for event_type in _EVENT_PRIORITY:
         if event_type in types:
@@ -269,7 +277,12 @@ def _fatalities(doc: Doc, casualties: list[CasualtyMention], incidents_in_doc: i
     if toll is not None:
         return toll
     if incidents_in_doc == 1:
-        zero = [c for s in doc.sentences for c in find_casualties(s.text) if c.count == 0]
+        zero = [
+            c
+            for s in doc.sentences
+            for c in find_casualties(s.text)
+            if c.count == 0 and c.kind is CasualtyKind.KILLED
+        ]
         if zero:
             return 0
     return None

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.extract.casualties import CasualtyMention, find_casualties, incident_toll
+from dashboard.extract.casualties import (
+    CasualtyMention,
+    find_casualties,
+    incident_casualties,
+    incident_toll,
+)
+from dashboard.models import CasualtyCount, CasualtyKind
 
 
 @pytest.mark.parametrize(
@@ -20,12 +26,14 @@ from dashboard.extract.casualties import CasualtyMention, find_casualties, incid
     ],
 )
 def test_casualties(sentence, count, is_total):
-    found = find_casualties(sentence)
+    found = [c for c in find_casualties(sentence) if c.kind is CasualtyKind.KILLED]
     assert [(c.count, c.is_total) for c in found] == [(count, is_total)]
 
 
 def test_wounded_is_not_killed():
-    assert find_casualties("Three soldiers were wounded.") == []
+    found = find_casualties("Three soldiers were wounded.")
+    assert [(c.kind, c.count) for c in found] == [(CasualtyKind.WOUNDED, 3)]
+    assert incident_toll(found) is None
 
 
 @pytest.mark.parametrize(
@@ -80,3 +88,36 @@ def test_a_larger_overall_figure_without_a_side_stands():
 def test_running_totals_never_count():
     assert incident_toll([_toll(11, None, 0, is_total=True)]) is None
     assert incident_toll([]) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        (
+            "13 Armenian soldiers were captured and 24 are missing.",
+            [("captured", "AM", 13), ("missing", None, 24)],
+        ),
+        (
+            "Armenian troops returned fire, killing at least three Azerbaijani soldiers.",
+            [("killed", "AZ", 3)],
+        ),
+        ("Two servicemen were wounded.", [("wounded", None, 2)]),
+        ("Шестеро армянских военнослужащих были взяты в плен.", [("captured", "AM", 6)]),
+        ("Семь азербайджанских военнослужащих погибли.", [("killed", "AZ", 7)]),
+    ],
+)
+def test_counts_by_kind_and_side(sentence, counts):
+    found = incident_casualties(find_casualties(sentence))
+    assert [(c.kind.value, c.side, c.count) for c in found] == counts
+
+
+def test_an_overall_figure_stays_beside_the_sides_only_when_it_says_more():
+    mentions = [
+        CasualtyMention(0, 1, "", 4, False, "AM"),
+        CasualtyMention(5, 6, "", 3, False, None),
+        CasualtyMention(9, 10, "", 20, False, None, CasualtyKind.WOUNDED),
+    ]
+    assert incident_casualties(mentions) == (
+        CasualtyCount(CasualtyKind.KILLED, "AM", 4),
+        CasualtyCount(CasualtyKind.WOUNDED, None, 20),
+    )
