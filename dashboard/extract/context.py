@@ -27,7 +27,7 @@ _CONTEXT_BEFORE = re.compile(
     r"ministry|government|cabinet|parliament|"
     r"встреч\w*|саммит\w*|переговор\w*|совет\w*|заседани\w*|визит\w*|заявил\w*|сообщил\w*|"
     r"конференци\w*|министерств\w*|правительств\w*)"
-    r"[^.;!?]{0,60}?\b(?:in|at|from|в|во|на|из)\s+(?:the\s+)?$",
+    r"[^.;!?]{0,25}?\b(?:in|at|from|в|во|на|из)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "YEREVAN, Sept 14 (Reuters) — …", "YEREVAN/BAKU, July 14 -", «ЕРЕВАН, 13 мая. /ТАСС/.»,

@@ -59,8 +59,11 @@ def group_incidents(
         return []
     main: list[Evidence] = []
     others: list[Evidence] = []
+    main_provinces = province_codes(
+        doc, (m for i in current if _joins(i, main_window) for m in i.places)
+    )
     for item in current:
-        if item.window is None or overlaps(item.window, main_window):
+        if _joins(item, main_window) or _follows(doc, item, main_window, main_provinces):
             item.window = main_window
             main.append(item)
         elif _is_own_incident(doc, item):
@@ -70,6 +73,23 @@ def group_incidents(
     groups = [main, *_by_window_and_province(doc, others)]
     _gather_main_toll(doc, groups)
     return groups
+
+
+def _joins(item: Evidence, main_window: Window) -> bool:
+    return item.window is None or overlaps(item.window, main_window)
+
+
+def _follows(doc: Doc, item: Evidence, main_window: Window, main_provinces: set[str]) -> bool:
+    """The night before or the day after, in a province of the main incident: the same clash.
+
+    Reports date one clash by its start, its end or the day of the statement
+    ("fire opened late on Monday … on Tuesday the ministry said"); the store
+    merges reports of one province a day apart for the same reason.
+    """
+    if item.window is None or not province_codes(doc, item.places) & main_provinces:
+        return False
+    gap = max((item.window[0] - main_window[1]).days, (main_window[0] - item.window[1]).days)
+    return gap <= 1
 
 
 def _current(doc: Doc, evidence: list[Evidence]) -> list[Evidence]:

@@ -15,7 +15,8 @@ database) so the rules can be read and tested on their own:
   ministry names its own villages: "fire on Movses" in Tavush and "fire
   from the direction of Movses on Alibayli" in Tovuz are one clash across
   the Tavush – Tovuz segment); and when both are placed on a point
-  (``point``/``near_place``) the points lie within :data:`NEAR_KM`. An
+  (``point``/``near_place``) the points lie within :data:`NEAR_KM`, unless
+  one spans several provinces of a country (its point is one of many). An
   incident known only to a country never matches by place: "somewhere in
   Armenia" would swallow every event of the day;
 - synthetic and real incidents never match (synthetic data must not leak
@@ -102,7 +103,7 @@ def places_compatible(a: Facts, b: Facts) -> bool:
     :data:`NEAR_KM` when both have one."""
     if not (a.provinces & b.provinces or _across_one_segment(a, b)):
         return False
-    if not (_has_point(a) and _has_point(b)):
+    if not (_has_point(a) and _has_point(b)) or _spread(a) or _spread(b):
         return True
     return distance_km(a, b) <= NEAR_KM
 
@@ -141,6 +142,12 @@ def _across_one_segment(a: Facts, b: Facts) -> bool:
         set(segment.split("_")) & a.provinces and set(segment.split("_")) & b.provinces
         for segment in a.segments & b.segments
     )
+
+
+def _spread(facts: Facts) -> bool:
+    """Placed in two provinces of one country: its point is only the first of several places."""
+    countries = [code.split("-", 1)[0] for code in facts.provinces]
+    return len(countries) != len(set(countries))
 
 
 def _has_point(facts: Facts) -> bool:

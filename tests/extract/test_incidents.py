@@ -280,3 +280,13 @@ def test_undated_page_without_dates_or_ingest_day_says_why_it_yields_nothing(gaz
     result = extract_incidents(source(text, published=None), gazetteer)
     assert result.incidents == ()
     assert any("undatable" in w for w in result.warnings)
+
+
+def test_the_night_before_in_the_same_province_is_the_same_clash(gazetteer):
+    text = (
+        "Azerbaijani forces shelled Sotk on Tuesday, the ministry said. "
+        "Fire had first been opened near Sotk in Gegharkunik late on Monday."
+    )
+    result = extract_incidents(source(text), gazetteer)
+    (found,) = result.incidents
+    assert found.incident.date_start == date(2022, 9, 13)

@@ -208,3 +208,9 @@ def test_provinces_on_different_segments_do_not_meet():
     armenian = _on_segment(incident(12, provinces=(SU,)), "AM-SU_AZ-LAC")
     azerbaijani = _on_segment(incident(12, provinces=(KAL,)), "AM-GR_AZ-KAL")
     assert not same_event(facts(armenian), facts(azerbaijani))
+
+
+def test_an_incident_across_several_provinces_is_not_held_to_its_first_point():
+    spread = incident(13, provinces=(GR, SU), where=LocationPrecision.NEAR_PLACE, point=SOTK)
+    other = incident(13, provinces=(GR,), where=LocationPrecision.NEAR_PLACE, point=VERIN_SHORZHA)
+    assert same_event(facts(spread), facts(other))
