@@ -141,3 +141,83 @@ def test_accepted_alternates_are_geonames_own() -> None:
 
 def test_a_missing_alternates_file_is_no_alternates(tmp_path: Path) -> None:
     assert read_geonames_alternates(tmp_path / "absent.csv") == []
+
+
+TEGH, CHINARI, MOVSES = "settlement:gn:174743", "settlement:gn:616780", "settlement:gn:616403"
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id", "province", "segment"),
+    [
+        # Villages under 500 people, curated with a cited coordinate: the layers place them
+        ("near Aygepar", "settlement:aygepar", "AM-TV", "AM-TV_AZ-TOV"),
+        ("у села Айгепар", "settlement:aygepar", "AM-TV", "AM-TV_AZ-TOV"),
+        ("Norabak", "settlement:norabak", "AM-GR", "AM-GR_AZ-KAL"),
+        ("near the village of Kut", "settlement:kut", "AM-GR", "AM-GR_AZ-KAL"),
+        ("у села Кут", "settlement:kut", "AM-GR", "AM-GR_AZ-KAL"),
+        ("Верин Шоржа", "settlement:verin-shorzha", "AM-GR", "AM-GR_AZ-KAL"),
+        ("the Yukhari Shorzha settlement", "settlement:verin-shorzha", "AM-GR", "AM-GR_AZ-KAL"),
+        ("Ashaghi Shorzha", "settlement:nerkin-shorzha", "AM-GR", "AM-GR_AZ-KAL"),
+        ("in Azat", "settlement:azat", "AM-GR", "AM-GR_AZ-KAL"),
+        ("Barekamavan", "settlement:barekamavan", "AM-TV", "AM-TV_AZ-QAZ"),
+        ("Aghitu", "settlement:aghitu", "AM-SU", "AM-SU_AZ-LAC"),
+        ("Юхары Айрым", "settlement:yukhari-ayrim", "AZ-KAL", "AM-GR_AZ-KAL"),
+        ("Gushchu Ayrim", "settlement:gushchu-ayrim", "AZ-QAZ", "AM-TV_AZ-QAZ"),
+        ("Гарагёль", "landmark:sev-lich", "AM-SU", "AM-SU_AZ-LAC"),
+        # Other-side names of GeoNames towns
+        ("Mosesgekh", MOVSES, "AM-TV", "AM-TV_AZ-TOV"),
+        ("населенного пункта Дыг", TEGH, "AM-SU", "AM-SU_AZ-LAC"),
+        ("the Digh settlement", TEGH, "AM-SU", "AM-SU_AZ-LAC"),
+        ("в районе села Тех", TEGH, "AM-SU", "AM-SU_AZ-LAC"),
+        ("Дондар Гушчу", "settlement:gn:586717", "AZ-TOV", "AM-TV_AZ-TOV"),
+        ("Гёрусского района", GORIS, "AM-SU", "AM-SU_AZ-QBI"),
+        ("Гарагилиса", SISIAN, "AM-SU", "AM-SU_AZ-LAC"),
+        ("Араздейен", "settlement:gn:391241", "AM-AR", "AM-AR_AZ-SAD"),
+    ],
+)
+def test_border_villages_land_on_their_province_and_segment(
+    gazetteer: Gazetteer, text: str, place_id: str, province: str, segment: str
+) -> None:
+    assert first(gazetteer, text) == (place_id, province)
+    assert gazetteer.place(place_id).segment_ids == (segment,)
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id", "province"),
+    [
+        ("Неркин Анд", "settlement:nerkin-hand", "AM-SU"),
+        ("Неркин Хнд", "settlement:nerkin-hand", "AM-SU"),
+        ("Хознавар", "settlement:khoznavar", "AM-SU"),
+        ("Kirants", "settlement:kirants", "AM-TV"),
+        ("Noravan", "settlement:noravan-syunik", "AM-SU"),
+        ("Alibayli", "settlement:alibayli", "AZ-TOV"),
+        ("Вахидли", "settlement:vahidli", "AZ-TOV"),
+    ],
+)
+def test_villages_without_a_coordinate_are_placed_by_province(
+    gazetteer: Gazetteer, text: str, place_id: str, province: str
+) -> None:
+    assert first(gazetteer, text) == (place_id, province)
+    assert gazetteer.place(place_id).lat is None
+
+
+def test_chinarli_is_the_tavush_village_and_lists_the_shamkir_one(gazetteer: Gazetteer) -> None:
+    """Chinarli names Chinari (Tavush) and a town in Shamkir: the border village wins, openly."""
+    match = gazetteer.find("Chinarli")[0]
+    assert match.place_id == CHINARI
+    assert "settlement:gn:585642" in match.others
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kut family moved house.",
+        "Tech news today.",
+        "Тех, кто пришёл, встретили.",
+        "Azat Mirzoyan said the talks went well.",
+        "Digh deep, the coach told them.",
+        "Tegh is a word we made up.",
+    ],
+)
+def test_short_village_names_need_context(gazetteer: Gazetteer, text: str) -> None:
+    assert gazetteer.find(text) == []
