@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dashboard.models import CasualtyCount, CasualtyKind
 
@@ -178,6 +179,16 @@ class CasualtyMention:
 
 def find_casualties(sentence: str) -> list[CasualtyMention]:
     """Death tolls stated in one sentence; running totals are flagged."""
+    return list(_casualties_of(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _casualties_of(sentence: str) -> tuple[CasualtyMention, ...]:
+    """Each sentence is asked for its counts several times (evidence, toll, zero rule)."""
+    return tuple(_read_casualties(sentence))
+
+
+def _read_casualties(sentence: str) -> list[CasualtyMention]:
     if not _CASUALTY_HINT.search(sentence):
         return []
     is_total = any(

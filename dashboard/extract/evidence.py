@@ -68,6 +68,8 @@ class Doc:
     dates: list[DateMention]
     gazetteer: GazetteerLike
     anchor: Anchor | None
+    # Several steps ask for one sentence's incident places; found once.
+    incident_places_of: dict[int, list[MatchLike]] = field(default_factory=dict)
 
     def in_sentence(self, items: Iterable[_T], sentence: Sentence) -> list[_T]:
         """The items (anything with start/end offsets) inside ``sentence``."""
@@ -92,13 +94,17 @@ class Evidence:
 
 def incident_places(doc: Doc, sentence: Sentence) -> list[MatchLike]:
     """Places in coverage that ``sentence`` names as where something happened."""
-    return [
-        m
-        for m in doc.in_sentence(doc.places, sentence)
-        if doc.place(m).in_coverage
-        and not is_context_mention(doc.text, sentence, m)
-        and not is_capital(doc.place(m).name)
-    ]
+    cached = doc.incident_places_of.get(sentence.index)
+    if cached is None:
+        cached = [
+            m
+            for m in doc.in_sentence(doc.places, sentence)
+            if doc.place(m).in_coverage
+            and not is_context_mention(doc.text, sentence, m)
+            and not is_capital(doc.place(m).name)
+        ]
+        doc.incident_places_of[sentence.index] = cached
+    return list(cached)
 
 
 def find_evidence(doc: Doc) -> tuple[list[Evidence], list[MatchLike]]:
