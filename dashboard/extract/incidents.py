@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard.extract.casualties import CasualtyMention, find_casualties, incident_toll
+from dashboard.extract.claims import incident_claim
 from dashboard.extract.cues import WEAK_CATEGORIES, Cue, find_cues
 from dashboard.extract.evidence import (
     Doc,
@@ -166,7 +167,7 @@ def _build_incident(doc: Doc, group: list[Evidence], incidents_in_doc: int) -> E
         citations=(
             Citation(
                 doc.source.id,
-                claim=doc.source.publisher,
+                claim=incident_claim(doc.source, doc.sentences, sentences),
                 excerpts=tuple(_excerpt(doc, s, group) for s in sentences),
             ),
         ),
