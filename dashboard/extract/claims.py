@@ -82,15 +82,20 @@ def _attribution_sentences(
     under it ("Armenia's defence ministry said"), so under a headline the lede
     is read first and the headline last.
     """
-    headline = first.index == 0 or first.text.strip() == source.title.strip()
-    lede = _lede(sentences, first) if headline else first
+    lede = _lede(sentences, first) if _is_headline(source, first) else first
     if lede is None:
         return [first]
     found = [lede]
     following = sentences[lede.index + 1 : lede.index + 2]
     if following and _BACK_REFERENCE.match(following[0].text):
         found.append(following[0])
-    return [*found, first] if headline else found
+    return [*found, first] if lede is not first else found
+
+
+def _is_headline(source: Source, sentence: Sentence) -> bool:
+    """The page's title, or an opening line with no full stop."""
+    text = sentence.text.strip()
+    return text == source.title.strip() or (sentence.index == 0 and text[-1:] not in '.!?…»"”')
 
 
 def _lede(sentences: Sequence[Sentence], headline: Sentence) -> Sentence | None:

@@ -280,3 +280,14 @@ def test_undated_page_without_dates_or_ingest_day_says_why_it_yields_nothing(gaz
     result = extract_incidents(source(text, published=None), gazetteer)
     assert result.incidents == ()
     assert any("undatable" in w for w in result.warnings)
+
+
+def test_citation_carries_who_makes_the_claim(gazetteer):
+    text = (
+        "Azerbaijani forces shelled positions in Syunik yesterday, Armenia's defence ministry said."
+    )
+    citation = extract_incidents(source(text), gazetteer).incidents[0].incident.citations[0]
+    assert citation.claim == "Armenian defence ministry"
+    unattributed = "Azerbaijani forces shelled positions in Syunik yesterday."
+    citation = extract_incidents(source(unattributed), gazetteer).incidents[0].incident.citations[0]
+    assert citation.claim == "test fixture"  # the publisher
