@@ -29,6 +29,7 @@ from dashboard.extract.casualties import (
     incident_casualties,
     incident_toll,
 )
+from dashboard.extract.claims import incident_claim
 from dashboard.extract.cues import WEAK_CATEGORIES, Cue, find_cues
 from dashboard.extract.evidence import (
     Doc,
@@ -173,7 +174,7 @@ def _build_incident(doc: Doc, group: list[Evidence], incidents_in_doc: int) -> E
         citations=(
             Citation(
                 doc.source.id,
-                claim=doc.source.publisher,
+                claim=incident_claim(doc.source, doc.sentences, sentences),
                 excerpts=tuple(_excerpt(doc, s, group) for s in sentences),
             ),
         ),

@@ -290,3 +290,14 @@ def test_the_night_before_in_the_same_province_is_the_same_clash(gazetteer):
     result = extract_incidents(source(text), gazetteer)
     (found,) = result.incidents
     assert found.incident.date_start == date(2022, 9, 13)
+
+
+def test_citation_carries_who_makes_the_claim(gazetteer):
+    text = (
+        "Azerbaijani forces shelled positions in Syunik yesterday, Armenia's defence ministry said."
+    )
+    citation = extract_incidents(source(text), gazetteer).incidents[0].incident.citations[0]
+    assert citation.claim == "Armenian defence ministry"
+    unattributed = "Azerbaijani forces shelled positions in Syunik yesterday."
+    citation = extract_incidents(source(unattributed), gazetteer).incidents[0].incident.citations[0]
+    assert citation.claim == "test fixture"  # the publisher
