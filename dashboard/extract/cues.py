@@ -63,7 +63,7 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
             r"fired\s+(?:on|at|upon)",
             r"came\s+under\s+(?:\w+\s+)?fire",
             r"under\s+(?:\w+\s+)?fire",
-            r"fire\s+from",
+            r"fire[ds]?\s+from",
             r"snipers?",
             r"shot\s+(?:dead|and\s+killed)",
             r"снайпер\w*",

@@ -12,6 +12,7 @@ after it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
@@ -68,6 +69,8 @@ class Doc:
     dates: list[DateMention]
     gazetteer: GazetteerLike
     anchor: Anchor | None
+    # Offsets of place mentions the words make approximate ("in the direction of X").
+    approximate: frozenset[int] = frozenset()
     # Several steps ask for one sentence's incident places; found once.
     incident_places_of: dict[int, list[MatchLike]] = field(default_factory=dict)
 
@@ -90,6 +93,30 @@ class Evidence:
     casualties: list[CasualtyMention]
     window: Window | None = None
     notes: list[str] = field(default_factory=list)
+
+
+# "in/from the direction of X", «в/с направлени(и/я) X», "X istiqamətində": toward X.
+_TOWARD_BEFORE = re.compile(
+    r"(?:\bdirections?\s+of|направлени[ия]\w*|\btoward(?:s)?|\bnear\s+the\s+direction\s+of)"
+    r"(?:\s+(?:the\s+)?(?:village|settlement|town|city|населенн\w+\s+пункт\w*|сел\w*|"
+    r"город\w*))?\s+$",
+    re.IGNORECASE,
+)
+# "the Yeraskh section of the border", «на Ерасхском участке границы»: a stretch, not the village.
+_SECTION_AFTER = re.compile(
+    r"^\s+(?:section|sector|stretch|direction|участк\w*|направлени\w*|istiqamət\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def approximate_mentions(text: str, places: Sequence[MatchLike]) -> frozenset[int]:
+    """Start offsets of the mentions that say where along the line, not the place itself."""
+    return frozenset(
+        m.start
+        for m in places
+        if _TOWARD_BEFORE.search(text[max(0, m.start - 60) : m.start])
+        or _SECTION_AFTER.match(text[m.end : m.end + 30])
+    )
 
 
 def incident_places(doc: Doc, sentence: Sentence) -> list[MatchLike]:

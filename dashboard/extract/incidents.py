@@ -37,6 +37,7 @@ from dashboard.extract.evidence import (
     GazetteerLike,
     MatchLike,
     PlaceLike,
+    approximate_mentions,
     find_evidence,
     segment_units,
 )
@@ -91,9 +92,10 @@ def extract_incidents(
     text = source.text or ""
     anchor = find_anchor(source.published, text, received)
     dates, skipped = report_dates(text, anchor)
+    places = list(gazetteer.find(text))
     doc = Doc(
-        source, text, split_sentences(text), list(gazetteer.find(text)), find_cues(text),
-        dates, gazetteer, anchor,
+        source, text, split_sentences(text), places, find_cues(text), dates, gazetteer, anchor,
+        approximate_mentions(text, places),
     )  # fmt: skip
     warnings = _document_warnings(doc, skipped)
     evidence, outside = find_evidence(doc)
@@ -192,20 +194,31 @@ def _unique_places(matches: list[MatchLike]) -> list[MatchLike]:
 
 
 def _locate(doc: Doc, matches: list[MatchLike]) -> _Location:
-    """The finest location the words support, and the provinces and segments it implies."""
+    """The finest location the words support, and the provinces and segments it implies.
+
+    A village gives a point only when the words put the incident at it: "in
+    the direction of Basarkechar" or "the Yeraskh section of the border" say
+    where along the line, not that it happened in the town (a *vague* place),
+    and a village known only by its province has no point to give.
+    """
     places = list({m.place_id: doc.place(m) for m in matches}.values())
-    points = [p for p in places if p.kind in POINT_KINDS and p.lat is not None]
+    approximate = {m.place_id for m in matches if m.start in doc.approximate}
+    located = [p for p in places if p.kind in POINT_KINDS and p.lat is not None]
+    points = [p for p in located if p.id not in approximate]
+    vague = [p for p in places if p.kind in POINT_KINDS and p not in points]
     segments = [p for p in places if p.kind == "segment"]
     provinces = [p for p in places if p.kind == "province"]
-    province_codes = [p.province_code for p in (*points, *provinces) if p.province_code]
+    province_codes = [p.province_code for p in (*points, *vague, *provinces) if p.province_code]
     if points:
         point = points[0]
-        segment_ids = list(dict.fromkeys(s for p in points for s in p.segment_ids))
+        segment_ids = list(dict.fromkeys(s for p in (*points, *vague) for s in p.segment_ids))
         return _Location(
             LocationPrecision.NEAR_PLACE, point.lat, point.lon,
             _province_refs(doc, province_codes), _segment_refs(doc, segment_ids),
             point.distance_km, point.name,
         )  # fmt: skip
+    toward = [f"segment:{p.segment_ids[0]}" for p in vague if len(p.segment_ids) == 1]
+    segments += [doc.gazetteer.place(s) for s in dict.fromkeys(toward)]
     if segments:
         segment_ids = [p.id.split(":", 1)[-1] for p in segments]
         codes = [*province_codes, *(u for s in segments for u in segment_units(s.id))]
@@ -214,6 +227,11 @@ def _locate(doc: Doc, matches: list[MatchLike]) -> _Location:
             LocationPrecision.BORDER_SEGMENT, first.lat, first.lon,
             _province_refs(doc, codes), _segment_refs(doc, segment_ids), 0.0, first.name,
         )  # fmt: skip
+    provinces += [
+        doc.gazetteer.place(f"province:{code}")
+        for code in dict.fromkeys(p.province_code for p in vague if p.province_code)
+        if f"province:{code}" not in {p.id for p in provinces}
+    ]
     if provinces:
         return _province_location(doc, provinces)
     country = next((p for p in places if p.kind == "country"), None)

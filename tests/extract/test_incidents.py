@@ -301,3 +301,20 @@ def test_citation_carries_who_makes_the_claim(gazetteer):
     unattributed = "Azerbaijani forces shelled positions in Syunik yesterday."
     citation = extract_incidents(source(unattributed), gazetteer).incidents[0].incident.citations[0]
     assert citation.claim == "test fixture"  # the publisher
+
+
+def test_fire_from_the_direction_of_a_town_is_placed_on_its_stretch_not_in_it(gazetteer):
+    text = "On Tuesday Armenian units fired from the direction of Basarkechar."
+    (found,) = extract_incidents(source(text), gazetteer).incidents
+    incident = found.incident
+    assert incident.location_precision == LocationPrecision.BORDER_SEGMENT
+    assert "AM-GR" in {p.code for p in incident.provinces}
+    vardenis = gazetteer.place(found.places[0].place_id)
+    assert (incident.lat, incident.lon) != (vardenis.lat, vardenis.lon)
+
+
+def test_a_village_known_only_by_its_province_places_the_incident_on_the_province(gazetteer):
+    text = "On Tuesday Azerbaijani forces opened fire near Nerkin Hand."
+    (found,) = extract_incidents(source(text), gazetteer).incidents
+    assert found.incident.location_precision == LocationPrecision.PROVINCE
+    assert [p.code for p in found.incident.provinces] == ["AM-SU"]
