@@ -2,8 +2,9 @@
 
 Each report is one made-up sentence, "On {day} {month} {year} troops opened fire on
 positions in {province}.", with metadata marking it synthetic (publisher ``synthetic``).
-The (date, province) pairs are distinct and a province's dates two days apart (the store
-merges reports of one province on the same or the next day as one event), so every report
+The (date, province) pairs are distinct, a province's dates two days apart (the store
+merges reports of one province on the same or the next day as one event) and the provinces
+all on one side (it also merges the two sides of a segment on one day), so every report
 yields exactly one new incident and the expected incident count of a folder is its report
 count. Used by
 ``test_concurrency.py`` and ``test_crash.py`` (writers run ``borderwatch ingest`` in a
@@ -21,22 +22,20 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-# Provinces on both sides that the gazetteer knows by these English names. Not "Kazakh":
-# it is placed near a place in Agstafa (AZ-AGA), so its reports would merge with Agstafa's.
+# Armenian provinces the gazetteer knows by these English names. One side only: the store
+# merges same-day reports from the two sides of a shared border segment as one clash, so a
+# Tavush report and a Tovuz report of one day would be one incident, not two.
 PROVINCES = (
     "Tavush",
     "Syunik",
     "Gegharkunik",
     "Vayots Dzor",
     "Ararat",
-    "Kalbajar",
-    "Lachin",
-    "Qubadli",
-    "Zangilan",
-    "Gadabay",
-    "Tovuz",
-    "Agstafa",
     "Armavir",
+    "Lori",
+    "Shirak",
+    "Kotayk",
+    "Aragatsotn",
 )
 MONTHS = (
     "January",
