@@ -5,7 +5,8 @@ transaction; what happens inside lives with its concern: connecting
 (:mod:`~dashboard.store.engine`), schema versions
 (:mod:`~dashboard.store.revisions`), writing a document
 (:mod:`~dashboard.store.writes`) or many incidents
-(:mod:`~dashboard.store.bulk`), and reading (:mod:`~dashboard.store.reads`).
+(:mod:`~dashboard.store.bulk`), replacing what a re-read report reports
+(:mod:`~dashboard.store.reextract`), and reading (:mod:`~dashboard.store.reads`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from contextlib import AbstractContextManager
 from sqlalchemy import Connection, Engine
 
 from dashboard.models import Incident, Source
-from dashboard.store import bulk, columns, details, reads, revisions, search, writes
+from dashboard.store import (
+    bulk,
+    columns,
+    details,
+    reads,
+    reextract,
+    revisions,
+    search,
+    writes,
+)
 from dashboard.store import schema as db
 from dashboard.store.engine import (
     create_store_engine,
@@ -25,7 +35,13 @@ from dashboard.store.engine import (
     translate_errors,
     writing,
 )
-from dashboard.store.records import BulkSaveResult, ImportedPlace, SaveResult
+from dashboard.store.records import (
+    BulkSaveResult,
+    ImportedPlace,
+    ReplaceResult,
+    SaveResult,
+    StoredReport,
+)
 
 
 def open_store(url: str | None = None, *, upgrade: bool = False) -> Store:
@@ -133,6 +149,20 @@ class Store:
         with self.writing() as conn:
             return writes.save_document(conn, source, incidents)
 
+    def replace_document(self, source: Source, incidents: list[Incident]) -> ReplaceResult:
+        """Replace what the stored report ``source`` reports by ``incidents``, all or nothing.
+
+        For re-extraction after an extractor upgrade. A no-op reported as
+        ``unchanged`` when the stored incidents already are what
+        ``incidents`` make; otherwise the source's citations go, incidents
+        no other source cites are deleted, and ``incidents`` are saved as
+        :meth:`save_document` saves them (merged by id, or by event into a
+        stored incident). Incidents other sources cite keep their id and
+        fields. See :mod:`~dashboard.store.reextract`.
+        """
+        with self.writing() as conn:
+            return reextract.replace_document(conn, source, incidents)
+
     def save_incidents_bulk(
         self,
         sources: Sequence[Source],
@@ -155,6 +185,16 @@ class Store:
         """The stored source, or ``None``."""
         with self.reading() as conn:
             return reads.get_source(conn, source_id)
+
+    def report_source_ids(self) -> list[str]:
+        """Ids of the stored reports with text (no dataset records), in the order stored."""
+        with self.reading() as conn:
+            return reextract.report_source_ids(conn)
+
+    def stored_report(self, source_id: str) -> StoredReport | None:
+        """The stored report and the day it was stored, or ``None`` (absent, or no report)."""
+        with self.reading() as conn:
+            return reextract.stored_report(conn, source_id)
 
     def get_incident(self, incident_id: str) -> Incident | None:
         """The stored incident with its places and all merged citations, or ``None``."""
