@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from store_builders import (
     OTHER_TEXT,
     TEXT,
@@ -20,7 +21,6 @@ from store_builders import (
     sotk_incident,
     vague_incident,
 )
-from sqlalchemy import select
 
 from dashboard.models import (
     Citation,
