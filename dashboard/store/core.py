@@ -11,7 +11,7 @@ transaction; what happens inside lives with its concern: connecting
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, Engine
@@ -149,19 +149,29 @@ class Store:
         with self.writing() as conn:
             return writes.save_document(conn, source, incidents)
 
-    def replace_document(self, source: Source, incidents: list[Incident]) -> ReplaceResult:
-        """Replace what the stored report ``source`` reports by ``incidents``, all or nothing.
+    def replace_reports(
+        self,
+        documents: Sequence[tuple[Source, list[Incident]]],
+        eligible: Collection[str] = (),
+    ) -> ReplaceResult:
+        """Rebuild what a group of stored reports reports from fresh incidents, all or nothing.
 
-        For re-extraction after an extractor upgrade. A no-op reported as
-        ``unchanged`` when the stored incidents already are what
-        ``incidents`` make; otherwise the source's citations go, incidents
-        no other source cites are deleted, and ``incidents`` are saved as
-        :meth:`save_document` saves them (merged by id, or by event into a
-        stored incident). Incidents other sources cite keep their id and
-        fields. See :mod:`~dashboard.store.reextract`.
+        For re-extraction after an extractor upgrade. ``documents`` are the
+        reports of one group (see :meth:`report_group`) in storing order,
+        each with its fresh incidents; ``eligible`` the other reports that
+        may be re-read with them. Their citations go, incidents nothing
+        cites any more are deleted, and the fresh incidents are saved as
+        :meth:`save_document` saves them (merged by id, or by event).
+        Nothing is written, and the result says why, when the rebuilt
+        incidents equal the stored ones (``unchanged``) or when they merge
+        with another eligible report (``regroup``: call again with that
+        group). See :mod:`~dashboard.store.reextract`.
         """
-        with self.writing() as conn:
-            return reextract.replace_document(conn, source, incidents)
+        try:
+            with self.writing() as conn:
+                return reextract.replace_reports(conn, documents, eligible)
+        except reextract.Discard as discarded:
+            return discarded.result
 
     def save_incidents_bulk(
         self,
@@ -195,6 +205,11 @@ class Store:
         """The stored report and the day it was stored, or ``None`` (absent, or no report)."""
         with self.reading() as conn:
             return reextract.stored_report(conn, source_id)
+
+    def report_group(self, source_ids: Collection[str], eligible: Collection[str]) -> list[str]:
+        """These reports and the ``eligible`` ones sharing incidents with them, in storing order."""
+        with self.reading() as conn:
+            return reextract.report_group(conn, source_ids, eligible)
 
     def get_incident(self, incident_id: str) -> Incident | None:
         """The stored incident with its places and all merged citations, or ``None``."""

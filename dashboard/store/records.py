@@ -75,17 +75,20 @@ class StoredReport:
 
 @dataclass(frozen=True, slots=True)
 class ReplaceResult:
-    """What :meth:`Store.replace_document` changed.
+    """What :meth:`Store.replace_reports` changed.
 
-    ``unchanged``: the stored incidents already were what the fresh ones
-    make, and nothing was written. ``incidents_kept`` counts incidents
-    rewritten under the id they had (window and places unchanged);
-    ``incidents_created`` new ids; ``incidents_merged`` fresh incidents
-    merged into incidents other sources report; ``incidents_removed``
-    incidents only this source reported and that it no longer does.
+    ``unchanged``: the rebuilt incidents were what was stored, and nothing
+    was written. ``regroup``: nothing was written because the fresh
+    incidents merge with a report outside the group; call again with this
+    larger group (in storing order). ``incidents_kept`` counts incidents
+    stored before and after under one id (the same window and places);
+    ``incidents_created`` new ids; ``incidents_merged`` fresh incidents merged
+    into another (by id or as one event); ``incidents_removed`` incidents no
+    report of the group reports any more and no other source cites.
     """
 
     unchanged: bool = False
+    regroup: tuple[str, ...] = ()
     incidents_created: int = 0
     incidents_kept: int = 0
     incidents_merged: int = 0

@@ -1,7 +1,7 @@
-"""Tests for dashboard.store.reextract: a stored report's incidents replaced by a new extractor's.
+"""Tests for dashboard.store.reextract: stored reports' incidents replaced by a new extractor's.
 
-The "new extractor" is faked: the tests hand :meth:`Store.replace_document`
-other incidents for the same stored source, as an improved extraction
+The "new extractor" is faked: the tests hand :meth:`Store.replace_reports`
+other incidents for the same stored sources, as an improved extraction
 would. Tests taking ``store`` run on SQLite and PostgreSQL (see conftest.py).
 """
 
@@ -29,8 +29,10 @@ from dashboard.models import (
     Incident,
     LocationPrecision,
     ProvinceRef,
+    Source,
 )
 from dashboard.store import ReplaceResult, Store, StoreError, schema
+from dashboard.store.reextract import Document
 
 GR = ProvinceRef(code="AM-GR", name="Gegharkunik", country="AM")
 SU = ProvinceRef(code="AM-SU", name="Syunik", country="AM")
@@ -50,6 +52,13 @@ def account(source_id: str, day: date, province: ProvinceRef = GR) -> Incident:
     )
 
 
+def replace(
+    store: Store, source: Source, fresh: list[Incident], *others: Document, eligible: Any = ()
+) -> ReplaceResult:
+    """Re-extract ``source`` (and ``others``, a group in storing order) with ``fresh``."""
+    return store.replace_reports([(source, fresh), *others], eligible)
+
+
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, sorted: equal snapshots mean nothing changed."""
     with store.engine.connect() as conn:
@@ -63,7 +72,7 @@ def test_new_extraction_replaces_the_source_incidents(store: Store) -> None:
     store.save_document(report(), [sotk_incident(), vague_incident()])
     fresh = [sotk_incident(), account("src-1", date(2024, 5, 20), SU)]
 
-    result = store.replace_document(report(), fresh)
+    result = replace(store, report(), fresh)
 
     assert result == ReplaceResult(incidents_created=1, incidents_kept=1, incidents_removed=1)
     assert store.get_incident("inc-vague") is None
@@ -75,7 +84,7 @@ def test_new_extraction_replaces_the_source_incidents(store: Store) -> None:
 def test_changed_window_gives_a_new_id_and_removes_the_old_record(store: Store) -> None:
     store.save_document(report(), [account("src-1", date(2024, 5, 12))])
 
-    result = store.replace_document(report(), [account("src-1", date(2024, 5, 14))])
+    result = replace(store, report(), [account("src-1", date(2024, 5, 14))])
 
     assert result == ReplaceResult(incidents_created=1, incidents_removed=1)
     assert store.get_incident("inc-2024-05-12-AM-GR") is None
@@ -90,9 +99,9 @@ def test_other_sources_and_shared_incidents_are_left_intact(store: Store) -> Non
     shared = sotk_incident("src-2")  # the same incident (id), reported by src-2 too
     store.save_document(other, [shared, account("src-2", date(2024, 6, 1), SU)])
 
-    result = store.replace_document(report(), [])
+    result = replace(store, report(), [])  # src-2 is not re-read with it
 
-    assert result == ReplaceResult(incidents_removed=1)
+    assert result == ReplaceResult(incidents_kept=1, incidents_removed=1)
     kept = store.get_incident("inc-sotk")
     assert kept is not None
     assert kept.citations == shared.citations  # src-1's citation gone, src-2's kept
@@ -104,7 +113,7 @@ def test_fresh_incident_merges_into_another_source_record_as_ingest_would(store:
     store.save_document(report("src-2", OTHER_TEXT), [account("src-2", date(2024, 5, 12))])
     store.save_document(report(), [vague_incident()])
     # The new extractor finds src-1's report is the 13 May follow-up of src-2's event.
-    result = store.replace_document(report(), [account("src-1", date(2024, 5, 13))])
+    result = replace(store, report(), [account("src-1", date(2024, 5, 13))])
 
     assert result == ReplaceResult(incidents_merged=1, incidents_removed=1)
     merged = store.get_incident("inc-2024-05-12-AM-GR")
@@ -117,14 +126,17 @@ def test_fresh_incident_merges_into_another_source_record_as_ingest_would(store:
 def test_replacing_again_with_the_same_extraction_changes_nothing(
     store: Store, fresh_day: date
 ) -> None:
-    store.save_document(report("src-2", OTHER_TEXT), [account("src-2", date(2024, 5, 12))])
+    first = (report("src-2", OTHER_TEXT), [account("src-2", date(2024, 5, 12))])
+    store.save_document(*first)
     store.save_document(report(), [sotk_incident(), vague_incident()])
     # 12 May: merged by id into src-2's record; 13 May: merged into it as the same event.
     fresh = [account("src-1", fresh_day), dataclasses.replace(vague_incident(), fatalities=1)]
-    store.replace_document(report(), fresh)
+    group = ("src-2", "src-1")
+    assert replace(store, report(), fresh, eligible=group).regroup == group
+    replace(store, *first, (report(), fresh), eligible=group)
     before = snapshot(store)
 
-    again = store.replace_document(report(), fresh)
+    again = replace(store, *first, (report(), fresh), eligible=group)
 
     assert again == ReplaceResult(unchanged=True)
     assert snapshot(store) == before
@@ -132,13 +144,31 @@ def test_replacing_again_with_the_same_extraction_changes_nothing(
 
 def test_unchanged_extraction_of_an_ingested_store_writes_nothing(store: Store) -> None:
     store.save_document(report(), [sotk_incident(), vague_incident()])
-    store.save_document(report("src-2", OTHER_TEXT), [sotk_incident("src-2", "inc-other-id")])
+    other = (report("src-2", OTHER_TEXT), [sotk_incident("src-2", "inc-other-id")])
+    store.save_document(*other)
     before = snapshot(store)
+    assert store.report_group(["src-2"], ["src-1", "src-2"]) == ["src-1", "src-2"]
 
-    assert store.replace_document(report(), [sotk_incident(), vague_incident()]).unchanged
-    other = [sotk_incident("src-2", "inc-other-id")]
-    assert store.replace_document(report("src-2", OTHER_TEXT), other).unchanged
+    result = replace(store, report(), [sotk_incident(), vague_incident()], other)
+
+    assert result == ReplaceResult(unchanged=True)
     assert snapshot(store) == before
+
+
+def test_merged_incident_is_re_derived_from_the_group(store: Store) -> None:
+    month = account("src-may", date(2024, 5, 1))
+    month = dataclasses.replace(
+        month, date_end=date(2024, 5, 31), date_precision=DatePrecision.MONTH, id="inc-may"
+    )
+    store.save_document(report("src-may", OTHER_TEXT), [month])
+    store.save_document(report(), [account("src-1", date(2024, 5, 12))])
+    assert store.get_incident("inc-may").date_precision is DatePrecision.DAY  # refined by src-1
+
+    # The new extractor finds that src-1 reports no incident after all.
+    result = replace(store, report("src-may", OTHER_TEXT), [month], (report(), []))
+
+    assert result == ReplaceResult(incidents_created=0, incidents_kept=1)
+    assert store.get_incident("inc-may") == month  # May again, as src-may alone says
 
 
 def test_dataset_records_are_never_listed_or_replaced(store: Store) -> None:
@@ -150,7 +180,7 @@ def test_dataset_records_are_never_listed_or_replaced(store: Store) -> None:
     assert store.report_source_ids() == ["src-1"]
     assert store.stored_report(record.id) is None
     with pytest.raises(StoreError, match="not a stored report"):
-        store.replace_document(record, [])
+        replace(store, record, [])
     assert snapshot(store) == before
 
 
@@ -166,9 +196,9 @@ def test_stored_report_carries_its_text_and_storing_day(store: Store) -> None:
 def test_unknown_or_changed_source_is_refused(store: Store) -> None:
     store.save_document(report(), [vague_incident()])
     with pytest.raises(StoreError, match="not a stored report"):
-        store.replace_document(report("src-9"), [])
+        replace(store, report("src-9"), [])
     with pytest.raises(StoreError, match="different content"):
-        store.replace_document(report("src-1", OTHER_TEXT), [])
+        replace(store, report("src-1", OTHER_TEXT), [])
     assert store.get_incident("inc-vague") == vague_incident()
 
 
@@ -177,6 +207,6 @@ def test_incident_left_to_synthetic_sources_is_synthetic_again(store: Store) -> 
     store.save_document(report(), [sotk_incident()])
     assert store.is_synthetic("inc-sotk") is False
 
-    store.replace_document(report(), [])
+    replace(store, report(), [])
 
     assert store.is_synthetic("inc-sotk") is True
