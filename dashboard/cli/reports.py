@@ -100,14 +100,15 @@ def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bo
 def reextract_command(url: str | None, source_ids: tuple[str, ...]) -> None:
     """Rebuild the incidents of the stored reports with the current extractor.
 
-    For after an extractor upgrade: each report ingest stored is read again
-    from its stored text and its incidents replaced, one transaction per
-    report. An incident whose window and places are unchanged keeps its id;
-    one whose window or places changed gets a new id (links to the old id
-    break). Incidents other sources also report keep their id and fields;
-    only this report's citation is replaced. Imported dataset records
-    (ACLED, UCDP) and demo data are never touched. Running it again changes
-    nothing. Exit status 1 when any report failed.
+    For after an extractor upgrade: every report ingest stored is read again
+    from its stored text and its incidents rebuilt, one transaction per group
+    of reports that share incidents (so a merged incident is re-derived from
+    all its reports; --source re-reads the reports sharing incidents with it
+    too). An incident whose window and places are unchanged keeps its id;
+    one whose window or places changed gets a new id, and links to the old
+    id break. Imported dataset records (ACLED, UCDP) and demo data are never
+    re-read; an incident they also cite keeps its fields. Running it again
+    changes nothing. Exit status 1 when any report failed.
     """
     from dashboard import reextract, store
     from dashboard.gazetteer import load_gazetteer
