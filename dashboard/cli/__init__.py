@@ -17,7 +17,7 @@ from dashboard.cli.db import db_group, migrate_store_command
 from dashboard.cli.geocode import geocode_command
 from dashboard.cli.geodata import geodata_group
 from dashboard.cli.incidents import demo_command, export_command, import_command
-from dashboard.cli.reports import extract_command, ingest_command
+from dashboard.cli.reports import extract_command, ingest_command, reextract_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +31,7 @@ for _command in (
     geocode_command,
     extract_command,
     ingest_command,
+    reextract_command,
     db_group,
     migrate_store_command,
     import_command,

@@ -6,7 +6,8 @@ definitions (:mod:`~dashboard.store.schema`), connecting and its errors
 schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.core`), writing one document
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
-from rows built in :mod:`~dashboard.store.rows`, reading
+from rows built in :mod:`~dashboard.store.rows`, replacing what a re-read report
+reports (:mod:`~dashboard.store.reextract`), reading
 (:mod:`~dashboard.store.reads`), the PostgreSQL-only PostGIS extras
 (:mod:`~dashboard.store.postgis`) and copying a whole store into another
 database (:mod:`~dashboard.store.copy_store`). Nothing outside this package
@@ -16,6 +17,7 @@ Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`
 :func:`upgrade_database`, :func:`current_revision`, :func:`head_revision`,
 :func:`default_database_url`, :func:`mask_url`, :func:`create_store_engine`,
 :class:`ImportedPlace`, :class:`SaveResult`, :class:`BulkSaveResult`,
+:class:`ReplaceResult`, :class:`StoredReport`,
 :data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
@@ -28,7 +30,13 @@ from dashboard.store.engine import (
     default_database_url,
     mask_url,
 )
-from dashboard.store.records import BulkSaveResult, ImportedPlace, SaveResult
+from dashboard.store.records import (
+    BulkSaveResult,
+    ImportedPlace,
+    ReplaceResult,
+    SaveResult,
+    StoredReport,
+)
 from dashboard.store.revisions import current_revision, head_revision, upgrade_database
 
 __all__ = [
@@ -36,9 +44,11 @@ __all__ = [
     "SQLITE_BULK_CACHE_KIB",
     "BulkSaveResult",
     "ImportedPlace",
+    "ReplaceResult",
     "SaveResult",
     "Store",
     "StoreError",
+    "StoredReport",
     "create_store_engine",
     "current_revision",
     "default_database_url",

@@ -5,18 +5,28 @@ transaction; what happens inside lives with its concern: connecting
 (:mod:`~dashboard.store.engine`), schema versions
 (:mod:`~dashboard.store.revisions`), writing a document
 (:mod:`~dashboard.store.writes`) or many incidents
-(:mod:`~dashboard.store.bulk`), and reading (:mod:`~dashboard.store.reads`).
+(:mod:`~dashboard.store.bulk`), replacing what a re-read report reports
+(:mod:`~dashboard.store.reextract`), and reading (:mod:`~dashboard.store.reads`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, Engine
 
 from dashboard.models import Incident, Source
-from dashboard.store import bulk, columns, details, reads, revisions, search, writes
+from dashboard.store import (
+    bulk,
+    columns,
+    details,
+    reads,
+    reextract,
+    revisions,
+    search,
+    writes,
+)
 from dashboard.store import schema as db
 from dashboard.store.engine import (
     create_store_engine,
@@ -25,7 +35,13 @@ from dashboard.store.engine import (
     translate_errors,
     writing,
 )
-from dashboard.store.records import BulkSaveResult, ImportedPlace, SaveResult
+from dashboard.store.records import (
+    BulkSaveResult,
+    ImportedPlace,
+    ReplaceResult,
+    SaveResult,
+    StoredReport,
+)
 
 
 def open_store(url: str | None = None, *, upgrade: bool = False) -> Store:
@@ -133,6 +149,30 @@ class Store:
         with self.writing() as conn:
             return writes.save_document(conn, source, incidents)
 
+    def replace_reports(
+        self,
+        documents: Sequence[tuple[Source, list[Incident]]],
+        eligible: Collection[str] = (),
+    ) -> ReplaceResult:
+        """Rebuild what a group of stored reports reports from fresh incidents, all or nothing.
+
+        For re-extraction after an extractor upgrade. ``documents`` are the
+        reports of one group (see :meth:`report_group`) in storing order,
+        each with its fresh incidents; ``eligible`` the other reports that
+        may be re-read with them. Their citations go, incidents nothing
+        cites any more are deleted, and the fresh incidents are saved as
+        :meth:`save_document` saves them (merged by id, or by event).
+        Nothing is written, and the result says why, when the rebuilt
+        incidents equal the stored ones (``unchanged``) or when they merge
+        with another eligible report (``regroup``: call again with that
+        group). See :mod:`~dashboard.store.reextract`.
+        """
+        try:
+            with self.writing() as conn:
+                return reextract.replace_reports(conn, documents, eligible)
+        except reextract.Discard as discarded:
+            return discarded.result
+
     def save_incidents_bulk(
         self,
         sources: Sequence[Source],
@@ -155,6 +195,21 @@ class Store:
         """The stored source, or ``None``."""
         with self.reading() as conn:
             return reads.get_source(conn, source_id)
+
+    def report_source_ids(self) -> list[str]:
+        """Ids of the stored reports with text (no dataset records), in the order stored."""
+        with self.reading() as conn:
+            return reextract.report_source_ids(conn)
+
+    def stored_report(self, source_id: str) -> StoredReport | None:
+        """The stored report and the day it was stored, or ``None`` (absent, or no report)."""
+        with self.reading() as conn:
+            return reextract.stored_report(conn, source_id)
+
+    def report_group(self, source_ids: Collection[str], eligible: Collection[str]) -> list[str]:
+        """These reports and the ``eligible`` ones sharing incidents with them, in storing order."""
+        with self.reading() as conn:
+            return reextract.report_group(conn, source_ids, eligible)
 
     def get_incident(self, incident_id: str) -> Incident | None:
         """The stored incident with its places and all merged citations, or ``None``."""

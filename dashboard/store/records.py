@@ -7,7 +7,10 @@ the CLI, tests) can name them without reaching into either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
+
+from dashboard.models import Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +58,38 @@ class ImportedPlace(NamedTuple):
     admin2: str | None = None
     country_agrees: bool | None = None
     admin_agrees: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """A stored report and the day it was received, for re-extracting it.
+
+    ``received`` is the day the store took the report in: ingest dates a
+    page that carries no date at all by the day it read it, and re-reading
+    the page later must date it the same way.
+    """
+
+    source: Source
+    received: date
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceResult:
+    """What :meth:`Store.replace_reports` changed.
+
+    ``unchanged``: the rebuilt incidents were what was stored, and nothing
+    was written. ``regroup``: nothing was written because the fresh
+    incidents merge with a report outside the group; call again with this
+    larger group (in storing order). ``incidents_kept`` counts incidents
+    stored before and after under one id (the same window and places);
+    ``incidents_created`` new ids; ``incidents_merged`` fresh incidents merged
+    into another (by id or as one event); ``incidents_removed`` incidents no
+    report of the group reports any more and no other source cites.
+    """
+
+    unchanged: bool = False
+    regroup: tuple[str, ...] = ()
+    incidents_created: int = 0
+    incidents_kept: int = 0
+    incidents_merged: int = 0
+    incidents_removed: int = 0

@@ -30,6 +30,17 @@ def save_document(conn: Connection, source: Source, incidents: list[Incident]) -
     """Store one source and the incidents it reports; see :meth:`Store.save_document`."""
     if not _insert_source(conn, source):
         return SaveResult(unchanged=True)
+    return save_incidents(conn, source, incidents)
+
+
+def save_incidents(conn: Connection, source: Source, incidents: list[Incident]) -> SaveResult:
+    """Merge the incidents one stored ``source`` reports into the store.
+
+    The part of :func:`save_document` after the source row: re-extraction
+    (:mod:`~dashboard.store.reextract`) calls it for a source already
+    stored, so its fresh incidents merge by id and by event exactly as an
+    ingest's would.
+    """
     created = merged = matched = 0
     known_sources = {source.id}
     # A fixed order means two concurrent documents lock shared incidents
