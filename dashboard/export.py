@@ -3,8 +3,8 @@
 Every function takes the dashboard's own :class:`~dashboard.query.IncidentTable`
 and a mask from :func:`~dashboard.query.filter_mask`, so a download button and
 ``borderwatch export`` give the same incidents for the same filters. What the
-in-memory table leaves out (actors, sources and their excerpts, the file's
-own place names of imported incidents) is read for the selected incidents
+in-memory table leaves out (actors, casualties by kind and side, sources and
+their excerpts, the file's own place names of imported incidents) is read for the selected incidents
 only, by :func:`load_details`. No ``st.*`` calls: the dashboard wraps these.
 
 Formats
@@ -15,14 +15,18 @@ CSV (:func:`incidents_to_csv`)
     a ``;`` inside a value is written ``\\;`` and a backslash ``\\``, so
     nothing is lost. The ``source_*`` columns are parallel lists, one
     position per source (empty where a source has no such value). Dates are ``YYYY-MM-DD``;
-    precision codes are given by name and as UCDP codes.
+    precision codes are given by name and as UCDP codes. ``casualties`` is the
+    breakdown by kind and side, ``killed:AM=4;killed:AZ=3;wounded:?=1``
+    (``?``: side not stated; see :mod:`dashboard.casualty_text`).
 GeoJSON (:func:`incidents_to_geojson`)
     A FeatureCollection of points (``null`` geometry for an incident without
     coordinates); properties are the CSV columns with lists as JSON arrays,
-    provinces and segments as objects, and ``sources`` as objects with their
-    ``excerpts`` (text and character offsets).
+    provinces and segments as objects, ``casualties`` as ``{kind, side, count}``
+    objects (``side`` null where not stated), and ``sources`` as objects with
+    their ``excerpts`` (text and character offsets).
 GeoPackage (:func:`write_geopackage`)
-    Layers ``incidents`` (points, the CSV columns, dates as date-times),
+    Layers ``incidents`` (points, the CSV columns, dates as date-times,
+    casualties as the CSV text),
     ``provinces`` (polygons) and ``border_segments`` (lines), in WGS 84.
 
 Both text formats import back with ``borderwatch import --format csv`` or
@@ -44,9 +48,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard.casualty_text import casualty_objects, format_casualties
 from dashboard.formats import EXPORT_FORMATS as FORMATS
 from dashboard.geo.layers import BorderLayers
-from dashboard.models import DatePrecision, LocationPrecision
+from dashboard.models import CasualtyCount, CasualtyKind, DatePrecision, LocationPrecision
 from dashboard.query import (
     IncidentFilter,
     IncidentTable,
@@ -68,6 +73,7 @@ CSV_COLUMNS = (
     "lat",
     "lon",
     "fatalities",
+    "casualties",
     "summary",
     "actors",
     "place_name",
@@ -112,10 +118,13 @@ class IncidentDetails:
     places: pd.DataFrame
     """The file's own names of imported incidents: ``row``, ``dataset``,
     ``country``, ``admin1``, ``admin2``."""
+    casualties: dict[int, tuple[CasualtyCount, ...]]
+    """Each row's casualties by kind and side, in stored order (rows without any left out)."""
 
 
 def load_details(store: Store, table: IncidentTable, mask: np.ndarray) -> IncidentDetails:
-    """Read actors, sources, excerpts and file place names of the masked incidents."""
+    """Read actors, casualties, sources, excerpts and file place names of the masked
+    incidents."""
     rows = np.flatnonzero(mask)
     ids = table.incidents["id"].to_numpy()[rows]
     row_of = pd.Series(rows, index=ids)
@@ -129,7 +138,17 @@ def load_details(store: Store, table: IncidentTable, mask: np.ndarray) -> Incide
         sources=_by_row(found.sources, row_of),
         excerpts=excerpts,
         places=_by_row(found.places, row_of),
+        casualties=_casualties_by_row(_by_row(found.casualties, row_of)),
     )
+
+
+def _casualties_by_row(found: pd.DataFrame) -> dict[int, tuple[CasualtyCount, ...]]:
+    """The casualty rows as counts, grouped by table row (few rows: plain Python)."""
+    by_row: dict[int, list[CasualtyCount]] = {}
+    columns = (found[name].tolist() for name in ("row", "kind", "side", "count"))
+    for row, kind, side, number in zip(*columns, strict=True):
+        by_row.setdefault(int(row), []).append(CasualtyCount(CasualtyKind(kind), side, int(number)))
+    return {row: tuple(counts) for row, counts in by_row.items()}
 
 
 def _by_row(found: pd.DataFrame, row_of: pd.Series) -> pd.DataFrame:
@@ -163,6 +182,7 @@ def export_frame(table: IncidentTable, mask: np.ndarray, details: IncidentDetail
     frame["lon"] = incidents["lon"].to_numpy()
     fatalities = incidents["fatalities"]
     frame["fatalities"] = [int(v) if pd.notna(v) else None for v in fatalities]
+    frame["casualties"] = [format_casualties(details.casualties.get(int(r), ())) for r in rows]
     frame["summary"] = incidents["summary"].to_numpy()
     frame["actors"] = _joined(details.actors.reindex(rows), rows)
     frame["place_name"] = incidents["place_name"].to_numpy()
@@ -263,6 +283,7 @@ def incidents_to_geojson(
     for row, record in zip(rows, frame.to_dict("records"), strict=True):
         properties = _json_properties(record)
         properties["actors"] = list(details.actors.get(row) or [])
+        properties["casualties"] = casualty_objects(details.casualties.get(int(row), ()))
         for name, by_row in lists.items():
             properties[name] = by_row.get(int(row), [])
         for name in (

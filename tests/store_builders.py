@@ -13,6 +13,8 @@ from sqlalchemy import Table, func, select
 
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
+    CasualtyCount,
+    CasualtyKind,
     Citation,
     DatePrecision,
     EventType,
@@ -74,6 +76,11 @@ def sotk_incident(source_id: str = "src-1", incident_id: str = "inc-sotk") -> In
         ),
         segments=(SegmentRef(id="am-az-07", name="Sotk–Kalbajar"),),
         distance_km=2.5,
+        # An unknown side too: it is stored as '' and must read back as None.
+        casualties=(
+            CasualtyCount(CasualtyKind.KILLED, "AM", 2),
+            CasualtyCount(CasualtyKind.WOUNDED, None, 1),
+        ),
         citations=(
             Citation(
                 source_id=source_id,

@@ -34,6 +34,8 @@ from dashboard.importers import import_file
 from dashboard.importers.placing import Placer
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
+    CasualtyCount,
+    CasualtyKind,
     Citation,
     DatePrecision,
     EventType,
@@ -91,6 +93,10 @@ def filled(store: Store, geocoder: Geocoder, tmp_path: Path) -> Store:
                 lon=45.9463,
                 summary="Synthetic: shelling near Sotk.",
                 fatalities=1,
+                casualties=(
+                    CasualtyCount(CasualtyKind.KILLED, "AM", 1),
+                    CasualtyCount(CasualtyKind.WOUNDED, None, 2),
+                ),
                 actors=("Test Actor A",),
                 place_name="Sotk",
                 provinces=placed.provinces[0],
@@ -147,6 +153,8 @@ def test_csv_has_every_column_and_joins_lists(filled: Store) -> None:
     assert report["source_titles"] == "Synthetic report\\; with a semicolon"
     assert report["source_urls"] == "https://example.test/synthetic-1"
     assert report["file_dataset"] == ""
+    assert report["casualties"] == "killed:AM=1;wounded:?=2"
+    assert sotk["casualties"] == ""  # ACLED gives only fatalities
 
 
 def test_export_uses_the_dashboards_filters(filled: Store) -> None:
@@ -188,6 +196,11 @@ def test_geojson_carries_sources_with_excerpts(filled: Store) -> None:
     assert source["excerpts"] == [{"start": 23, "end": 54, "text": REPORT_TEXT[23:54]}]
     assert properties["date_precision_code"] == 1
     assert features["acled:TST4"]["properties"]["fatalities"] is None
+    assert properties["casualties"] == [
+        {"kind": "killed", "side": "AM", "count": 1},
+        {"kind": "wounded", "side": None, "count": 2},
+    ]
+    assert features["acled:TST4"]["properties"]["casualties"] == []
 
 
 def snapshot(store: Store) -> dict:
@@ -214,12 +227,13 @@ def snapshot(store: Store) -> dict:
         ),
         "places": by_id(details.places, ["dataset", "country", "admin1", "admin2"]),
         "actors": {ids[row]: actors for row, actors in details.actors.items()},
+        "casualties": {ids[row]: counts for row, counts in details.casualties.items()},
     }
 
 
 def assert_same(first: dict, second: dict) -> None:
     pd.testing.assert_frame_equal(first["incidents"], second["incidents"])
-    for key in ("distance", "provinces", "segments", "sources", "places", "actors"):
+    for key in ("distance", "provinces", "segments", "sources", "places", "actors", "casualties"):
         assert first[key] == second[key], key
 
 

@@ -22,7 +22,14 @@ from dashboard.app.maps import PRECISION_WORDS
 from dashboard.app.webfiles import style_element
 from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
 from dashboard.markup import Html, link
-from dashboard.models import Citation, DatePrecision, Incident, Source
+from dashboard.models import (
+    CasualtyCount,
+    CasualtyKind,
+    Citation,
+    DatePrecision,
+    Incident,
+    Source,
+)
 
 DATE_PRECISION_WORDS = {
     DatePrecision.DAY: "the exact day",
@@ -178,10 +185,37 @@ def _incident_facts(incident: Incident) -> list[tuple[str, str]]:
             "Fatalities",
             "not reported" if incident.fatalities is None else str(incident.fatalities),
         ),
+        ("Casualties", casualty_words(incident.casualties)),
         ("Reports merged", str(incident.reports)),
         ("Actors", ", ".join(incident.actors)),
         ("Summary", incident.summary),
     ]
+
+
+def casualty_words(counts: Sequence[CasualtyCount]) -> str:
+    """The breakdown in words, a kind at a time: "Killed: Armenia 4, Azerbaijan 3 ·
+    Wounded: 1 (side not stated)".
+
+    A figure without a side beside sided ones is the report's overall figure
+    (extraction keeps it only where it says more than the sides' sum, see
+    :mod:`dashboard.store.tolls`), so it reads "9 in all", never as a third
+    side to add. Plain text: the panel's template escapes it, sides included.
+    """
+    parts = []
+    for kind in CasualtyKind:
+        of_kind = [c for c in counts if c.kind is kind]
+        if not of_kind:
+            continue
+        sided = [
+            f"{filters.COUNTRY_NAMES.get(c.side, c.side)} {c.count}"
+            for c in of_kind
+            if c.side is not None
+        ]
+        overall = [c.count for c in of_kind if c.side is None]
+        if overall:
+            sided.append(f"{overall[0]} in all" if sided else f"{overall[0]} (side not stated)")
+        parts.append(f"{kind.value.capitalize()}: {', '.join(sided)}")
+    return " · ".join(parts)
 
 
 _MISSING_SOURCE = Html('<div class="bw-source">Source {} is missing.</div>')

@@ -219,6 +219,7 @@ class ChunkImport:
                     lon=record.lon,
                     summary=record.summary,
                     fatalities=record.fatalities,
+                    casualties=record.casualties,
                     actors=record.actors,
                     place_name=record.place_name,
                     provinces=provinces[k],

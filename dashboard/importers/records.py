@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dashboard.models import (
+    CasualtyCount,
     DatePrecision,
     EventType,
     LocationPrecision,
@@ -99,6 +100,7 @@ class ImportRecord(BaseModel):
 
     ``country``/``admin1``/``admin2`` are the file's own place names, kept
     beside borderwatch's geocoding; ``dataset`` says whose names they are.
+    ``casualties`` is the breakdown by kind and side, where the file gives one.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -114,6 +116,7 @@ class ImportRecord(BaseModel):
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
     summary: str = ""
     fatalities: int | None = Field(default=None, ge=0)
+    casualties: tuple[CasualtyCount, ...] = ()
     actors: tuple[str, ...] = ()
     place_name: str | None = None
     country: str | None = None

@@ -24,6 +24,10 @@ field                  default columns; meaning
                        for GeoJSON the point geometry comes first
 ``summary``            ``summary``, ``notes``
 ``fatalities``         ``fatalities``: blank means not reported
+``casualties``         ``casualties``: by kind and side, ``killed:AM=4;
+                       wounded:?=1`` (``?``: side not stated), or for
+                       GeoJSON a list of ``{kind, side, count}`` objects,
+                       as exports write (:mod:`dashboard.casualty_text`)
 ``actors``             ``actors``: ``;``-separated (``\;`` is a ``;`` inside
                        a name, as exports write it), or a JSON list
 ``place_name``         ``place_name``, ``location``
@@ -52,6 +56,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dashboard.casualty_text import parse_casualties
 from dashboard.importers.fields import event_type
 from dashboard.importers.records import (
     RowError,
@@ -62,7 +67,7 @@ from dashboard.importers.records import (
     hashed_id,
     parse_date,
 )
-from dashboard.models import DatePrecision, LocationPrecision
+from dashboard.models import CasualtyCount, DatePrecision, LocationPrecision
 
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id",),
@@ -76,6 +81,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "longitude", "lng"),
     "summary": ("summary", "notes"),
     "fatalities": ("fatalities",),
+    "casualties": ("casualties",),
     "actors": ("actors",),
     "place_name": ("place_name", "location"),
     "country": ("file_country", "country"),
@@ -175,6 +181,7 @@ class TabularMapper:
             "lon": raw.get("lon"),
             "summary": str(raw.get("summary", "")),
             "fatalities": raw.get("fatalities"),
+            "casualties": self._casualties(raw),
             "actors": tuple(dict.fromkeys(a for a in _items(raw.get("actors")) if a)),
             "place_name": raw.get("place_name"),
             "country": raw.get("country"),
@@ -205,6 +212,12 @@ class TabularMapper:
             return parse_date(str(raw[field]))
         except RowError as exc:
             raise RowError(f"{self.column_of(field)}: {exc}") from None
+
+    def _casualties(self, raw: Mapping[str, Any]) -> tuple[CasualtyCount, ...]:
+        try:
+            return parse_casualties(raw.get("casualties"))
+        except ValueError as exc:
+            raise RowError(f"{self.column_of('casualties')}: {exc}") from None
 
     def _sources(self, raw: Mapping[str, Any]) -> tuple[SourceRecord, ...]:
         if "source_ids" in raw:

@@ -183,9 +183,11 @@ def _bind_column(column: Any, dialect: Any, values: list[Any]) -> list[Any]:
 def _insert_children_bulk(
     conn: Connection, new: Sequence[Incident], places: Mapping[str, ImportedPlace]
 ) -> None:
-    """Provinces, segments, citations, excerpts, spans and file places of new incidents."""
+    """Provinces, segments, casualties, citations, excerpts, spans and file places of new
+    incidents."""
     _executemany_ignore(conn, db.incident_provinces, rows.province_columns(new))
     _executemany_ignore(conn, db.incident_segments, rows.segment_columns(new))
+    _executemany_ignore(conn, db.incident_casualties, rows.casualty_columns(new))
     links = [(i.id, n, c) for i in new for n, c in enumerate(_first_citations(i.citations))]
     _executemany_ignore(
         conn,

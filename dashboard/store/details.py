@@ -1,7 +1,7 @@
 """What the in-memory incident table leaves out, read for a selection of incidents.
 
-Export needs actors, the citing sources, their excerpts and the file's own
-place names, but only for the incidents a filter selected; these reads
+Export needs actors, casualties by kind and side, the citing sources, their
+excerpts and the file's own place names, but only for the incidents a filter selected; these reads
 fetch just those. Each frame's first column is ``incident_id``; rows keep
 the stored order (citation order, excerpt order).
 """
@@ -36,13 +36,16 @@ class DetailRows:
     """``incident_id``, ``source_id``, ``start_char``, ``end_char``, ``text``."""
     places: pd.DataFrame
     """``incident_id``, ``dataset``, ``country``, ``admin1``, ``admin2``."""
+    casualties: pd.DataFrame
+    """``incident_id``, ``kind``, ``side`` (``None``: not stated), ``count``, in stored order."""
 
 
 def read_details(conn: Connection, incident_ids: Sequence[str]) -> DetailRows:
-    """Actors, sources, excerpts and file place names of the given incidents."""
+    """Actors, casualties, sources, excerpts and file place names of the given incidents."""
     ids = list(incident_ids)
-    i, c, s, e, p = (
+    i, c, s, e, p, k = (
         db.incidents.c, db.citations.c, db.sources.c, db.excerpts.c, db.imported_places.c,
+        db.incident_casualties.c,
     )  # fmt: skip
     actors = _read(conn, select(i.id, i.actors), i.id, ids)
     sources = _read(
@@ -66,11 +69,20 @@ def read_details(conn: Connection, incident_ids: Sequence[str]) -> DetailRows:
     places = _read(
         conn, select(p.incident_id, p.dataset, p.country, p.admin1, p.admin2), p.incident_id, ids
     )
+    casualties = _read(
+        conn,
+        select(k.incident_id, k.kind, k.side, k.count).order_by(k.incident_id, k.position),
+        k.incident_id,
+        ids,
+    )
+    # The store's '' for "side not stated" stays inside the store.
+    casualties["side"] = casualties["side"].astype(object).where(casualties["side"] != "", None)
     return DetailRows(
         actors=actors.rename(columns={"id": "incident_id"}),
         sources=sources,
         excerpts=excerpts,
         places=places,
+        casualties=casualties,
     )
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select
 
 from dashboard.models import (
+    CasualtyCount,
+    CasualtyKind,
     Citation,
     DatePrecision,
     EventType,
@@ -139,6 +141,7 @@ def _incident_from_rows(conn: Connection, row: Any, *, citations: bool = True) -
         ),
         segments=tuple(SegmentRef(id=s.segment_id, name=s.name) for s in segments),
         distance_km=row.distance_km,
+        casualties=_casualties_for(conn, row.id),
         citations=_citations_for(conn, row.id) if citations else (),
     )
 
@@ -146,6 +149,19 @@ def _incident_from_rows(conn: Connection, row: Any, *, citations: bool = True) -
 def incident_fields(conn: Connection, row: Any) -> Incident:
     """The incident of an ``incidents`` row with its places but without its citations."""
     return _incident_from_rows(conn, row, citations=False)
+
+
+def _casualties_for(conn: Connection, incident_id: str) -> tuple[CasualtyCount, ...]:
+    """The incident's casualty counts in stored order; ``''`` reads back as an unknown side."""
+    c = db.incident_casualties.c
+    found = conn.execute(
+        select(c.kind, c.side, c.count).where(c.incident_id == incident_id).order_by(c.position)
+    )
+    # Positional unpacking: a Row is a tuple, so ``row.count`` is tuple.count.
+    return tuple(
+        CasualtyCount(kind=CasualtyKind(kind), side=side or None, count=number)
+        for kind, side, number in found
+    )
 
 
 def _spans_by_excerpt(conn: Connection, incident_id: str) -> dict[int, list[Span]]:

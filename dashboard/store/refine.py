@@ -11,10 +11,12 @@ record that is as exact as the most exact of them:
 - **place**: the finer location precision with its point, place name and
   distance to the border (a village refines its province);
 - **provinces, segments, actors**: the union, stored ones first;
-- **fatalities**: the larger known count. Reports of one event disagree on
-  tolls (each side reports its own dead, counts rise over days); the larger
-  is the better single figure for the map until per-side counts are kept. The
-  citations keep every source's own claim beside it;
+- **casualties**: per kind and side the larger figure
+  (:mod:`~dashboard.store.tolls` says why: each side reports its own dead,
+  counts rise over days, and reports do not arrive in order);
+- **fatalities**: the larger known count, or the merged killed toll where the
+  sides' figures from both reports add up to more. The citations keep every
+  source's own claim beside it;
 - **event type**: the stored one (both describe the same event).
 
 The rules are symmetric where the result can differ (nested windows, finer
@@ -30,6 +32,7 @@ from datetime import date
 from typing import TypeVar
 
 from dashboard.models import DatePrecision, Incident, LocationPrecision, window_label
+from dashboard.store import tolls
 from dashboard.store.matching import DAY_PRECISE
 
 Window = tuple[date, date, DatePrecision]
@@ -40,6 +43,7 @@ def refine(stored: Incident, incoming: Incident) -> Incident:
     """The stored incident improved by ``incoming``, another report of the same event."""
     start, end, precision = merged_window(_window(stored), _window(incoming))
     place = incoming if _finer_place(incoming, stored) else stored
+    casualties = tolls.merged_casualties(stored, incoming)
     refined = dataclasses.replace(
         stored,
         date_start=start,
@@ -50,7 +54,8 @@ def refine(stored: Incident, incoming: Incident) -> Incident:
         lon=place.lon,
         place_name=place.place_name,
         distance_km=place.distance_km,
-        fatalities=_larger(stored.fatalities, incoming.fatalities),
+        fatalities=tolls.merged_fatalities(stored, incoming, casualties),
+        casualties=casualties,
         actors=tuple(dict.fromkeys((*stored.actors, *incoming.actors))),
         provinces=_union(stored.provinces, incoming.provinces, key=lambda p: p.code),
         segments=_union(stored.segments, incoming.segments, key=lambda s: s.id),
@@ -92,11 +97,6 @@ def _finer_place(incoming: Incident, stored: Incident) -> bool:
     if mine != theirs:
         return mine < theirs
     return stored.lat is None and incoming.lat is not None
-
-
-def _larger(a: int | None, b: int | None) -> int | None:
-    known = [n for n in (a, b) if n is not None]
-    return max(known) if known else None
 
 
 def _union(

@@ -27,6 +27,9 @@ from dashboard.store.engine import StoreError
 
 Columns = dict[str, list[Any]]
 
+# ``incident_casualties.side`` of a count whose side the report does not give.
+UNKNOWN_SIDE = ""
+
 
 def insert_ignore_statement(conn: Connection, table: Table) -> Any:
     """``INSERT ... ON CONFLICT DO NOTHING`` (any unique key) for this backend."""
@@ -123,6 +126,18 @@ def segment_columns(incidents: Sequence[Incident]) -> Columns:
         "position": [n for _, n, _ in links],
         "segment_id": [s.id for _, _, s in links],
         "name": [s.name for _, _, s in links],
+    }
+
+
+def casualty_columns(incidents: Sequence[Incident]) -> Columns:
+    """The ``incident_casualties`` columns; an unknown side is stored as ``''`` (see the schema)."""
+    links = [(i.id, n, c) for i in incidents for n, c in enumerate(i.casualties)]
+    return {
+        "incident_id": [incident_id for incident_id, _, _ in links],
+        "position": [n for _, n, _ in links],
+        "kind": [c.kind.value for _, _, c in links],
+        "side": [c.side or UNKNOWN_SIDE for _, _, c in links],
+        "count": [c.count for _, _, c in links],
     }
 
 

@@ -191,6 +191,27 @@ excerpt_spans = Table(
     CheckConstraint("start_char >= 0 AND end_char > start_char", name="offsets"),
 )
 
+# Casualties by kind and side (models.CasualtyCount), one row per (kind, side).
+# ``side`` is a country code, or '' where the report does not say whose: a
+# primary-key column cannot be NULL on PostgreSQL, and NULLs never collide in
+# a unique key on either backend, so '' keeps one row per unknown side.
+incident_casualties = Table(
+    "incident_casualties",
+    metadata,
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("incident_id", "kind", "side"),
+    CheckConstraint("count >= 0", name="count"),
+)
+
 # What a structured file (ACLED, UCDP GED, a spreadsheet) said about an
 # imported incident's place, kept beside borderwatch's own geocoding so the
 # disagreements stay visible. One row per imported incident; none for

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 
 from dashboard.models import Citation, Excerpt, Incident, Source
 from dashboard.store import candidates, refine, rows
@@ -98,6 +98,7 @@ def _merge_into(conn: Connection, stored: Incident, incoming: Incident) -> None:
     )
     _add_children(conn, db.incident_provinces, rows.province_columns([refined]), stored.provinces)
     _add_children(conn, db.incident_segments, rows.segment_columns([refined]), stored.segments)
+    _replace_casualties(conn, refined)
     for citation in incoming.citations:
         _add_citation(conn, stored.id, citation)
 
@@ -109,6 +110,18 @@ def _add_children(
     new = rows.rows(columns)[len(stored) :]
     if new:
         conn.execute(table.insert(), new)
+
+
+def _replace_casualties(conn: Connection, refined: Incident) -> None:
+    """Store the refined breakdown in place of the stored one.
+
+    Unlike places, a merged count can change (the larger figure of a side
+    wins), so the incident's rows are rewritten rather than appended to.
+    """
+    table = db.incident_casualties
+    conn.execute(delete(table).where(table.c.incident_id == refined.id))
+    if refined.casualties:
+        conn.execute(table.insert(), rows.rows(rows.casualty_columns([refined])))
 
 
 def _insert_source(conn: Connection, source: Source) -> bool:
@@ -150,6 +163,8 @@ def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -
         conn.execute(db.incident_provinces.insert(), rows.rows(rows.province_columns([incident])))
     if incident.segments:
         conn.execute(db.incident_segments.insert(), rows.rows(rows.segment_columns([incident])))
+    if incident.casualties:
+        conn.execute(db.incident_casualties.insert(), rows.rows(rows.casualty_columns([incident])))
     for citation in incident.citations:
         _add_citation(conn, incident.id, citation)
     return True

@@ -7,6 +7,7 @@ unit test of :func:`filters.apply_map_click` and by the browser tests.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,6 +22,8 @@ from dashboard import export
 from dashboard.app import data, filters, panels
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
+    CasualtyCount,
+    CasualtyKind,
     Citation,
     DatePrecision,
     EventType,
@@ -291,6 +294,48 @@ def test_source_panel_escapes_everything_from_sources(fixture_url):
     assert "&lt;script&gt;window.__bw_xss" in page
     assert 'href="javascript:' not in page
     assert "onerror=&quot;window.__bw_xss=1&quot;" in page
+
+
+def test_source_panel_shows_casualties_by_kind_and_side(fixture_url):
+    source, (incident,) = _one_synthetic_document("casualties text")
+    killed, wounded = CasualtyKind.KILLED, CasualtyKind.WOUNDED
+    counts = (
+        CasualtyCount(killed, "AM", 4),
+        CasualtyCount(killed, "AZ", 3),
+        CasualtyCount(wounded, None, 1),
+    )
+    incident = dataclasses.replace(incident, fatalities=7, casualties=counts)
+    with open_store(fixture_url) as opened:
+        opened.save_document(source, [incident])
+    page = _html(_app(synthetic="1", incident=incident.id))
+    assert (
+        "<dt>Casualties</dt><dd>Killed: Armenia 4, Azerbaijan 3 · Wounded: 1 (side not stated)</dd>"
+        in page
+    )
+
+
+def test_casualty_words_name_an_overall_figure_and_escape_sides():
+    killed, missing = CasualtyKind.KILLED, CasualtyKind.MISSING
+    counts = (
+        CasualtyCount(killed, "AM", 2),
+        CasualtyCount(killed, None, 5),
+        CasualtyCount(missing, "KG", 1),
+    )
+    assert panels.casualty_words(counts) == "Killed: Armenia 2, 5 in all · Missing: KG 1"
+    assert panels.casualty_words(()) == ""
+    hostile = '<img src=x onerror="window.__bw=1">'
+    incident = Incident(
+        id="inc-h", date_start=LAST_DAY, date_end=LAST_DAY, date_precision=DatePrecision.DAY,
+        event_type=EventType.BATTLES, location_precision=LocationPrecision.COUNTRY,
+        casualties=(CasualtyCount(killed, hostile, 1),),
+    )  # fmt: skip
+    html_out = panels._incident_html(incident, "")
+    assert "<img" not in html_out
+    assert "Killed: &lt;img src=x onerror=&quot;window.__bw=1&quot;&gt; 1" in html_out
+    # No breakdown, no row: unknown is not shown as zero.
+    assert "Casualties" not in panels._incident_html(
+        dataclasses.replace(incident, casualties=()), ""
+    )
 
 
 def test_an_unknown_incident_in_the_link_is_named_safely(fixture_url):

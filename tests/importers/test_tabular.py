@@ -6,7 +6,13 @@ import pytest
 
 from dashboard.importers.records import RowError, validate_record
 from dashboard.importers.tabular import TabularMapper, _items, precision_from_width
-from dashboard.models import DatePrecision, EventType, LocationPrecision
+from dashboard.models import (
+    CasualtyCount,
+    CasualtyKind,
+    DatePrecision,
+    EventType,
+    LocationPrecision,
+)
 
 
 def record(values: dict, prefix: str = "csv"):
@@ -100,6 +106,41 @@ def test_export_columns_are_read_back() -> None:
         ("acled:source:1", "synthetic", None, None, None),
         ("src-2", "Test report", "https://example.test/2", date(2024, 3, 2), "Test claimant"),
     ]
+
+
+def test_casualties_are_read_from_the_csv_cell_and_from_geojson_objects() -> None:
+    expected = (
+        CasualtyCount(CasualtyKind.KILLED, "AM", 4),
+        CasualtyCount(CasualtyKind.KILLED, "AZ", 3),
+        CasualtyCount(CasualtyKind.WOUNDED, None, 1),
+    )
+    found = record({**BASE, "casualties": " killed:AM=4; Killed:AZ=3;wounded:?=1 "})
+    assert found.casualties == expected
+    objects = [
+        {"kind": "killed", "side": "AM", "count": 4},
+        {"kind": "killed", "side": "AZ", "count": 3},
+        {"kind": "wounded", "side": None, "count": 1},
+    ]
+    assert record({**BASE, "casualties": objects}).casualties == expected
+    assert record(BASE).casualties == ()
+    assert record({**BASE, "casualties": []}).casualties == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("killed:AM=four", "is not kind:SIDE=count"),
+        ("killed=4", "is not kind:SIDE=count"),
+        ("hurt:AM=1", "'hurt' is not a casualty kind"),
+        ("killed:AM=1;killed:AM=2", "killed:AM is given twice"),
+        ([{"kind": "killed", "count": -1}], "not a whole number"),
+        ([{"kind": "killed", "side": 7, "count": 1}], "not a country code"),
+        (["killed:AM=1"], "not an object"),
+    ],
+)
+def test_bad_casualties_are_rejected_naming_the_column(value: object, reason: str) -> None:
+    with pytest.raises(RowError, match=f"casualties: .*{reason}"):
+        record({**BASE, "casualties": value})
 
 
 def test_uneven_parallel_source_lists_are_rejected() -> None:

@@ -41,6 +41,11 @@ def check_details(found: details.DetailRows) -> None:
     assert found.places[["incident_id", "dataset", "admin2"]].values.tolist() == [
         ["inc-file", "acled", "Vardenis"]
     ]
+    # In stored order; the store's '' for an unknown side reads as None.
+    assert found.casualties.values.tolist() == [
+        ["inc-sotk", "killed", "AM", 2],
+        ["inc-sotk", "wounded", None, 1],
+    ]
 
 
 def test_details_of_the_selected_incidents_only(filled: Store) -> None:

@@ -6,14 +6,17 @@ Tests taking ``store`` or ``empty_database_url`` run on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import Column, MetaData, String, Table, inspect
 from store_builders import (
+    OTHER_TEXT,
     report,
     sotk_incident,
     table_count,
@@ -38,10 +41,10 @@ from dashboard.store import (
 
 def test_fresh_database_has_no_revision_until_upgraded(empty_database_url: str) -> None:
     assert current_revision(empty_database_url) is None
-    assert upgrade_database(empty_database_url) == head_revision() == "0003"
-    assert current_revision(empty_database_url) == "0003"
+    assert upgrade_database(empty_database_url) == head_revision() == "0004"
+    assert current_revision(empty_database_url) == "0004"
     # Upgrading a current database is a harmless no-op.
-    assert upgrade_database(empty_database_url) == "0003"
+    assert upgrade_database(empty_database_url) == "0004"
 
 
 # Alembic reflects incidents.geom (PostgreSQL) without knowing PostGIS's type.
@@ -111,12 +114,43 @@ def test_upgrade_from_0001_keeps_incidents_and_adds_imported_places(
     empty_database_url: str,
 ) -> None:
     engine = create_store_engine(empty_database_url)
+    # Casualties have no table before 0004; an incident without any writes none.
+    incident = dataclasses.replace(sotk_incident(), casualties=())
     try:
         revisions.migrate(engine, "0001")
-        Store(engine).save_document(report(publisher=SYNTHETIC_PUBLISHER), [sotk_incident()])
-        assert revisions.migrate(engine) == "0003"
+        Store(engine).save_document(report(publisher=SYNTHETIC_PUBLISHER), [incident])
+        assert revisions.migrate(engine) == "0004"
         upgraded = Store(engine)
-        assert upgraded.get_incident("inc-sotk") == sotk_incident()
+        assert upgraded.get_incident("inc-sotk") == incident
         assert table_count(upgraded, schema.imported_places) == 0
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    without = dataclasses.replace(sotk_incident(), casualties=())
+    try:
+        revisions.migrate(engine, "0003")
+        Store(engine).save_document(report(), [without])
+        assert revisions.migrate(engine) == "0004"
+        upgraded = Store(engine)
+        # An incident stored before has no breakdown: unknown, not zero.
+        assert upgraded.get_incident("inc-sotk") == without
+        assert table_count(upgraded, schema.incident_casualties) == 0
+        # Another report of the same event brings its breakdown to the old incident.
+        upgraded.save_document(report("src-2", OTHER_TEXT), [sotk_incident("src-2", "inc-2")])
+        assert upgraded.get_incident("inc-sotk").casualties == sotk_incident().casualties
+        assert table_count(upgraded, schema.incident_casualties) == 2
+
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(revisions.alembic_config(conn), "0003")
+        tables = set(inspect(engine).get_table_names())
+        assert "incident_casualties" not in tables
+        assert {"incidents", "incident_provinces", "citations"} <= tables
+        assert revisions.migrate(engine) == "0004"
+        assert Store(engine).get_incident("inc-sotk").casualties == ()
     finally:
         engine.dispose()

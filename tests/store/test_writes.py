@@ -27,6 +27,8 @@ from store_builders import (
 
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
+    CasualtyCount,
+    CasualtyKind,
     Citation,
     DatePrecision,
     EventType,
@@ -299,6 +301,32 @@ def test_merge_adds_the_incoming_places_and_segments(store: Store) -> None:
     assert (merged.lat, merged.lon, merged.place_name) == (40.2046, 45.9463, "Sotk")
     assert [p.code for p in merged.provinces] == ["AM-GR", "AZ-KAL"]
     assert [s.id for s in merged.segments] == ["am-az-07"]
+
+
+def test_merge_stores_each_sides_count_from_both_reports(store: Store) -> None:
+    killed, wounded = CasualtyKind.KILLED, CasualtyKind.WOUNDED
+    armenian = (CasualtyCount(killed, "AM", 4), CasualtyCount(wounded, None, 1))
+    save(store, account("src-am", date(2024, 5, 12), fatalities=4, casualties=armenian))
+    other = dataclasses.replace(
+        account("src-az", date(2024, 5, 12), fatalities=3),
+        id="inc-az-report",
+        casualties=(CasualtyCount(killed, "AZ", 3), CasualtyCount(killed, "AM", 2)),
+    )
+
+    assert save(store, other).incidents_matched == 1
+
+    merged = store.get_incident("inc-2024-05-12-2024-05-12-AM-GR")
+    assert merged.casualties == (
+        CasualtyCount(killed, "AM", 4),
+        CasualtyCount(killed, "AZ", 3),
+        CasualtyCount(wounded, None, 1),
+    )
+    assert merged.fatalities == 7
+    assert table_count(store, schema.incident_casualties) == 3
+    # Reported again under its own id: the first report's figures stand.
+    again = account("src-again", date(2024, 5, 12), fatalities=9)
+    save(store, dataclasses.replace(again, casualties=(CasualtyCount(killed, "AM", 9),)))
+    assert store.get_incident(merged.id).casualties == merged.casualties
 
 
 def test_two_events_on_one_day_in_different_provinces_stay_two(store: Store) -> None:
