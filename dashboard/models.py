@@ -236,7 +236,8 @@ class Incident:
 
     ``fatalities`` is ``None`` when not reported and ``0`` when reported as
     none; ``casualties`` breaks the toll down by kind and side where the
-    report does (``fatalities`` is their killed sum then). The date is a
+    report does (``fatalities`` is then the killed total: the sides' sum, or a
+    larger overall figure the report gives without a side). The date is a
     window (``date_start`` .. ``date_end``) whose width ``date_precision``
     names; ``lat``/``lon`` is a representative point whose meaning
     ``location_precision`` names.
