@@ -32,7 +32,7 @@ AT_LEAST = {
 }
 AT_MOST = {
     ("incidents_per_report", "mean"): 1.2,
-    ("store", "incidents_per_event"): 1.8,
+    ("store", "incidents_per_event"): 2.3,
     ("store", "country_only_share"): 0.06,
 }
 

@@ -9,6 +9,7 @@ database) so the rules can be read and tested on their own:
 
 - **dates**: the windows overlap, or both are day-precise ("day"/"days") and
   at most one day apart (a follow-up dated the day after, or the day before);
+  two windows both wider than :data:`WIDE_DAYS` never match;
 - **places**: they share at least one province (a village's incident carries
   its province, so village and province meet there), or, both dated to the
   day, they lie on one border segment from its two sides (each side's
@@ -35,6 +36,9 @@ from dashboard.models import DatePrecision, Incident, LocationPrecision
 
 # Two points further apart than this are different places, even in one province.
 NEAR_KM = 25.0
+
+# Windows wider than this (a month, an ingest window) only join a narrower one.
+WIDE_DAYS = 7
 
 # A follow-up may be dated this far from the first report (day precision only).
 FOLLOW_UP = timedelta(days=1)
@@ -81,7 +85,15 @@ def same_event(a: Facts, b: Facts) -> bool:
 
 
 def dates_compatible(a: Facts, b: Facts) -> bool:
-    """Overlapping windows, or day-precise windows at most one day apart."""
+    """Overlapping windows, or day-precise windows at most one day apart; not two wide ones.
+
+    A wide window ("May", or an undated page's month before its ingest day)
+    joins the precise report that falls inside it; two wide windows say too
+    little to make two reports one event, and letting them merge chains every
+    vague report of a province into one.
+    """
+    if _width(a) > WIDE_DAYS and _width(b) > WIDE_DAYS:
+        return False
     gap = day_gap(a, b)
     if gap <= 0:
         return True

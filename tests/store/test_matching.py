@@ -214,3 +214,10 @@ def test_an_incident_across_several_provinces_is_not_held_to_its_first_point():
     spread = incident(13, provinces=(GR, SU), where=LocationPrecision.NEAR_PLACE, point=SOTK)
     other = incident(13, provinces=(GR,), where=LocationPrecision.NEAR_PLACE, point=VERIN_SHORZHA)
     assert same_event(facts(spread), facts(other))
+
+
+def test_two_wide_windows_say_too_little_to_be_one_event():
+    month = incident(1, 31, MONTH)
+    other_month = incident(1, 31, MONTH, where=LocationPrecision.PROVINCE)
+    assert not same_event(facts(month), facts(dataclasses.replace(other_month, id="inc-other")))
+    assert same_event(facts(month), facts(incident(12)))
