@@ -34,7 +34,20 @@ SAMPLE_DIR = paths.sample_reports_dir()
 
 
 @dataclass
-class IngestSummary:
+class RunNotes:
+    """What a run over many reports has to tell besides its counts: warnings and errors."""
+
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No report failed (warnings do not count)."""
+        return not self.errors
+
+
+@dataclass
+class IngestSummary(RunNotes):
     """What an ingest run did, for the summary line and the exit status."""
 
     documents_read: int = 0
@@ -42,12 +55,6 @@ class IngestSummary:
     documents_unchanged: int = 0
     incidents_created: int = 0
     incidents_merged: int = 0
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def line(self) -> str:
         return (

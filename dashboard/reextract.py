@@ -20,17 +20,18 @@ time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dashboard.extract.evidence import GazetteerLike
 from dashboard.extract.incidents import extract_incidents
 from dashboard.models import Incident, Source, SourceKind
+from dashboard.pipeline import RunNotes
 from dashboard.sources.document import source_id as ingest_source_id
 from dashboard.store import Store, StoreError
 
 
 @dataclass
-class ReextractSummary:
+class ReextractSummary(RunNotes):
     """What a re-extraction did, for the summary line and the exit status.
 
     Sources are counted once each. Incident counts add up each group's
@@ -47,12 +48,6 @@ class ReextractSummary:
     incidents_kept: int = 0
     incidents_merged: int = 0
     incidents_removed: int = 0
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def line(self) -> str:
         return (

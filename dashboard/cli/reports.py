@@ -79,13 +79,7 @@ def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bo
     files = pipeline.report_files(list(paths), follow_symlinks, summary)
     with store_, click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
         pipeline.ingest_files(files, store_, gazetteer, summary, lambda _path: bar.update(1))
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for error in summary.errors:
-        click.echo(f"error: {error}", err=True)
-    click.echo(summary.line())
-    if not summary.ok:
-        sys.exit(1)
+    _report(summary)
 
 
 @click.command("reextract")
@@ -129,6 +123,11 @@ def reextract_command(url: str | None, source_ids: tuple[str, ...]) -> None:
             reextract.reextract_sources(
                 reports, store_, gazetteer, summary, lambda _id: bar.update(1)
             )
+    _report(summary)
+
+
+def _report(summary: Any) -> None:
+    """Warnings and errors to stderr, the summary line to stdout; exit 1 if anything failed."""
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in summary.errors:

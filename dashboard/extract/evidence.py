@@ -7,7 +7,8 @@ context (a dateline, a capital speaking for its government, a meeting
 place); a sentence without places borrows them from its neighbour. Its
 dates are its own: a neighbour's date belongs to the neighbour, so a
 background sentence ("the two fought a war in 2020") never dates the one
-after it.
+after it. What extraction knows of a place is the gazetteer's own record
+(``PlaceLike`` is :class:`dashboard.gazetteer.data.Place`).
 """
 
 from __future__ import annotations
@@ -23,22 +24,8 @@ from dashboard.extract.cues import WEAK_CATEGORIES, Cue
 from dashboard.extract.dates import DateMention
 from dashboard.extract.sentences import Sentence
 from dashboard.extract.timeline import Anchor, Window
+from dashboard.gazetteer.data import Place as PlaceLike
 from dashboard.models import Source
-
-
-class PlaceLike(Protocol):
-    """What extraction needs to know of a gazetteer place."""
-
-    id: str
-    kind: str
-    name: str
-    country: str | None
-    province_code: str | None
-    lat: float | None
-    lon: float | None
-    segment_ids: tuple[str, ...]
-    distance_km: float | None
-    in_coverage: bool
 
 
 class MatchLike(Protocol):
