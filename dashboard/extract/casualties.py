@@ -74,7 +74,7 @@ _KILLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _KILLED_BEFORE = re.compile(
-    rf"\b(?:killed|killing|kills?|погибл?\w*|убит\w*)\s+{_ABOUT}{_NUMBER}\b"
+    rf"\b(?:killed|killing|kills?|погибл?\w*|убит\w*|гибел\w*)\s+{_ABOUT}{_NUMBER}\b"
     rf"(?:\s+(?:\w+\s+){{0,2}}?{_PERSON})?",
     re.IGNORECASE,
 )
@@ -110,7 +110,7 @@ _OTHER_KINDS = {
 # "the number of servicemen who became martyrs has risen to 71", «число погибших возросло до 7».
 _ROSE_TO = re.compile(
     rf"\b(?:risen|rose|climbed|grown|increased|reached|возросл\w*|выросл\w*|достигл\w*)\s+"
-    rf"(?:to|до)\s+{_ABOUT}{_NUMBER}\b",
+    rf"(?:(?:to|до)\s+)?{_ABOUT}{_NUMBER}\b",
     re.IGNORECASE,
 )
 # "a serviceman … received a fatal gunshot wound", «смертельное ранение получил военнослужащий»,
@@ -130,7 +130,8 @@ _ONE_KILLED = re.compile(
 _ZERO = re.compile(
     r"\b(?:no\s+(?:casualties|one\s+(?:was\s+)?(?:killed|hurt|injured)|deaths|fatalities|"
     r"losses|dead)|(?:without|with\s+no)\s+casualties|nobody\s+was\s+(?:killed|hurt)|"
-    r"жертв\s+нет|потерь\s+нет|без\s+(?:жертв|потерь)|никто\s+не\s+пострадал|"
+    r"жертв\s+(?:\w+\s+){0,4}?нет|потерь\s+(?:\w+\s+){0,4}?нет|без\s+(?:жертв|потерь)|"
+    r"никто\s+не\s+пострадал|"
     r"(?:нет|не\s+было)\s+(?:жертв|потерь|погибших))",
     re.IGNORECASE,
 )
@@ -158,7 +159,7 @@ _WAR_SCALE = 1000
 # Every casualty phrase contains one of these; most sentences contain none.
 _CASUALTY_HINT = re.compile(
     r"kill|dead|died|deaths|casualt|fatal|mortal|losses|nobody|no\s+one|martyr|shehid|погиб|"
-    r"убит|жертв|потер|никто|смертельн|шехид|wound|injur|captur|prisoner|captive|missing|"
+    r"убит|гибел|жертв|потер|никто|смертельн|шехид|wound|injur|captur|prisoner|captive|missing|"
     r"unaccounted|ранен|ранив|плен|пропал",
     re.IGNORECASE,
 )
@@ -197,7 +198,7 @@ def _read_casualties(sentence: str) -> list[CasualtyMention]:
     found: list[CasualtyMention] = []
     for pattern in (_KILLED_AFTER, _KILLED_BEFORE, _ROSE_TO):
         for match in pattern.finditer(sentence):
-            if _overlaps(match, found):
+            if _overlaps(match, found) or _is_a_day(sentence, match):
                 continue
             word = match.group("n").lower().replace(",", "")
             count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
@@ -232,9 +233,60 @@ def _other_kinds(sentence: str, is_total: bool) -> list[CasualtyMention]:
     return found
 
 
+# "wounded on July 12 died in hospital": 12 is the day, not a count.
+_MONTH_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.IGNORECASE
+)
+
+
+def _is_a_day(sentence: str, match: re.Match[str]) -> bool:
+    return bool(_MONTH_BEFORE.search(sentence[max(0, match.start() - 12) : match.start()]))
+
+
 def _mention(sentence: str, match: re.Match[str], count: int, is_total: bool) -> CasualtyMention:
-    side = side_within(match.group(0))
+    before = sentence[: match.start()]
+    # "The number of Armenian servicemen killed has reached 105": the subject names the side.
+    subject = side_within(before) if match.re is _ROSE_TO else None
+    side = side_within(match.group(0)) or subject or speaker_side(before)
     return CasualtyMention(match.start(), match.end(), match.group(0), count, is_total, side)
+
+
+# "Baku said seven of its servicemen were killed", «Азербайджанское Минобороны сообщило о
+# гибели трех своих военных»: a side that speaks just before a count gives its own losses.
+_CAPITALS = {"AM": ("yerevan", "ереван"), "AZ": ("baku", "баку")}
+_SPEAKS = re.compile(
+    r"\b(?:said|says|reported|reports|announced|confirmed|stated|сообщил\w*|заявил\w*|"
+    r"подтвердил\w*|назвал\w*|уточнил\w*)\b",
+    re.IGNORECASE,
+)
+_SPEAKER_WORD = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(w) for words in (*SIDE_WORDS.values(), *_CAPITALS.values()) for w in words)
+    + r")\w*",
+    re.IGNORECASE,
+)
+
+
+# "its own", «своих»: the losses are the speaker's, who is the sentence's subject.
+_OWN = re.compile(r"\b(?:its|their\s+own|сво(?:их|его|ей|и))\b", re.IGNORECASE)
+
+
+def speaker_side(before: str) -> str | None:
+    """The side of the one country (or capital) that speaks in the clause before a count."""
+    if _OWN.search(before[-40:]):
+        first = _SPEAKER_WORD.search(before)
+        return _speaker_of(first.group(0)) if first else None
+    clause = re.split(r"[;:]|,\s+(?:and|but|while|а|но|и)\s", before)[-1]
+    if not _SPEAKS.search(clause):
+        return None
+    sides = {_speaker_of(m.group(0)) for m in _SPEAKER_WORD.finditer(clause)} - {None}
+    return sides.pop() if len(sides) == 1 else None
+
+
+def _speaker_of(word: str) -> str | None:
+    lowered = word.casefold()
+    capital = next((c for c, names in _CAPITALS.items() if lowered.startswith(names)), None)
+    return capital or _side_of(lowered)
 
 
 def _overlaps(match: re.Match[str], found: list[CasualtyMention]) -> bool:

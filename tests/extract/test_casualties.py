@@ -121,3 +121,24 @@ def test_an_overall_figure_stays_beside_the_sides_only_when_it_says_more():
         CasualtyCount(CasualtyKind.KILLED, "AM", 4),
         CasualtyCount(CasualtyKind.WOUNDED, None, 20),
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "side", "count"),
+    [
+        ("Baku said seven of its servicemen were killed.", "AZ", 7),
+        ("Armenia said on Wednesday that four of its soldiers were killed.", "AM", 4),
+        ("Азербайджанское Минобороны сообщило о гибели трех своих военных.", "AZ", 3),
+        ("Число погибших армянских военнослужащих достигло 105.", "AM", 105),
+        # Two sides speak before the count: whose it is stays unknown.
+        ("Armenia said Azerbaijani fire killed two soldiers.", None, 2),
+    ],
+)
+def test_a_side_that_speaks_before_a_count_gives_its_own_losses(sentence, side, count):
+    killed = [c for c in find_casualties(sentence) if c.kind is CasualtyKind.KILLED]
+    assert [(c.side, c.count) for c in killed] == [(side, count)]
+
+
+def test_no_losses_among_the_personnel_is_zero():
+    (found,) = find_casualties("Потерь среди личного состава нет.")
+    assert found.count == 0
