@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from dashboard.extract.context import dateline_end
 from dashboard.extract.sentences import Sentence
@@ -70,7 +71,13 @@ def incident_claim(
             claim = _sentence_claim(text, sentences, sentence)
             if claim:
                 return claim
-    return _bulletin_claim(text, sentences) or _agency_claim(text, sentences) or source.publisher
+    return _document_claim(text, tuple(sentences)) or source.publisher
+
+
+@lru_cache(maxsize=256)
+def _document_claim(text: str, sentences: tuple[Sentence, ...]) -> str | None:
+    """The claim a whole report makes (its issuer or agency): read once, asked per incident."""
+    return _bulletin_claim(text, sentences) or _agency_claim(text, sentences)
 
 
 def _attribution_sentences(
@@ -138,6 +145,11 @@ def _known_side(text: str, before: int, role: str) -> str | None:
 
 def report_side(text: str, sentences: Sequence[Sentence]) -> str | None:
     """The side a report speaks for: its first person's, else its dateline capital's."""
+    return _report_side(text, tuple(sentences))
+
+
+@lru_cache(maxsize=256)
+def _report_side(text: str, sentences: tuple[Sentence, ...]) -> str | None:
     return _first_person_side(text, sentences) or _dateline_side(text, sentences)
 
 

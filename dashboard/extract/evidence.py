@@ -14,6 +14,7 @@ after it. What extraction knows of a place is the gazetteer's own record
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
@@ -60,9 +61,22 @@ class Doc:
     approximate: frozenset[int] = frozenset()
     # Several steps ask for one sentence's incident places; found once.
     incident_places_of: dict[int, list[MatchLike]] = field(default_factory=dict)
+    # Offsets of the sorted mention lists, for bisection (see in_sentence).
+    starts_of: dict[int, list[int]] = field(default_factory=dict)
 
     def in_sentence(self, items: Iterable[_T], sentence: Sentence) -> list[_T]:
-        """The items (anything with start/end offsets) inside ``sentence``."""
+        """The items (anything with start/end offsets) inside ``sentence``.
+
+        The document's own mention lists are sorted by offset, so they are cut
+        by bisection: every step asks every sentence for its mentions.
+        """
+        if any(items is own for own in (self.places, self.cues, self.dates)):
+            ordered: list[Any] = items  # type: ignore[assignment]
+            starts = self.starts_of.setdefault(id(ordered), [i.start for i in ordered])
+            window = ordered[
+                bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)
+            ]
+            return [i for i in window if i.end <= sentence.end]
         return [i for i in items if sentence.start <= i.start and i.end <= sentence.end]
 
     def place(self, match: MatchLike) -> PlaceLike:

@@ -92,7 +92,7 @@ def extract_incidents(
     text = source.text or ""
     anchor = find_anchor(source.published, text, received)
     dates, skipped = report_dates(text, anchor)
-    places = list(gazetteer.find(text))
+    places = sorted(gazetteer.find(text), key=lambda m: (m.start, m.end))
     doc = Doc(
         source, text, split_sentences(text), places, find_cues(text), dates, gazetteer, anchor,
         approximate_mentions(text, places),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dashboard.extract.casualties import side_within
 from dashboard.extract.sentences import Sentence
@@ -152,13 +153,20 @@ def role_mentions(text: str, start: int, end: int) -> list[Speaker]:
 
 
 def _roles(text: str, sentence: Sentence) -> list[Speaker]:
+    return list(_roles_in(text, sentence.start, sentence.end))
+
+
+@lru_cache(maxsize=4096)
+def _roles_in(text: str, start: int, end: int) -> tuple[Speaker, ...]:
+    """Each incident asks the same sentences for their roles: found once per span."""
+    sentence = Sentence(-1, start, end, text[start:end])
     roles = []
-    for match in _ROLE.finditer(text, sentence.start, sentence.end):
+    for match in _ROLE.finditer(text, start, end):
         index = int(next(k for k, v in match.groupdict().items() if v)[1:])
         _, role, needs_side = _ROLES[index]
         side = _phrase_side(text, sentence, match.start(), match.end())
         roles.append(Speaker(match.start(), match.end(), role, side, needs_side))
-    return roles
+    return tuple(roles)
 
 
 def _speaks(text: str, sentence: Sentence, role: Speaker) -> bool:
