@@ -31,8 +31,8 @@ AT_LEAST = {
     ("other_borders_not_placed", "rate"): 1.0,
 }
 AT_MOST = {
-    ("incidents_per_report", "mean"): 1.2,
-    ("store", "incidents_per_event"): 2.3,
+    ("incidents_per_report", "mean"): 1.15,
+    ("store", "incidents_per_event"): 2.15,
     ("store", "country_only_share"): 0.06,
 }
 

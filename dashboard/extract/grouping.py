@@ -20,6 +20,8 @@ sentence) and sometimes another it reports in its own right, so:
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dashboard.extract.dates import DateMention
 from dashboard.extract.evidence import (
     Doc,
@@ -186,10 +188,18 @@ def _dated_away(doc: Doc, sentence: Sentence) -> bool:
     return any(is_background(w, doc.anchor) or is_future(w, doc.anchor) for w in windows)
 
 
+# Another incident a report mentions is its news only if it is this recent; older ones
+# ("on March 5, five people were killed…") are told as background to the main one.
+ASIDE_NEWS_DAYS = 7
+
+
 def _is_own_incident(doc: Doc, item: Evidence) -> bool:
-    """Dated precisely and placed on a province: enough to stand as an incident of its own."""
-    precise = item.window is not None and item.window[2] in _OWN_INCIDENT_PRECISIONS
-    return precise and bool(province_codes(doc, item.places))
+    """Dated precisely, recently, and placed on a province: an incident of its own."""
+    window = item.window
+    if window is None or window[2] not in _OWN_INCIDENT_PRECISIONS:
+        return False
+    recent = doc.anchor is None or window[1] >= doc.anchor.day - timedelta(days=ASIDE_NEWS_DAYS)
+    return recent and bool(province_codes(doc, item.places))
 
 
 def _opening_places(doc: Doc, main: list[Evidence]) -> list[Evidence]:

@@ -236,13 +236,22 @@ def test_capitals_speak_but_are_not_incident_places(gazetteer):
 def test_an_aside_with_its_own_day_and_province_is_a_second_incident(gazetteer):
     text = (
         "Azerbaijani forces shelled Sotk on Tuesday. "
-        "On 2 September troops had also opened fire near Yeraskh in Ararat."
+        "On 10 September troops had also opened fire near Yeraskh in Ararat."
     )
     result = extract_incidents(source(text), gazetteer)
     main, other = result.incidents
     assert main.incident.date_start == date(2022, 9, 13)
-    assert other.incident.date_start == date(2022, 9, 2)
+    assert other.incident.date_start == date(2022, 9, 10)
     assert [p.code for p in other.incident.provinces] == ["AM-AR"]
+
+
+def test_an_older_aside_is_background_to_the_main_incident(gazetteer):
+    text = (
+        "Azerbaijani forces shelled Sotk on Tuesday. "
+        "On 2 September troops had also opened fire near Yeraskh in Ararat."
+    )
+    (main,) = extract_incidents(source(text), gazetteer).incidents
+    assert [p.code for p in main.incident.provinces] == ["AM-GR"]
 
 
 def test_a_look_back_in_the_lede_is_the_news(gazetteer):
