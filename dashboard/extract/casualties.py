@@ -16,8 +16,7 @@ wounded counts were taken, and each side's figures were not combined. So:
   (tolls are revised as the day goes on); the toll is the sides' sum, or a
   larger overall figure given without a side.
 
-Side words are a small table per country (:data:`SIDE_WORDS`): a new border
-adds its two countries' rows.
+Which side a word names is :mod:`dashboard.extract.sides`.
 """
 
 from __future__ import annotations
@@ -27,19 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from dashboard.extract.sides import SIDE_OR_CAPITAL, capital_side, side_of_word, side_within
 from dashboard.models import CasualtyCount, CasualtyKind
-
-# A word starting with one of these names the country's side (folded to lower case).
-SIDE_WORDS: dict[str, tuple[str, ...]] = {
-    "AM": ("armenia", "армян", "армени", "հայ"),
-    "AZ": ("azerbaij", "azeri", "azərbaycan", "азербайдж", "азерб", "shehid", "şəhid", "шехид"),
-    "KG": ("kyrgyz", "kirgiz", "кыргыз", "киргиз"),
-    "TJ": ("tajik", "таджик"),
-}
-_SIDE = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for words in SIDE_WORDS.values() for w in words) + r")\w*",
-    re.IGNORECASE,
-)
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -253,20 +241,11 @@ def _mention(sentence: str, match: re.Match[str], count: int, is_total: bool) ->
 
 # "Baku said seven of its servicemen were killed", «Азербайджанское Минобороны сообщило о
 # гибели трех своих военных»: a side that speaks just before a count gives its own losses.
-_CAPITALS = {"AM": ("yerevan", "ереван"), "AZ": ("baku", "баку")}
 _SPEAKS = re.compile(
     r"\b(?:said|says|reported|reports|announced|confirmed|stated|сообщил\w*|заявил\w*|"
     r"подтвердил\w*|назвал\w*|уточнил\w*)\b",
     re.IGNORECASE,
 )
-_SPEAKER_WORD = re.compile(
-    r"\b(?:"
-    + "|".join(re.escape(w) for words in (*SIDE_WORDS.values(), *_CAPITALS.values()) for w in words)
-    + r")\w*",
-    re.IGNORECASE,
-)
-
-
 # "its own", «своих»: the losses are the speaker's, who is the sentence's subject.
 _OWN = re.compile(r"\b(?:its|their\s+own|сво(?:их|его|ей|и))\b", re.IGNORECASE)
 
@@ -274,42 +253,21 @@ _OWN = re.compile(r"\b(?:its|their\s+own|сво(?:их|его|ей|и))\b", re.I
 def speaker_side(before: str) -> str | None:
     """The side of the one country (or capital) that speaks in the clause before a count."""
     if _OWN.search(before[-40:]):
-        first = _SPEAKER_WORD.search(before)
+        first = SIDE_OR_CAPITAL.search(before)
         return _speaker_of(first.group(0)) if first else None
     clause = re.split(r"[;:]|,\s+(?:and|but|while|а|но|и)\s", before)[-1]
     if not _SPEAKS.search(clause):
         return None
-    sides = {_speaker_of(m.group(0)) for m in _SPEAKER_WORD.finditer(clause)} - {None}
+    sides = {_speaker_of(m.group(0)) for m in SIDE_OR_CAPITAL.finditer(clause)} - {None}
     return sides.pop() if len(sides) == 1 else None
 
 
 def _speaker_of(word: str) -> str | None:
-    lowered = word.casefold()
-    capital = next((c for c, names in _CAPITALS.items() if lowered.startswith(names)), None)
-    return capital or _side_of(lowered)
+    return capital_side(word) or side_of_word(word)
 
 
 def _overlaps(match: re.Match[str], found: list[CasualtyMention]) -> bool:
     return any(match.start() < c.end and c.start < match.end() for c in found)
-
-
-def side_within(phrase: str) -> str | None:
-    """The side the casualty phrase itself names ("three Azerbaijani soldiers", "servicemen
-    of the Armed Forces of Armenia"), if exactly one.
-
-    Side words outside the phrase are as often the attacker's ("killed as
-    Azerbaijani units opened fire") as the victims', so they are not used.
-    """
-    sides = {_side_of(m.group(0)) for m in _SIDE.finditer(phrase)} - {None}
-    return sides.pop() if len(sides) == 1 else None
-
-
-def _side_of(word: str) -> str | None:
-    lowered = word.casefold()
-    for code, stems in SIDE_WORDS.items():
-        if lowered.startswith(stems):
-            return code
-    return None
 
 
 def incident_toll(mentions: Iterable[CasualtyMention]) -> int | None:

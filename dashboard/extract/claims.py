@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from dashboard.extract.context import dateline_end
 from dashboard.extract.sentences import Sentence
+from dashboard.extract.sides import CAPITAL_WORDS, capital_side
 from dashboard.extract.speakers import Speaker, label, role_mentions, speakers_in
 from dashboard.models import Source
 
@@ -171,13 +172,12 @@ def _dateline_side(text: str, sentences: Sequence[Sentence]) -> str | None:
     if dateline is None:
         return None
     place = re.split(r"[,.—–(]| [-/]", dateline, maxsplit=1)[0]
-    sides = {_CAPITAL_SIDES.get(word.casefold()) for word in re.findall(r"\w+", place)}
+    sides = {capital_side(word) for word in re.findall(r"\w+", place)}
     sides.discard(None)
     return sides.pop() if len(sides) == 1 else None
 
 
-_CAPITAL_SIDES = {"yerevan": "AM", "ереван": "AM", "baku": "AZ", "баку": "AZ"}
-_CAPITAL_OPENING = re.compile(r"\s*(?:yerevan|ереван|baku|баку)\b\s*[,./]", re.IGNORECASE)
+_CAPITAL_OPENING = re.compile(rf"\s*(?:{CAPITAL_WORDS})\b\s*[,./]", re.IGNORECASE)
 
 
 def _dateline(text: str, sentences: Sequence[Sentence]) -> str | None:

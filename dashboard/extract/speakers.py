@@ -20,11 +20,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dashboard.extract.casualties import side_within
 from dashboard.extract.sentences import Sentence
+from dashboard.extract.sides import capital_side, side_within
 
 SIDE_ADJECTIVES = {"AM": "Armenian", "AZ": "Azerbaijani"}
-_CAPITALS = {"yerevan": "AM", "ереван": "AM", "baku": "AZ", "баку": "AZ"}
 
 # (pattern, role label, whether the label needs a side to mean anything).
 # "ministry" is a bare back-reference ("the ministry said", «ведомство»): it
@@ -225,7 +224,8 @@ def _sides_of(phrase: str) -> set[str]:
 
 def _word_side(word: str) -> str | None:
     lowered = word.casefold()
-    if lowered in _CAPITALS:
-        return _CAPITALS[lowered]
+    capital = capital_side(lowered)
+    if capital:
+        return capital
     side = side_within(lowered)
     return side if side in SIDE_ADJECTIVES else None
