@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from dashboard.extract.casualties import CasualtyMention, find_casualties
 from dashboard.extract.context import dateline_end, is_capital, is_context_mention
@@ -25,8 +25,10 @@ from dashboard.extract.cues import WEAK_CATEGORIES, Cue
 from dashboard.extract.dates import DateMention
 from dashboard.extract.sentences import Sentence
 from dashboard.extract.timeline import Anchor, Window
-from dashboard.gazetteer.data import Place as PlaceLike
 from dashboard.models import Source
+
+if TYPE_CHECKING:  # extraction needs the record's type, not the gazetteer's loading code
+    from dashboard.gazetteer.data import Place as PlaceLike
 
 
 class MatchLike(Protocol):

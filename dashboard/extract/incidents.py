@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dashboard.extract.casualties import (
     CasualtyMention,
@@ -36,7 +37,6 @@ from dashboard.extract.evidence import (
     Evidence,
     GazetteerLike,
     MatchLike,
-    PlaceLike,
     approximate_mentions,
     find_evidence,
     segment_units,
@@ -59,6 +59,9 @@ from dashboard.models import (
     SpanKind,
     window_label,
 )
+
+if TYPE_CHECKING:
+    from dashboard.gazetteer.data import Place as PlaceLike
 
 POINT_KINDS = frozenset({"settlement", "landmark"})
 

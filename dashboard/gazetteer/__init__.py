@@ -10,6 +10,17 @@ Public names: :func:`load_gazetteer`, :class:`Gazetteer`, :class:`PlaceMatch`,
 :class:`GazetteerWarning`.
 """
 
-from dashboard.gazetteer.lookup import Gazetteer, GazetteerWarning, PlaceMatch, load_gazetteer
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __all__ = ["Gazetteer", "GazetteerWarning", "PlaceMatch", "load_gazetteer"]
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, loaded on first use: importing ``gazetteer.text`` or ``.data``
+    (extraction does) must not load the geometry stack that ``lookup`` brings."""
+    if name in __all__:
+        return getattr(import_module("dashboard.gazetteer.lookup"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
