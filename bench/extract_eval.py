@@ -26,7 +26,8 @@ Figures:
   incident placed on a province of this border;
 - **incidents per event**: all incident reports ingested into one fresh store,
   stored incidents per distinct labelled event, and the share known only to a
-  country;
+  country; also per event counting the other incidents reports place on a
+  province within a week of their main one (news the store should show);
 - **speed**: reports extracted per second.
 """
 
@@ -39,7 +40,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ from dashboard.query import load_incident_table
 from dashboard.sources import read_source
 from dashboard.store import open_store
 
+# An aside this close to its report's main incident is news, not background.
+RECENT = timedelta(days=7)
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 BORDER = "am-az"
 POINT_KINDS = {"settlement", "landmark"}
@@ -251,6 +254,7 @@ def store_figures(cases: list[Case]) -> dict[str, Any]:
     """Ingest every incident report of this border into one fresh store and count what it holds."""
     incident_cases = [c for c in cases if c.label["is_incident"] and c.label["border"] == BORDER]
     events = {c.label["event"] for c in incident_cases}
+    all_events = labelled_events(incident_cases)
     with tempfile.TemporaryDirectory() as folder:
         reports = Path(folder) / "reports"
         reports.mkdir()
@@ -268,8 +272,50 @@ def store_figures(cases: list[Case]) -> dict[str, Any]:
         "events": len(events),
         "incidents": stored,
         "incidents_per_event": round(stored / len(events), 2) if events else 0.0,
+        "events_with_asides": len(all_events),
+        "incidents_per_event_with_asides": round(stored / len(all_events), 2)
+        if all_events
+        else 0.0,
         "country_only_share": round(country_only / stored, 3) if stored else 0.0,
     }
+
+
+def labelled_events(cases: list[Case]) -> list[tuple[date, date, frozenset[str]]]:
+    """Every event the reports are news of: main incidents, and the other incidents they
+    place on a province within :data:`RECENT` of their main one (not background).
+
+    Labels name a main event by id only; its window and provinces are taken
+    from its first report. An aside that overlaps a known event in time and
+    shares a province with it is that event (one report's aside is often
+    another's main incident); the rest are counted once each.
+    """
+    events: list[tuple[date, date, frozenset[str]]] = []
+    seen_ids: set[str] = set()
+    for case in cases:
+        main = case.label["main"]
+        if case.label["event"] not in seen_ids:
+            seen_ids.add(case.label["event"])
+            events.append(_event(main))
+    for case in cases:
+        main_start = date.fromisoformat(case.label["main"]["date_start"])
+        for aside in case.label.get("other_incidents") or []:
+            event = _event(aside)
+            if not event[2] or abs((event[0] - main_start).days) > RECENT.days:
+                continue
+            if not any(_same_event(event, known) for known in events):
+                events.append(event)
+    return events
+
+
+def _event(label: dict[str, Any]) -> tuple[date, date, frozenset[str]]:
+    start = date.fromisoformat(label["date_start"])
+    end = date.fromisoformat(label.get("date_end") or label["date_start"])
+    return start, end, frozenset(provinces_of(label.get("provinces") or []))
+
+
+def _same_event(a: tuple[date, date, frozenset[str]], b: tuple[date, date, frozenset[str]]) -> bool:
+    near = a[0] <= b[1] + timedelta(days=1) and b[0] <= a[1] + timedelta(days=1)
+    return near and bool(a[2] & b[2])
 
 
 def evaluate(corpus: Path = CORPUS) -> dict[str, Any]:
@@ -296,6 +342,11 @@ def print_table(figures: dict[str, Any]) -> None:
         f"  one store: {store['incidents']} incidents for {store['events']} events "
         f"({store['incidents_per_event']} per event), "
         f"{store['country_only_share']:.0%} known only to a country"
+    )
+    print(
+        f"  counting the recent other incidents reports place too: "
+        f"{store['events_with_asides']} events, "
+        f"{store['incidents_per_event_with_asides']} per event"
     )
 
 

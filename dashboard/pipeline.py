@@ -21,6 +21,8 @@ from dashboard.extract.incidents import (
     extract_incidents,
 )
 from dashboard.gazetteer import load_gazetteer
+from dashboard.reextract import ReextractSummary, reextract_sources
+from dashboard.run_notes import RunNotes
 from dashboard.sources import (
     SkippedPath,
     SourceDocument,
@@ -29,21 +31,9 @@ from dashboard.sources import (
     read_source_items,
 )
 from dashboard.store import Store, StoreError, open_store
+from dashboard.undated import extract_with_store, stale_undated
 
 SAMPLE_DIR = paths.sample_reports_dir()
-
-
-@dataclass
-class RunNotes:
-    """What a run over many reports has to tell besides its counts: warnings and errors."""
-
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """No report failed (warnings do not count)."""
-        return not self.errors
 
 
 @dataclass
@@ -55,24 +45,37 @@ class IngestSummary(RunNotes):
     documents_unchanged: int = 0
     incidents_created: int = 0
     incidents_merged: int = 0
+    # Provinces of what this run stored: where undated pages may now be datable.
+    provinces: set[str] = field(default_factory=set, repr=False)
+    redated: int = 0
 
     def line(self) -> str:
         return (
             f"{self.documents_read} documents read ({self.documents_unchanged} unchanged, "
             f"{self.documents_failed} failed), {self.incidents_created} incidents created, "
-            f"{self.incidents_merged} merged, {len(self.warnings)} warnings, "
+            f"{self.incidents_merged} merged, {self.redated} undated reports redated, "
+            f"{len(self.warnings)} warnings, "
             f"{len(self.errors)} errors"
         )
 
 
 def extract_document(
-    document: SourceDocument, gazetteer: GazetteerLike, received: date | None = None
+    document: SourceDocument,
+    gazetteer: GazetteerLike,
+    received: date | None = None,
+    store: Store | None = None,
 ) -> Extraction:
     """Extract one read document; the reader's warnings come first.
 
-    ``received`` (default: today) dates a page that carries no date at all.
+    ``received`` (default: today) dates a page that carries no date at all;
+    with a ``store``, such a page is first dated by the stored incidents at
+    its places (:mod:`dashboard.undated`).
     """
-    extraction = extract_incidents(document.source, gazetteer, received or date.today())
+    received = received or date.today()
+    if store is None:
+        extraction = extract_incidents(document.source, gazetteer, received)
+    else:
+        extraction = extract_with_store(document.source, gazetteer, store, received)
     warnings = (*document.warnings, *extraction.warnings)
     return Extraction(
         extraction.source, extraction.incidents, extraction.outside_coverage, warnings
@@ -105,6 +108,20 @@ def ingest_files(
     for path in files:
         progress(path)
         _ingest_file(path, store, gazetteer, summary)
+    _redate_undated(store, gazetteer, summary)
+
+
+def _redate_undated(store: Store, gazetteer: GazetteerLike, summary: IngestSummary) -> None:
+    """Re-extract stored undated pages that this run's incidents now date (order-free ingest)."""
+    if not summary.provinces:
+        return
+    stale = stale_undated(store, gazetteer, summary.provinces)
+    if not stale:
+        return
+    redone = ReextractSummary()
+    reextract_sources(stale, store, gazetteer, redone)
+    summary.redated += len(stale) - redone.sources_failed
+    summary.errors.extend(redone.errors)
 
 
 def report_files(
@@ -130,7 +147,7 @@ def _ingest_file(
             continue
         summary.documents_read += 1
         try:
-            extraction = extract_document(item, gazetteer)
+            extraction = extract_document(item, gazetteer, store=store)
             result = store.save_document(
                 extraction.source, [found.incident for found in extraction.incidents]
             )
@@ -146,6 +163,9 @@ def _ingest_file(
         summary.documents_unchanged += int(result.unchanged)
         summary.incidents_created += result.incidents_created
         summary.incidents_merged += result.incidents_merged
+        summary.provinces.update(
+            p.code for found in extraction.incidents for p in found.incident.provinces
+        )
 
 
 def ensure_sample_store(url: str | None = None, gazetteer: GazetteerLike | None = None) -> bool:

@@ -12,9 +12,9 @@ Only reports ingest wrote are re-read, recognised by ingest's identity rule
 (``id = "src-" + content_hash[:16]``, :func:`dashboard.sources.document.source_id`):
 dataset records (ACLED, UCDP) have no text, and ``borderwatch demo``'s
 synthetic reports carry generated incidents, not an extraction. A report is
-dated by the day it was stored when it carries no date at all, as ingest
-dated it by the day it read it. Running it twice changes nothing the second
-time.
+dated as ingest dated it: by the stored incidents its year-less days match
+(:mod:`dashboard.undated`), else by the day it was stored. Running it twice
+changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from dashboard.extract.evidence import GazetteerLike
-from dashboard.extract.incidents import extract_incidents
 from dashboard.models import Incident, Source, SourceKind
-from dashboard.pipeline import RunNotes
+from dashboard.run_notes import RunNotes
 from dashboard.sources.document import source_id as ingest_source_id
 from dashboard.store import Store, StoreError
+from dashboard.undated import extract_with_store
 
 
 @dataclass
@@ -131,7 +131,9 @@ class _Extractor:
             stored = self.store.stored_report(source_id)
             if stored is None:
                 raise StoreError("no longer a stored report")
-            extraction = extract_incidents(stored.source, self.gazetteer, stored.received)
+            extraction = extract_with_store(
+                stored.source, self.gazetteer, self.store, stored.received
+            )
             warnings = [*extraction.warnings]
             warnings += [
                 f"{m.matched!r} is outside this border's coverage: not placed"

@@ -32,7 +32,8 @@ AT_LEAST = {
 }
 AT_MOST = {
     ("incidents_per_report", "mean"): 1.15,
-    ("store", "incidents_per_event"): 2.15,
+    ("store", "incidents_per_event"): 1.85,
+    ("store", "incidents_per_event_with_asides"): 1.30,
     ("store", "country_only_share"): 0.06,
 }
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from synthetic_reports import write_reports
 
-from dashboard import pipeline
+from dashboard import pipeline, undated
 from dashboard.cli import main
 from dashboard.extract.incidents import Extraction, extract_incidents
 from dashboard.gazetteer import load_gazetteer
@@ -36,8 +36,10 @@ def gazetteer():
 def _worse(shift_days: int):
     """An "old extractor": a worse summary, and windows ``shift_days`` late (so other ids)."""
 
-    def old_extractor(source: Source, gazetteer: Any, received: Any = None) -> Extraction:
-        extraction = extract_incidents(source, gazetteer, received)
+    def old_extractor(
+        source: Source, gazetteer: Any, received: Any = None, store_day: Any = None
+    ) -> Extraction:
+        extraction = extract_incidents(source, gazetteer, received, store_day)
         worse = []
         for found in extraction.incidents:
             shift = timedelta(days=shift_days)
@@ -76,7 +78,7 @@ def test_reextract_after_an_upgrade_gives_what_a_fresh_ingest_gives(
 ):
     write_reports(tmp_path / "reports", REPORTS)
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "extract_incidents", _worse(shift_days))
+        patched.setattr(undated, "extract_incidents", _worse(shift_days))
         pipeline.ingest([tmp_path / "reports"], store, gazetteer)
     with open_store(f"sqlite:///{tmp_path / 'fresh.sqlite'}", upgrade=True) as fresh:
         pipeline.ingest([tmp_path / "reports"], fresh, gazetteer)
@@ -100,7 +102,7 @@ def test_reextract_after_an_upgrade_gives_what_a_fresh_ingest_gives(
 def test_second_reextract_changes_nothing(store, gazetteer, tmp_path, monkeypatch):
     write_reports(tmp_path / "reports", REPORTS)
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "extract_incidents", _worse(1))
+        patched.setattr(undated, "extract_incidents", _worse(1))
         pipeline.ingest([tmp_path / "reports"], store, gazetteer)
     reextract(store, gazetteer)
     before = _snapshot(store)

@@ -151,6 +151,19 @@ _NEGATION = re.compile(
     r"(?:\b(?:no|not|never|without|nor|neither|cannot|нет|не|без|ни)\b|n't\b|n’t\b)[^.;:!?]{0,40}$",
     re.IGNORECASE,
 )
+# "never left the positions they took", «так и не покинули занятые позиции»: the
+# negation denies the withdrawal, so the incursion it names still stands.
+_DENIED_WITHDRAWAL = re.compile(
+    r"(?:\b(?:not|never|не)\b|n't\b|n’t\b)\s+(?:\w+\s+)?"
+    r"(?:left|leave|withdr\w*|pull\w*\s+(?:back|out)|vacat\w*|покин\w*|ушл\w*|уш[её]л\w*|"
+    r"отве\w*|отош\w*|вывел\w*|вывод\w*|освобод\w*)",
+    re.IGNORECASE,
+)
+
+
+def _negated(before: str) -> bool:
+    """Whether the words just before a cue negate it (and not a withdrawal before it)."""
+    return bool(_NEGATION.search(before)) and not _DENIED_WITHDRAWAL.search(before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +199,6 @@ def find_cues(text: str) -> list[Cue]:
         for match in pattern.finditer(text):
             if any(match.start() < c.end and c.start < match.end() for c in found):
                 continue
-            negated = bool(_NEGATION.search(text[max(0, match.start() - 60) : match.start()]))
+            negated = _negated(text[max(0, match.start() - 60) : match.start()])
             found.append(Cue(match.start(), match.end(), match.group(0), category, negated))
     return sorted(found, key=lambda c: c.start)

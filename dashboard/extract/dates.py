@@ -159,6 +159,7 @@ class DateMention:
     last: date
     precision: DatePrecision
     needs_publication: bool = False
+    kind: str = ""
 
 
 _RUSSIAN_ONLY = frozenset({"ru_month_year", "ru_month"})
@@ -188,7 +189,14 @@ def find_dates(text: str, published: date | None) -> tuple[list[DateMention], in
             taken.append(match.span())
             mentions.append(
                 DateMention(
-                    match.start(), match.end(), match.group(0), first, last, precision, relative
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                    first,
+                    last,
+                    precision,
+                    relative,
+                    kind,
                 )
             )
     mentions.sort(key=lambda m: m.start)
@@ -338,3 +346,53 @@ def _year_for(month: int, day: int, published: date | None) -> int | None:
 
 def _month_window(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ------------------------------------------------------------ days without a year
+
+# Any leap year's last day: read against it, every "12 July" or "29 February"
+# without a year resolves into that year, and only month and day are kept.
+_PROBE = date(2000, 12, 31)
+_DAY_KINDS = frozenset({"day_range", "range_month_first", "day_month", "month_day"})
+
+
+@dataclass(frozen=True, slots=True)
+class YearlessDays:
+    """ "12 July", "12–16 July" without a year: a month and a run of days in it."""
+
+    text: str
+    month: int
+    first_day: int
+    last_day: int
+
+    def in_year(self, year: int) -> tuple[date, date] | None:
+        """The days in ``year`` (None when the year has no such day, 29 February)."""
+        try:
+            return date(year, self.month, self.first_day), date(year, self.month, self.last_day)
+        except ValueError:
+            return None
+
+
+def find_yearless_days(text: str) -> list[YearlessDays]:
+    """The day-and-month mentions that give no year, in text order.
+
+    An undated page that says "from 12 to 16 July" names its days but not
+    their year; these are what :mod:`dashboard.undated` looks up in the store.
+    """
+    mentions, _skipped = find_dates(text, _PROBE)
+    return [
+        YearlessDays(m.text, m.first.month, m.first.day, m.last.day)
+        for m in mentions
+        if m.kind in _DAY_KINDS and m.needs_publication and m.first.month == m.last.month
+    ]
+
+
+def latest_named_year(text: str) -> int | None:
+    """The latest year the text names outright ("April 2016", "the 2020 war"), if any.
+
+    A page is written no earlier than the history it recounts, so its
+    year-less days fall in this year or later.
+    """
+    mentions, _skipped = find_dates(text, None)
+    years = [m.last.year for m in mentions if not m.needs_publication]
+    return max(years) if years else None

@@ -43,7 +43,7 @@ from dashboard.extract.evidence import (
 )
 from dashboard.extract.grouping import group_incidents
 from dashboard.extract.sentences import Sentence, split_sentences
-from dashboard.extract.timeline import AnchorBasis, find_anchor, report_dates
+from dashboard.extract.timeline import Anchor, AnchorBasis, find_anchor, report_dates
 from dashboard.models import (
     CasualtyKind,
     Citation,
@@ -82,18 +82,24 @@ class Extraction:
     incidents: tuple[ExtractedIncident, ...]
     outside_coverage: tuple[MatchLike, ...]
     warnings: tuple[str, ...]
+    anchor: Anchor | None = None
 
 
 def extract_incidents(
-    source: Source, gazetteer: GazetteerLike, received: date | None = None
+    source: Source,
+    gazetteer: GazetteerLike,
+    received: date | None = None,
+    store_day: date | None = None,
 ) -> Extraction:
     """Incidents reported by ``source`` (a report with text), with their evidence.
 
     The main incident comes first. ``received`` is the day the report was
     ingested: it dates a page that carries no date at all (with a warning).
+    ``store_day`` is the day a page without publication date or year was
+    matched to by :mod:`dashboard.undated`; it anchors the page in its year.
     """
     text = source.text or ""
-    anchor = find_anchor(source.published, text, received)
+    anchor = find_anchor(source.published, text, received, store_day)
     dates, skipped = report_dates(text, anchor)
     places = sorted(gazetteer.find(text), key=lambda m: (m.start, m.end))
     doc = Doc(
@@ -106,7 +112,7 @@ def extract_incidents(
     incidents = [_build_incident(doc, group, len(groups)) for group in groups]
     if not incidents and not outside:
         warnings.append("no incident found: no sentence with an incident cue and a place")
-    return Extraction(source, tuple(incidents), tuple(outside), tuple(warnings))
+    return Extraction(source, tuple(incidents), tuple(outside), tuple(warnings), anchor)
 
 
 def _document_warnings(doc: Doc, skipped_dates: int) -> list[str]:
@@ -115,6 +121,13 @@ def _document_warnings(doc: Doc, skipped_dates: int) -> list[str]:
         if doc.anchor is not None and doc.anchor.basis is AnchorBasis.TEXT:
             day = doc.anchor.day.isoformat()
             warnings.append(f"no publication date: read against the latest date in the text, {day}")
+        elif doc.anchor is not None and doc.anchor.basis is AnchorBasis.STORE:
+            day = doc.anchor.day.isoformat()
+            warnings.append(
+                "no publication date and no year in the text: read against "
+                f"{day}, the day of a stored incident at the same places that the text names "
+                "without a year"
+            )
         else:
             warnings.append("no publication date: relative dates cannot be resolved")
     if skipped_dates:

@@ -34,6 +34,7 @@ class AnchorBasis(StrEnum):
 
     PUBLISHED = "published"
     TEXT = "text"
+    STORE = "store"
     RECEIVED = "received"
 
 
@@ -50,14 +51,19 @@ class Anchor:
         return self.basis is not AnchorBasis.RECEIVED
 
 
-def find_anchor(published: date | None, text: str, received: date | None) -> Anchor | None:
-    """The report's own day: published, else the latest full date in the text, else received."""
+def find_anchor(
+    published: date | None, text: str, received: date | None, store_day: date | None = None
+) -> Anchor | None:
+    """The report's own day: published, else the latest full date in the text, else the
+    day the store dated one of its year-less days to (``store_day``), else received."""
     if published is not None:
         return Anchor(published, AnchorBasis.PUBLISHED)
     explicit, _skipped = find_dates(text, None)
     days = [d.last for d in explicit if d.precision is DatePrecision.DAY]
     if days:
         return Anchor(max(days), AnchorBasis.TEXT)
+    if store_day is not None:
+        return Anchor(store_day, AnchorBasis.STORE)
     if received is not None:
         return Anchor(received, AnchorBasis.RECEIVED)
     return None
@@ -88,7 +94,11 @@ def fallback_window(anchor: Anchor) -> tuple[Window, str]:
             "no publication date and no full date in the text: dated by the day it was "
             f"ingested, any day from {first.isoformat()} to {day.isoformat()}"
         )
-    what = "publication" if anchor.basis is AnchorBasis.PUBLISHED else "the latest date in the text"
+    what = {
+        AnchorBasis.PUBLISHED: "publication",
+        AnchorBasis.TEXT: "the latest date in the text",
+        AnchorBasis.STORE: "the day the store dated the report to",
+    }[anchor.basis]
     return (day - timedelta(days=6), day, DatePrecision.WEEK), (
         f"no date in the incident's sentences: assumed the week before {what}"
     )

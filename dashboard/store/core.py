@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 
 from sqlalchemy import Connection, Engine
 
@@ -25,6 +26,7 @@ from dashboard.store import (
     reextract,
     revisions,
     search,
+    undated,
     writes,
 )
 from dashboard.store import schema as db
@@ -210,6 +212,19 @@ class Store:
         """These reports and the ``eligible`` ones sharing incidents with them, in storing order."""
         with self.reading() as conn:
             return reextract.report_group(conn, source_ids, eligible)
+
+    def day_windows(
+        self, provinces: Collection[str], *, synthetic: bool, max_days: int
+    ) -> list[tuple[date, date]]:
+        """Narrow windows of incidents in ``provinces``: what dates an undated page."""
+        with self.reading() as conn:
+            return undated.day_windows(conn, provinces, synthetic=synthetic, max_days=max_days)
+
+    def undated_report_ids(self, provinces: Collection[str], *, wider_than: int) -> list[str]:
+        """Reports without a publication date citing an incident in ``provinces`` whose window
+        is wider than ``wider_than`` days (still dated by ingest), in storing order."""
+        with self.reading() as conn:
+            return undated.undated_report_ids(conn, provinces, wider_than=wider_than)
 
     def get_incident(self, incident_id: str) -> Incident | None:
         """The stored incident with its places and all merged citations, or ``None``."""

@@ -20,6 +20,10 @@ from dashboard.models import EventType
         ("Войска вторглись на территорию.", "incursion", False),
         ("Forces launched attacks on the villages.", "shooting", False),
         ("Противник атаковал позиции.", "shooting", False),
+        # A denied withdrawal keeps the incursion: the troops are still there.
+        ("Военные так и не покинули занятые позиции.", "incursion", False),
+        ("The troops have not withdrawn and still occupy positions.", "incursion", False),
+        ("Troops did not occupy positions there.", "incursion", True),
     ],
 )
 def test_cue_categories_and_negation(sentence, category, negated):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.extract.dates import find_dates
+from dashboard.extract.dates import find_dates, find_yearless_days, latest_named_year
 from dashboard.models import DatePrecision as P
 
 PUB = date(2021, 7, 3)  # a Saturday
@@ -79,3 +79,37 @@ def test_parts_of_months_weeks_and_nights(text, first, last, precision):
 def test_a_war_or_a_decade_named_by_its_years_is_history_not_news():
     mentions, _ = find_dates("Since the 2020 war, and the early 1990s before it.", None)
     assert [(m.first.year, m.last.year) for m in mentions] == [(2020, 2020), (1990, 1999)]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("fighting from 12 to 16 July", [(7, 12, 16)]),
+        ("on May 20 a soldier was killed", [(5, 20, 20)]),
+        ("вышедшие 12 мая к озеру", [(5, 12, 12)]),
+        ("on 29 February", [(2, 29, 29)]),
+        ("on 12 July 2020", []),
+        ("on Thursday", []),
+    ],
+)
+def test_yearless_days(text, days):
+    found = find_yearless_days(text)
+    assert [(d.month, d.first_day, d.last_day) for d in found] == days
+
+
+def test_a_yearless_day_in_a_year_without_it():
+    (leap_day,) = find_yearless_days("on 29 February")
+    assert leap_day.in_year(2021) is None
+    assert leap_day.in_year(2024) == (date(2024, 2, 29), date(2024, 2, 29))
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("since the April 2016 fighting; on May 20 a soldier died", 2016),
+        ("после войны 2020 года и боев в ноябре 2021", 2021),
+        ("on May 20 a soldier died", None),
+    ],
+)
+def test_latest_named_year(text, year):
+    assert latest_named_year(text) == year
