@@ -18,9 +18,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 AT_LEAST = {
-    ("provinces", "precision"): 0.86,
-    ("provinces", "recall"): 0.78,
-    ("provinces", "f1"): 0.82,
+    ("provinces", "precision"): 0.87,
+    ("provinces", "recall"): 0.86,
+    ("provinces", "f1"): 0.86,
     ("settlements", "f1"): 0.70,
     ("casualties_by_side", "precision"): 0.78,
     ("casualties_by_side", "f1"): 0.45,

@@ -43,6 +43,10 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
             r"заня\w*\s+позици\w*",
             r"проник\w*",
             r"зашл\w*\s+на\s+территори\w*",
+            # "tried to seize advantageous heights", «пытались захватить высоты»
+            r"(?:seiz\w+|captur\w+|took\s+control\s+of|take\s+control\s+of)\s+"
+            r"(?:\w+\s+){0,2}(?:heights?|hills?|positions?|territory)",
+            r"захват\w*\s+(?:\w+\s+){0,2}(?:высот\w*|позици\w*|территори\w*)",
         ),
     ),
     "engineering": (
@@ -54,6 +58,10 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
             r"digging\s+trenches",
             r"инженерн\w+\s+работ\w*",
             r"фортификац\w*",
+            # Mining roads and paths near the line (the Kalbajar captures of May 2021).
+            r"(?:plant|lay|laid|laying|planting)\s+(?:land\s*)?mines",
+            r"mining\s+(?:the\s+)?(?:roads?|paths?)",
+            r"заминир\w*",
         ),
     ),
     "shooting": (
@@ -93,6 +101,11 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
             r"столкновени\w*",
             r"нарушени\w+\s+режима\s+прекращения\s+огня",
             r"бо(?:й|и|я|ев)\b",
+            # "large-scale sabotage in the direction of ... districts": the Azerbaijani
+            # defence ministry's word for an armed attack across the line.
+            r"sabotage\s+(?:acts?|groups?|attempts?|operations?)",
+            r"acts?\s+of\s+sabotage",
+            r"диверси(?:я|и|ю|й|ями|онн\w*)",
         ),
     ),
     "shelling": (
@@ -140,7 +153,14 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
     ),
     "escalation": (
         EventType.STRATEGIC_DEVELOPMENTS,
-        (r"escalat\w+", r"provocation\w*", r"обострени\w*", r"эскалаци\w*", r"провокаци\w*"),
+        (
+            r"escalat\w+",
+            r"provocation\w*",
+            r"flare-?ups?",
+            r"обострени\w*",
+            r"эскалаци\w*",
+            r"провокаци\w*",
+        ),
     ),
 }
 

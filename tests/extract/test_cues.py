@@ -24,6 +24,12 @@ from dashboard.models import EventType
         ("Военные так и не покинули занятые позиции.", "incursion", False),
         ("The troops have not withdrawn and still occupy positions.", "incursion", False),
         ("Troops did not occupy positions there.", "incursion", True),
+        ("Armenian units carried out acts of sabotage.", "shooting", False),
+        ("Армянские подразделения совершили диверсии.", "shooting", False),
+        ("Задержанные пытались заминировать дороги.", "engineering", False),
+        ("They tried to seize advantageous heights.", "incursion", False),
+        ("Военные пытались захватить выгодные высоты.", "incursion", False),
+        ("Baku blamed Yerevan for the flare-up.", "escalation", False),
     ],
 )
 def test_cue_categories_and_negation(sentence, category, negated):
