@@ -23,10 +23,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from dashboard.extract.sides import SIDE_OR_CAPITAL, capital_side, side_of_word, side_within
+from dashboard.extract.sides import (
+    SIDE_OR_CAPITAL,
+    SIDE_WORD,
+    capital_side,
+    side_of_word,
+    side_within,
+)
 from dashboard.models import CasualtyCount, CasualtyKind
 
 _NUMBER_WORDS = {
@@ -56,6 +62,11 @@ _WHO = (
     rf"(?:\s+(?:\w+\s+){{0,2}}?{_PERSON}"
     r"(?:\s+(?:of|from|in|из)\s+(?:[\w-]+\s+){0,5}?|\s+(?:армении|азербайджана)\b)?)?"
 )
+# «погибли четверо военнослужащих ВС Армении», "killing two soldiers of the Armenian army"
+_WHOSE = (
+    r"(?:\s+(?:ВС\s+|вооруженных\s+сил\s+)?(?:армении|азербайджана)\b"
+    r"|\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:armenia|azerbaijan)\w*)?"
+)
 _KILLED_AFTER = re.compile(
     rf"\b{_NUMBER}{_WHO}\s*(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?"
     r"(?:killed|dead|died|became\s+(?:shehids?|martyrs?)|погибл?\w*|убит\w*|стал\w*\s+шехид\w*)",
@@ -63,7 +74,7 @@ _KILLED_AFTER = re.compile(
 )
 _KILLED_BEFORE = re.compile(
     rf"\b(?:killed|killing|kills?|погибл?\w*|убит\w*|гибел\w*)\s+{_ABOUT}{_NUMBER}\b"
-    rf"(?:\s+(?:\w+\s+){{0,2}}?{_PERSON})?",
+    rf"(?:\s+(?:\w+\s+){{0,2}}?{_PERSON}{_WHOSE})?",
     re.IGNORECASE,
 )
 # Wounded, captured and missing: counted the same way, a number before its person.
@@ -164,6 +175,8 @@ class CasualtyMention:
     is_total: bool
     side: str | None = None
     kind: CasualtyKind = CasualtyKind.KILLED
+    # "Earlier the ministry reported two dead": a figure the report itself says was revised.
+    superseded: bool = False
 
 
 def find_casualties(sentence: str) -> list[CasualtyMention]:
@@ -200,7 +213,42 @@ def _read_casualties(sentence: str) -> list[CasualtyMention]:
     for match in _ZERO.finditer(sentence):
         found.append(_mention(sentence, match, 0, False))
     found.extend(_other_kinds(sentence, is_total))
-    return sorted(found, key=lambda c: c.start)
+    found = _inherit_sides(sentence, sorted(found, key=lambda c: c.start))
+    if _EARLIER.search(sentence):
+        found = [replace(m, superseded=True) for m in found]
+    return found
+
+
+# "Earlier the ministry reported two dead", "In its first statement…", «Ранее ведомство
+# сообщало о двух погибших»: an earlier figure the report goes on to revise.
+_EARLIER = re.compile(
+    r"^\W*(?:earlier|previously|initially|at\s+first|ранее|до\s+этого|первоначально|сначала)\b"
+    r"|\bin\s+(?:its|the|a)\s+(?:first|earlier|initial)\s+(?:statement|report|update)\b"
+    r"|\bв\s+(?:первом|первоначальном)\s+сообщени\w*",
+    re.IGNORECASE,
+)
+
+
+# "four servicemen of Armenia were killed and one was wounded": a count joined to the one
+# before it by "and" or a comma alone is of the same side.
+_JOINED = re.compile(
+    r"\s*(?:,\s*)?(?:and|и|а\s+также|as\s+well\s+as)?\s*(?:ещ[её]|another)?\s*", re.IGNORECASE
+)
+
+
+def _inherit_sides(sentence: str, found: list[CasualtyMention]) -> list[CasualtyMention]:
+    """Counts with no side of their own take the side of the sided count they are joined to."""
+    result: list[CasualtyMention] = []
+    for mention in found:
+        previous = result[-1] if result else None
+        joined = (
+            mention.side is None
+            and previous is not None
+            and previous.side is not None
+            and _JOINED.fullmatch(sentence[previous.end : mention.start])
+        )
+        result.append(replace(mention, side=previous.side) if joined and previous else mention)
+    return result
 
 
 def _other_kinds(sentence: str, is_total: bool) -> list[CasualtyMention]:
@@ -212,7 +260,8 @@ def _other_kinds(sentence: str, is_total: bool) -> list[CasualtyMention]:
             count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
             if count in _YEARS or count >= _WAR_SCALE:
                 continue
-            side = side_within(match.group(0))
+            before = sentence[: match.start()]
+            side = side_within(match.group(0)) or side_that_has(before) or speaker_side(before)
             found.append(
                 CasualtyMention(
                     match.start(), match.end(), match.group(0), count, is_total, side, kind
@@ -234,9 +283,26 @@ def _is_a_day(sentence: str, match: re.Match[str]) -> bool:
 def _mention(sentence: str, match: re.Match[str], count: int, is_total: bool) -> CasualtyMention:
     before = sentence[: match.start()]
     # "The number of Armenian servicemen killed has reached 105": the subject names the side.
-    subject = side_within(before) if match.re is _ROSE_TO else None
-    side = side_within(match.group(0)) or subject or speaker_side(before)
+    # Only the clause's own subject: "As a result of the Azerbaijani provocation, the number
+    # of killed servicemen has risen to four" names the attacker before the comma.
+    subject = side_within(re.split(r"[,;:]", before)[-1]) if match.re is _ROSE_TO else None
+    side = side_within(match.group(0)) or subject or side_that_has(before) or speaker_side(before)
     return CasualtyMention(match.start(), match.end(), match.group(0), count, is_total, side)
+
+
+# "the Armenian side has 4 killed and 6 wounded", «армянская сторона потеряла двух военных»:
+# a side that has or lost the counts after it, in the same clause.
+_SIDE_HAS = re.compile(
+    rf"(?P<side>{SIDE_WORD.pattern})\s+(?:side|сторон\w*)\s+"
+    r"(?:has|had|lost|suffered|потерял\w*|имеет)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+
+
+def side_that_has(before: str) -> str | None:
+    """The side whose losses the clause before a count announces, if it does."""
+    found = _SIDE_HAS.search(before[-80:])
+    return side_of_word(found.group("side")) if found else None
 
 
 # "Baku said seven of its servicemen were killed", «Азербайджанское Минобороны сообщило о
@@ -292,10 +358,15 @@ def incident_casualties(mentions: Iterable[CasualtyMention]) -> tuple[CasualtyCo
 
 
 def _standing(mentions: list[CasualtyMention]) -> tuple[dict[str, int], int | None]:
-    """Per side the latest figure, and the latest figure given without a side."""
+    """Per side the latest figure, and the latest figure given without a side.
+
+    A figure the report calls earlier ("Earlier it reported two dead") stands
+    only where no other figure of that side does.
+    """
     sided: dict[str, int] = {}
     unsided: int | None = None
-    for mention in sorted(mentions, key=lambda m: m.start):
+    # Figures the report says were revised count only where nothing replaces them.
+    for mention in sorted(mentions, key=lambda m: (not m.superseded, m.start)):
         if mention.is_total:
             continue
         if mention.side is None:

@@ -94,8 +94,9 @@ def test_running_totals_never_count():
     ("sentence", "counts"),
     [
         (
+            # "and 24 are missing" is joined to the Armenian count: the same side.
             "13 Armenian soldiers were captured and 24 are missing.",
-            [("captured", "AM", 13), ("missing", None, 24)],
+            [("captured", "AM", 13), ("missing", "AM", 24)],
         ),
         (
             "Armenian troops returned fire, killing at least three Azerbaijani soldiers.",
@@ -142,3 +143,41 @@ def test_a_side_that_speaks_before_a_count_gives_its_own_losses(sentence, side, 
 def test_no_losses_among_the_personnel_is_zero():
     (found,) = find_casualties("Потерь среди личного состава нет.")
     assert found.count == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Near Tegh the Armenian side has 4 killed and 6 wounded.",
+            [("killed", "AM", 4), ("wounded", "AM", 6)],
+        ),
+        (
+            "Four servicemen of the Armed Forces of Armenia were killed and one was wounded.",
+            [("killed", "AM", 4), ("wounded", "AM", 1)],
+        ),
+        (
+            "Погибли четверо военнослужащих ВС Армении, еще шестеро получили ранения.",
+            [("killed", "AM", 4), ("wounded", "AM", 6)],
+        ),
+        (
+            "Two Armenian soldiers were killed and three Azerbaijani soldiers wounded.",
+            [("killed", "AM", 2), ("wounded", "AZ", 3)],
+        ),
+        (
+            "After the Azerbaijani shelling, the number of killed servicemen has risen to four.",
+            [("killed", None, 4)],
+        ),
+    ],
+)
+def test_a_count_takes_the_side_its_clause_gives(sentence, expected):
+    found = [(m.kind.value, m.side, m.count) for m in find_casualties(sentence)]
+    assert found == expected
+
+
+def test_an_earlier_figure_gives_way_to_the_revised_one():
+    earlier = find_casualties("Earlier the ministry reported two Armenian soldiers killed.")
+    later = find_casualties("Four Armenian soldiers were killed, the ministry said.")
+    assert [m.superseded for m in earlier] == [True]
+    assert incident_toll([*later, *earlier]) == 4
+    assert incident_toll(earlier) == 2
