@@ -42,6 +42,7 @@ from dashboard.extract.evidence import (
     segment_units,
 )
 from dashboard.extract.grouping import group_incidents
+from dashboard.extract.homonyms import prefer_named_provinces
 from dashboard.extract.sentences import Sentence, split_sentences
 from dashboard.extract.timeline import Anchor, AnchorBasis, find_anchor, report_dates
 from dashboard.models import (
@@ -101,7 +102,9 @@ def extract_incidents(
     text = source.text or ""
     anchor = find_anchor(source.published, text, received, store_day)
     dates, skipped = report_dates(text, anchor)
-    places = sorted(gazetteer.find(text), key=lambda m: (m.start, m.end))
+    places = prefer_named_provinces(
+        sorted(gazetteer.find(text), key=lambda m: (m.start, m.end)), gazetteer
+    )
     doc = Doc(
         source, text, split_sentences(text), places, find_cues(text), dates, gazetteer, anchor,
         approximate_mentions(text, places),
