@@ -21,6 +21,9 @@ Figures:
 - **killed**: share of reports with a labelled death toll whose main incident
   carries exactly that toll; **casualties by side**: precision, recall and F1
   of the (kind, side, count) figures the main incident gives a side;
+- **event type**: share of incident reports whose main incident has the
+  labelled ACLED event type (coded as ACLED's coders do: an exchange of fire
+  between armies is Battles even when one side mostly shells);
 - **talks rejected**: reports with no incident that yield no incident;
 - **other borders not placed**: reports from other borders that yield no
   incident placed on a province of this border;
@@ -207,6 +210,7 @@ def score(cases: list[Case]) -> dict[str, Any]:
     gazetteer = load_gazetteer(BORDER)
     provinces, settlements, by_side = Counts(), Counts(), Counts()
     dated, killed, talks, elsewhere, undated = Share(), Share(), Share(), Share(), Share()
+    typed = Share()
     per_report = []
     for case in cases:
         label, found = case.label, main_incident(case)
@@ -229,6 +233,8 @@ def score(cases: list[Case]) -> dict[str, Any]:
         else:
             undated.add(bool(found and found.incident.provinces), case.name)
         by_side.add(predicted_counts(found), labelled_counts(main))
+        if found is not None and main.get("event_type"):
+            typed.add(found.incident.event_type.value == main["event_type"], case.name)
         toll = labelled_toll(main)
         if toll is not None:
             killed.add(found is not None and found.incident.fatalities == toll, case.name)
@@ -240,13 +246,19 @@ def score(cases: list[Case]) -> dict[str, Any]:
         "date": dated.figure(),
         "undated_placed": undated.figure(),
         "killed": killed.figure(),
+        "event_type": typed.figure(),
         "talks_rejected": talks.figure(),
         "other_borders_not_placed": elsewhere.figure(),
         "incidents_per_report": {
             "mean": round(sum(per_report) / len(per_report), 2) if per_report else 0.0,
             "max": max(per_report, default=0),
         },
-        "misses": {"date": dated.misses, "killed": killed.misses, "talks": talks.misses},
+        "misses": {
+            "date": dated.misses,
+            "killed": killed.misses,
+            "event_type": typed.misses,
+            "talks": talks.misses,
+        },
     }
 
 
@@ -332,7 +344,15 @@ def print_table(figures: dict[str, Any]) -> None:
     for name in ("provinces", "settlements", "casualties_by_side"):
         s = figures[name]
         print(f"  {name:<18} P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}")
-    for name in ("date", "undated_placed", "killed", "talks_rejected", "other_borders_not_placed"):
+    shares = (
+        "date",
+        "undated_placed",
+        "killed",
+        "event_type",
+        "talks_rejected",
+        "other_borders_not_placed",
+    )
+    for name in shares:
         f = figures[name]
         print(f"  {name:<26} {f['hits']}/{f['cases']} ({f['rate']:.0%})")
     per = figures["incidents_per_report"]

@@ -28,6 +28,7 @@ AT_LEAST = {
     ("date", "rate"): 0.90,
     ("undated_placed", "rate"): 0.90,
     ("killed", "rate"): 0.72,
+    ("event_type", "rate"): 0.90,
     ("talks_rejected", "rate"): 1.0,
     ("other_borders_not_placed", "rate"): 1.0,
 }

@@ -103,9 +103,10 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
             r"бо(?:й|и|я|ев)\b",
             # "large-scale sabotage in the direction of ... districts": the Azerbaijani
             # defence ministry's word for an armed attack across the line.
-            r"sabotage\s+(?:acts?|groups?|attempts?|operations?)",
+            # (Not "sabotage group", «диверсионная группа»: a unit, not an attack.)
+            r"sabotage\s+(?:acts?|attempts?|operations?)",
             r"acts?\s+of\s+sabotage",
-            r"диверси(?:я|и|ю|й|ями|онн\w*)",
+            r"диверси(?:я|и|ю|й|ями)",
         ),
     ),
     "shelling": (
@@ -168,7 +169,8 @@ CUE_CATEGORIES: dict[str, tuple[EventType, tuple[str, ...]]] = {
 WEAK_CATEGORIES = frozenset({"escalation", "casualties"})
 
 _NEGATION = re.compile(
-    r"(?:\b(?:no|not|never|without|nor|neither|cannot|нет|не|без|ни)\b|n't\b|n’t\b)[^.;:!?]{0,40}$",
+    r"(?:\b(?:no|not|never|without|nor|neither|cannot|nobody|нет|не|без|ни|никто)\b|n't\b|"
+    r"n’t\b)[^.;:!?]{0,40}$",
     re.IGNORECASE,
 )
 # "never left the positions they took", «так и не покинули занятые позиции»: the

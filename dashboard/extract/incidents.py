@@ -17,6 +17,7 @@ Pure: a :class:`~dashboard.models.Source` and a gazetteer in, an
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dashboard.extract.boilerplate import boilerplate_spans, inside
 from dashboard.extract.casualties import (
     CasualtyMention,
     find_casualties,
@@ -102,11 +104,14 @@ def extract_incidents(
     text = source.text or ""
     anchor = find_anchor(source.published, text, received, store_day)
     dates, skipped = report_dates(text, anchor)
-    places = prefer_named_provinces(
-        sorted(gazetteer.find(text), key=lambda m: (m.start, m.end)), gazetteer
-    )
+    furniture = boilerplate_spans(text)
+    found = [m for m in gazetteer.find(text) if not inside(m.start, furniture)]
+    places = prefer_named_provinces(sorted(found, key=lambda m: (m.start, m.end)), gazetteer)
+    # Renumbered: evidence and claims look at a sentence's neighbours by index.
+    kept = [s for s in split_sentences(text) if not inside(s.start, furniture)]
+    sentences = [dataclasses.replace(s, index=i) for i, s in enumerate(kept)]
     doc = Doc(
-        source, text, split_sentences(text), places, find_cues(text), dates, gazetteer, anchor,
+        source, text, sentences, places, find_cues(text), dates, gazetteer, anchor,
         approximate_mentions(text, places),
     )  # fmt: skip
     warnings = _document_warnings(doc, skipped)
@@ -294,18 +299,23 @@ def _segment_refs(doc: Doc, segment_ids: Iterable[str]) -> tuple[SegmentRef, ...
     )
 
 
-_EVENT_PRIORITY = (EventType.EXPLOSIONS, EventType.BATTLES, EventType.STRATEGIC_DEVELOPMENTS)
-
-
 def _event_type(cues: list[Cue], casualties: list[CasualtyMention]) -> EventType:
-    """Shelling outranks fighting, which outranks movements and works (ACLED's precedence)."""
+    """The ACLED type the way its coders read a border report.
+
+    Fire between the two armies is Battles even when one side mostly shells
+    (ACLED codes the armed clash); shelling or drone strikes with no fighting
+    reported are Explosions/Remote violence; people killed or wounded with
+    neither said are Battles; troops moving, digging in or taking soldiers
+    with no fight are Strategic developments.
+    """
     types = {c.event_type for c in cues if c.category not in WEAK_CATEGORIES}
+    if EventType.BATTLES in types:
+        return EventType.BATTLES
+    if EventType.EXPLOSIONS in types:
+        return EventType.EXPLOSIONS
     harmed = (CasualtyKind.KILLED, CasualtyKind.WOUNDED)
     if any(c.count > 0 and not c.is_total and c.kind in harmed for c in casualties):
-        types.add(EventType.BATTLES)
-    for event_type in _EVENT_PRIORITY:
-        if event_type in types:
-            return event_type
+        return EventType.BATTLES
     return EventType.STRATEGIC_DEVELOPMENTS
 
 

@@ -54,6 +54,13 @@ CASES = [
                EventType.EXPLOSIONS, LocationPrecision.PROVINCE),
     ),
     (
+        "shelling in an exchange of fire is a battle (ACLED codes the armed clash)",
+        "Azerbaijani forces shelled positions in Syunik yesterday and the two sides exchanged "
+        "fire. Two Armenian servicemen were killed.",
+        Expect({"AM-SU"}, date(2022, 9, 13), date(2022, 9, 13), DatePrecision.DAY, 2,
+               EventType.BATTLES, LocationPrecision.PROVINCE),
+    ),
+    (
         "both sides named: the shared segment",
         "On 13 September troops opened fire on the border between Gegharkunik and Kalbajar.",
         Expect({"AM-GR", "AZ-KAL"}, date(2022, 9, 13), date(2022, 9, 13), DatePrecision.DAY,
