@@ -128,6 +128,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # "last week", «на прошлой неделе»: the calendar week before publication.
     ("last_week", re.compile(r"\b(?:last\s+week|на\s+прошлой\s+неделе)\b", re.IGNORECASE)),
+    # "for a third day", "the third straight day of fighting", «третий день подряд»: the
+    # fighting began that many days before the report's own day and lasts to it.
+    (
+        "nth_day",
+        re.compile(
+            r"\b(?:for\s+(?:a|the)\s+)?(?P<nth>second|third|fourth|fifth|sixth)\s+"
+            r"(?:straight\s+|consecutive\s+|successive\s+)?day"
+            r"(?=\s+(?:of\s+(?:fighting|clashes|shelling|hostilities|skirmishes)|in\s+a\s+row)\b"
+            r"|;|,|\.|$)"
+            r"|\b(?P<runth>втор|трет|четверт|четвёрт|пят|шест)\w*\s+(?:день|сутки)(?=\s+"
+            r"(?:подряд|боев|боёв|столкновений|обстрелов))",
+            re.IGNORECASE,
+        ),
+    ),
     ("month", re.compile(rf"\b(?P<mon>{_EN_MONTH})\b(?!\s+\d)")),
     ("ru_month", re.compile(rf"\b(?P<mon>{_RU_MONTH})\b", re.IGNORECASE)),
     ("year", re.compile(rf"\b(?:in|of|since|в|с)\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
@@ -283,6 +297,19 @@ def _last_week(_g: dict, published: date | None) -> _Window | object:
     return monday, monday + timedelta(days=6), DatePrecision.WEEK, True
 
 
+_NTH = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "втор": 2, "трет": 3, "четверт": 4, "четвёрт": 4, "пят": 5, "шест": 6,
+}  # fmt: skip
+
+
+def _nth_day(g: dict, published: date | None) -> _Window | object:
+    if published is None:
+        return _UNRESOLVABLE
+    days = _NTH[(g["nth"] or g["runth"]).lower()]
+    return published - timedelta(days=days - 1), published, DatePrecision.DAYS, True
+
+
 def _relative(g: dict, published: date | None) -> _Window | object:
     if published is None:
         return _UNRESOLVABLE
@@ -314,6 +341,7 @@ _RESOLVERS = {
     "weekday": _weekday,
     "month_part": _month_part,
     "last_week": _last_week,
+    "nth_day": _nth_day,
 }
 
 

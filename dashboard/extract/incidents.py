@@ -107,9 +107,10 @@ def extract_incidents(
     furniture = boilerplate_spans(text)
     found = [m for m in gazetteer.find(text) if not inside(m.start, furniture)]
     places = prefer_named_provinces(sorted(found, key=lambda m: (m.start, m.end)), gazetteer)
-    # Renumbered: evidence and claims look at a sentence's neighbours by index.
-    kept = [s for s in split_sentences(text) if not inside(s.start, furniture)]
-    sentences = [dataclasses.replace(s, index=i) for i, s in enumerate(kept)]
+    sentences = split_sentences(text)
+    if furniture:  # renumbered: evidence and claims look at a sentence's neighbours by index
+        kept = [s for s in sentences if not inside(s.start, furniture)]
+        sentences = [dataclasses.replace(s, index=i) for i, s in enumerate(kept)]
     doc = Doc(
         source, text, sentences, places, find_cues(text), dates, gazetteer, anchor,
         approximate_mentions(text, places),

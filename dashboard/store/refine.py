@@ -5,9 +5,10 @@ already stored under another id, the stored record keeps its id and takes
 the better of what the two reports know, so that several reports make one
 record that is as exact as the most exact of them:
 
-- **date window**: the narrower window when it lies inside the other, with its
-  precision ("12 May" refines "May"); windows that do not nest (a follow-up
-  the next day, two overlapping spans) become the span covering both;
+- **date window**: the narrower window when it lies inside a vaguer other,
+  with its precision ("12 May" refines "May"); day-precise windows ("12
+  July" and "12 to 14 July": a clash's first day and its whole) and windows
+  that do not nest (a follow-up the next day) become the span covering both;
 - **place**: the finer location precision with its point, place name and
   distance to the border (a village refines its province);
 - **provinces, segments, actors**: the union, stored ones first;
@@ -65,9 +66,15 @@ def refine(stored: Incident, incoming: Incident) -> Incident:
 
 
 def merged_window(a: Window, b: Window) -> Window:
-    """The narrower window if one lies inside the other; else the span covering both."""
+    """The narrower window if one lies inside a vaguer other; else the span covering both.
+
+    Two day-precise windows are both exact: "12 July" and "12 to 14 July"
+    are the first day and the whole of one clash, so they make the span.
+    """
     if a[:2] == b[:2]:
         return min(a, b, key=lambda w: _rank(w[2]))
+    if a[2] in DAY_PRECISE and b[2] in DAY_PRECISE:
+        return min(a[0], b[0]), max(a[1], b[1]), DatePrecision.DAYS
     if _inside(b, a):
         return b
     if _inside(a, b):

@@ -113,3 +113,21 @@ def test_a_yearless_day_in_a_year_without_it():
 )
 def test_latest_named_year(text, year):
     assert latest_named_year(text) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("trade artillery fire for third day", date(2021, 7, 1)),
+        ("on Saturday, the third straight day of fighting", date(2021, 7, 1)),
+        ("for the second day in a row", date(2021, 7, 2)),
+        ("бои шли третий день подряд", date(2021, 7, 1)),
+    ],
+)
+def test_the_nth_day_of_fighting_spans_back_to_its_first(text, first):
+    spans = [m for m in find_dates(text, PUB)[0] if m.kind == "nth_day"]
+    assert [(m.first, m.last, m.precision) for m in spans] == [(first, PUB, P.DAYS)]
+
+
+def test_a_second_day_of_waiting_is_no_date():
+    assert find_dates("родственники второй день ждут у здания", PUB)[0] == []

@@ -127,7 +127,8 @@ def test_score_prefers_shared_ground_then_closer_windows() -> None:
     [
         ((1, 31, MONTH), (12, 12, DAY), (12, 12, DAY)),
         ((12, 12, DAY), (13, 13, DAY), (12, 13, DAYS)),
-        ((12, 13, DAYS), (13, 13, DAY), (13, 13, DAY)),
+        # Both day-precise: a clash's day and its whole span make the span.
+        ((12, 13, DAYS), (13, 13, DAY), (12, 13, DAYS)),
         ((11, 12, DAYS), (12, 14, DAYS), (11, 14, DAYS)),
         ((12, 12, DAY), (12, 12, DAYS), (12, 12, DAY)),
     ],
