@@ -161,14 +161,37 @@ def predicted_settlements(found: Any, gazetteer: Any) -> set[str]:
     }
 
 
-def labelled_settlements(names: Iterable[str], gazetteer: Any) -> set[str]:
-    """Labelled names as the gazetteer's canonical names where it knows them, else as written."""
+def labelled_settlements(
+    names: Iterable[str], gazetteer: Any, provinces: Iterable[str] = ()
+) -> set[str]:
+    """Labelled names as the gazetteer's canonical names where it knows them, else as written.
+
+    A label names a place as the report does ("Agdam", «Кут»): names that need
+    context in running text are looked up after a preposition, and a name
+    several places share is the one in the label's own provinces.
+    """
+    where = provinces_of(provinces)
     resolved = set()
     for name in names:
-        matches = [m for m in gazetteer.find(name) if m.matched.casefold() == name.casefold()]
-        place = gazetteer.place(matches[0].place_id) if matches else None
+        place = _labelled_place(name, gazetteer, where)
         resolved.add(place.name.casefold() if place else name.casefold())
     return resolved
+
+
+def _labelled_place(name: str, gazetteer: Any, provinces: set[str]) -> Any | None:
+    preposition = "у" if any("а" <= ch.lower() <= "я" for ch in name) else "near"
+    for text, offset in ((name, 0), (f"{preposition} {name}", len(preposition) + 1)):
+        matches = [
+            m
+            for m in gazetteer.find(text)
+            if m.start == offset and m.matched.casefold() == name.casefold()
+        ]
+        if matches:
+            readings = [matches[0].place_id, *getattr(matches[0], "others", ())]
+            places = [gazetteer.place(r) for r in readings]
+            inside = [p for p in places if provinces_of([p.province_code or ""]) & provinces]
+            return (inside or places)[0]
+    return None
 
 
 def window_holds(found: Any, main: dict[str, Any]) -> bool:
@@ -226,7 +249,7 @@ def score(cases: list[Case]) -> dict[str, Any]:
         provinces.add(predicted_provinces(found), provinces_of(main["provinces"]))
         settlements.add(
             predicted_settlements(found, gazetteer),
-            labelled_settlements(main.get("settlements") or [], gazetteer),
+            labelled_settlements(main.get("settlements") or [], gazetteer, main["provinces"]),
         )
         if case.extraction.source.published is not None:
             dated.add(window_holds(found, main), case.name)
