@@ -7,7 +7,10 @@ schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.core`), writing one document
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
 from rows built in :mod:`~dashboard.store.rows`, replacing what a re-read report
-reports (:mod:`~dashboard.store.reextract`), reading
+reports (:mod:`~dashboard.store.reextract`), analysts' corrections, merges and
+reverts as revisions (:mod:`~dashboard.store.review`, fields in
+:mod:`~dashboard.store.fields`) and what machine writes must keep of them
+(:mod:`~dashboard.store.locks`), reading
 (:mod:`~dashboard.store.reads`), the PostgreSQL-only PostGIS extras
 (:mod:`~dashboard.store.postgis`) and copying a whole store into another
 database (:mod:`~dashboard.store.copy_store`). Nothing outside this package
@@ -17,7 +20,9 @@ Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`
 :func:`upgrade_database`, :func:`current_revision`, :func:`head_revision`,
 :func:`default_database_url`, :func:`mask_url`, :func:`create_store_engine`,
 :class:`ImportedPlace`, :class:`SaveResult`, :class:`BulkSaveResult`,
-:class:`ReplaceResult`, :class:`StoredReport`,
+:class:`ReplaceResult`, :class:`StoredReport`, :class:`Correction`, :class:`DateWindow`,
+:class:`Place`, :data:`KEEP`, :class:`Revision`, :class:`ReviewState`, :class:`ReviewError`,
+:class:`IncidentChangedError`, :class:`UnknownIncidentError`,
 :data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
@@ -30,25 +35,38 @@ from dashboard.store.engine import (
     default_database_url,
     mask_url,
 )
+from dashboard.store.fields import KEEP, Correction, DateWindow, Place
 from dashboard.store.records import (
     BulkSaveResult,
     ImportedPlace,
     ReplaceResult,
+    ReviewState,
+    Revision,
     SaveResult,
     StoredReport,
 )
+from dashboard.store.review import IncidentChangedError, ReviewError, UnknownIncidentError
 from dashboard.store.revisions import current_revision, head_revision, upgrade_database
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "KEEP",
     "SQLITE_BULK_CACHE_KIB",
     "BulkSaveResult",
+    "Correction",
+    "DateWindow",
     "ImportedPlace",
+    "IncidentChangedError",
+    "Place",
     "ReplaceResult",
+    "ReviewError",
+    "ReviewState",
+    "Revision",
     "SaveResult",
     "Store",
     "StoreError",
     "StoredReport",
+    "UnknownIncidentError",
     "create_store_engine",
     "current_revision",
     "default_database_url",
