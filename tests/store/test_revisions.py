@@ -24,8 +24,10 @@ from store_builders import (
 
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
+    ReviewStatus,
 )
 from dashboard.store import (
+    Correction,
     Store,
     StoreError,
     create_store_engine,
@@ -153,5 +155,39 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
         assert {"incidents", "incident_provinces", "citations"} <= tables
         assert revisions.migrate(engine) == "0005"
         assert Store(engine).get_incident("inc-sotk").casualties == ()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+def test_upgrade_from_0004_makes_every_incident_unreviewed_and_downgrade_drops_review(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    try:
+        revisions.migrate(engine, "0004")
+        Store(engine).save_incidents_bulk([report()], [sotk_incident()])
+        assert revisions.migrate(engine) == "0005"
+        upgraded = Store(engine)
+        state = upgraded.review_state("inc-sotk")
+        assert (state.status, state.version, state.locked, state.flag) == (
+            ReviewStatus.UNREVIEWED,
+            0,
+            (),
+            None,
+        )
+        upgraded.review_incident(
+            "inc-sotk", Correction(fatalities=3), by="a", reason="r", expected_version=0
+        )
+
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(revisions.alembic_config(conn), "0004")
+        inspector = inspect(engine)
+        assert "incident_revisions" not in inspector.get_table_names()
+        assert "review_status" not in {c["name"] for c in inspector.get_columns("incidents")}
+        # The corrected value itself stays; only the review around it is gone.
+        assert revisions.migrate(engine) == "0005"
+        assert Store(engine).get_incident("inc-sotk").fatalities == 3
+        assert Store(engine).review_state("inc-sotk").version == 0
     finally:
         engine.dispose()
