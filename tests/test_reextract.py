@@ -21,9 +21,9 @@ from dashboard import pipeline
 from dashboard.cli import main
 from dashboard.extract.incidents import Extraction, extract_incidents
 from dashboard.gazetteer import load_gazetteer
-from dashboard.models import Citation, Source, SourceKind, content_hash
+from dashboard.models import Citation, ReviewStatus, Source, SourceKind, content_hash
 from dashboard.reextract import reextract
-from dashboard.store import Store, StoreError, open_store, schema
+from dashboard.store import Correction, Store, StoreError, open_store, schema
 
 REPORTS = 6
 
@@ -131,6 +131,65 @@ def test_dataset_records_are_left_alone(store, gazetteer, tmp_path):
     assert store.get_incident("acled:1") == imported
     with pytest.raises(StoreError, match="dataset record"):
         reextract(store, gazetteer, source_ids=["acled:1"])
+
+
+# ------------------------------------------------------- analysts' corrections
+
+
+def _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days):
+    write_reports(tmp_path / "reports", 2)
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "extract_incidents", _worse(shift_days))
+        pipeline.ingest([tmp_path / "reports"], store, gazetteer)
+    return sorted(_incidents(store))
+
+
+def _confirm_toll(store, incident_id, fatalities=99):
+    store.review_incident(
+        incident_id,
+        Correction(status=ReviewStatus.CONFIRMED, fatalities=fatalities),
+        by="alice",
+        reason="field report",
+        expected_version=0,
+    )
+
+
+def test_reextract_keeps_a_correction_rederives_the_rest_and_flags_the_difference(
+    store, gazetteer, tmp_path, monkeypatch
+):
+    first, *_ = _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days=0)
+    _confirm_toll(store, first)
+
+    summary = reextract(store, gazetteer)
+
+    assert summary.ok, summary.errors
+    rebuilt = store.get_incident(first)
+    assert rebuilt.fatalities == 99
+    assert not rebuilt.summary.startswith("old: ")  # an unlocked field takes the fresh reading
+    assert rebuilt.reports >= 1
+    state = store.review_state(first)
+    assert (state.status, state.version) == (ReviewStatus.CONFIRMED, 1)
+    assert "reads fatalities as" in state.flag
+    # A second run finds what the first left: nothing to write.
+    assert reextract(store, gazetteer).sources_unchanged == 2
+
+
+def test_reextract_keeps_a_reviewed_incident_no_report_gives_back_and_flags_it(
+    store, gazetteer, tmp_path, monkeypatch
+):
+    old = _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days=3)
+    first = old[0]
+    _confirm_toll(store, first)
+
+    summary = reextract(store, gazetteer)
+
+    assert summary.ok, summary.errors
+    kept = store.get_incident(first)
+    assert (kept.fatalities, kept.reports) == (99, 0)
+    assert store.review_state(first).flag == "re-extraction no longer finds it in any report"
+    remaining = set(_incidents(store))
+    assert not (set(old) - {first}) & remaining  # unreviewed old records go, as before
+    assert any(not i.endswith("-old3") for i in remaining)  # the fresh ones are there
 
 
 # ----------------------------------------------------------------------- CLI
