@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.models import window_label
+from dashboard.models import ReviewStatus, window_label
 from dashboard.store import Store
 from dashboard.store.columns import RawColumns
 
@@ -33,6 +33,13 @@ class IncidentFilter:
     so an incident known only to "May 2021" shows for any range touching May.
     Region filters (country, province, segment) keep an incident that involves
     any of the listed values.
+
+    ``review`` is the one exception to "empty means everything": it keeps
+    incidents whose review status is listed, and left empty it keeps
+    :data:`DEFAULT_REVIEW`, every status but ``rejected`` (not an incident)
+    and ``duplicate`` (another incident holds its reports). A map or an
+    export must not count those twice, or at all, unless asked: ask with
+    ``review=("rejected",)`` or :data:`ALL_REVIEW`.
     """
 
     date_from: date | None = None
@@ -44,6 +51,7 @@ class IncidentFilter:
     min_fatalities: int | None = None
     text: str | None = None
     include_synthetic: bool = False
+    review: tuple[str, ...] = ()
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> IncidentFilter:
@@ -68,11 +76,29 @@ class IncidentFilter:
             min_fatalities=int(params.get("minfat") or 0) or None,
             text=text or None,
             include_synthetic=bool(params.get("synthetic")),
+            review=tuple(params.get("review") or ()),
         )
 
 
 # The dashboard's link parameters that are filters (README: "Links"), in sidebar order.
-FILTER_PARAMS = ("from", "to", "country", "province", "segment", "type", "minfat", "q", "synthetic")
+FILTER_PARAMS = (
+    "from",
+    "to",
+    "country",
+    "province",
+    "segment",
+    "type",
+    "minfat",
+    "q",
+    "synthetic",
+    "review",
+)
+
+# What an empty ``review`` filter keeps: everything an analyst has not set aside.
+DEFAULT_REVIEW = tuple(
+    s.value for s in ReviewStatus if s not in (ReviewStatus.REJECTED, ReviewStatus.DUPLICATE)
+)
+ALL_REVIEW = tuple(s.value for s in ReviewStatus)
 
 
 def _day(value: date | None) -> date | None:
@@ -96,6 +122,8 @@ INCIDENT_COLUMNS = (
     "distance_km",
     "summary",
     "synthetic",
+    "review_status",
+    "review_flag",
 )
 
 
@@ -157,6 +185,9 @@ def _incident_frame(raw: RawColumns) -> pd.DataFrame:
             "distance_km": np.array(raw["distance_km"].tolist(), dtype=float),
             "summary": _strings(raw["summary"]),
             "synthetic": raw["synthetic"].astype(bool),
+            "review_status": _strings(raw["review_status"]),
+            # Whether a machine reading disagrees with a correction; the text is read per incident.
+            "flagged": pd.notna(raw["review_flag"]).astype(bool),
         }
     )
     order = np.lexsort((frame["id"].to_numpy(), frame["date_start"].to_numpy()))
@@ -229,6 +260,7 @@ def filter_mask(
         mask &= _rows_with(table.segments, "segment_id", filt.segments, len(frame))
     if filt.text:
         mask &= frame["id"].isin(text_ids or set()).to_numpy()
+    mask &= frame["review_status"].isin(filt.review or DEFAULT_REVIEW).to_numpy()
     return mask
 
 
@@ -351,7 +383,9 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
 
     Columns: ``id``, ``date`` (the window in words), ``date_start``,
     ``event_type``, ``place``, ``provinces``, ``segments`` (names joined by
-    ``; ``), ``fatalities``, ``location_precision``, ``reports``.
+    ``; ``), ``fatalities``, ``location_precision``, ``reports``, ``review``
+    (the review status) and ``flagged`` (a machine reading disagrees with a
+    correction).
     """
     rows = np.flatnonzero(mask)
     frame = table.incidents
@@ -381,6 +415,8 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
             "fatalities": picked["fatalities"].to_numpy(),
             "location_precision": picked["location_precision"].to_numpy(),
             "reports": table.reports[rows],
+            "review": picked["review_status"].to_numpy(),
+            "flagged": picked["flagged"].to_numpy(),
         }
     )
 
