@@ -144,10 +144,10 @@ def _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days):
     return sorted(_incidents(store))
 
 
-def _confirm_toll(store, incident_id, fatalities=99):
+def _confirm_toll(store, incident_id, fatalities=99, summary=None):
     store.review_incident(
         incident_id,
-        Correction(status=ReviewStatus.CONFIRMED, fatalities=fatalities),
+        Correction(status=ReviewStatus.CONFIRMED, fatalities=fatalities, summary=summary),
         by="alice",
         reason="field report",
         expected_version=0,
@@ -157,19 +157,26 @@ def _confirm_toll(store, incident_id, fatalities=99):
 def test_reextract_keeps_a_correction_rederives_the_rest_and_flags_the_difference(
     store, gazetteer, tmp_path, monkeypatch
 ):
-    first, *_ = _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days=0)
-    _confirm_toll(store, first)
+    first, second, *_ = _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days=0)
+    # The old extractor read the toll as the new one does, but the summary worse.
+    _confirm_toll(store, first, summary="Analyst's summary")
+    _confirm_toll(store, second)
 
     summary = reextract(store, gazetteer)
 
     assert summary.ok, summary.errors
     rebuilt = store.get_incident(first)
-    assert rebuilt.fatalities == 99
-    assert not rebuilt.summary.startswith("old: ")  # an unlocked field takes the fresh reading
+    assert (rebuilt.fatalities, rebuilt.summary) == (99, "Analyst's summary")
     assert rebuilt.reports >= 1
     state = store.review_state(first)
     assert (state.status, state.version) == (ReviewStatus.CONFIRMED, 1)
-    assert "reads fatalities as" in state.flag
+    # A new reading of the summary is news; the toll the analyst already overrode is not.
+    assert state.flag.startswith(f"report {rebuilt.citations[0].source_id} reads summary as ")
+    assert "fatalities" not in state.flag
+    other = store.get_incident(second)
+    assert other.fatalities == 99
+    assert not other.summary.startswith("old: ")  # an unlocked field takes the fresh reading
+    assert store.review_state(second).flag is None
     # A second run finds what the first left: nothing to write.
     assert reextract(store, gazetteer).sources_unchanged == 2
 

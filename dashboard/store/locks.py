@@ -4,19 +4,22 @@ A field an analyst corrected is *locked* (``incidents.locked_fields``, names
 from :mod:`~dashboard.store.fields`). Machine writes (ingest merging another
 report in, re-extraction re-deriving an incident) pass their new reading
 through :func:`guard`, which puts every locked field back to its corrected
-value and, where the machine reads it differently, *flags* the incident
+value and, where the machine reads it differently (and not just as it did
+when the analyst corrected it), *flags* the incident
 (``incidents.review_flag``) so an analyst looks again, rather than undoing
 the correction. A status is never written by a machine at all. Incidents an
 analyst has touched (``version > 0``) are never deleted by re-extraction
 (:func:`reviewed`), and a report of an incident marked duplicate goes to the
 incident it duplicates (:func:`kept_instead`). Bulk imports never change a
-stored incident, so they need no guard.
+stored incident; a re-imported record of a reviewed one only flags it where
+it reads a locked field otherwise (:func:`flag_differences`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Connection, select, update
 
@@ -38,11 +41,37 @@ def guard(conn: Connection, stored: Incident, machine: Incident, reading: str) -
     locked = locked_fields(conn, stored.id)
     if not locked:
         return machine
-    corrected, read = machine_values(stored), machine_values(machine)
-    differ = [name for name in locked if read[name] != corrected[name]]
-    for name in differ:
-        flag(conn, stored.id, f"{reading} reads {name} as {json.dumps(read[name])}")
+    flag_differences(conn, stored, machine, reading, locked)
+    corrected = machine_values(stored)
     return with_values(machine, {name: corrected[name] for name in locked})
+
+
+def flag_differences(
+    conn: Connection, stored: Incident, machine: Incident, reading: str, locked: Collection[str]
+) -> None:
+    """Flag the incident for each ``locked`` field ``machine`` newly reads otherwise.
+
+    A reading is new when it is neither the correction nor the machine
+    reading the analyst overrode (the field's value before its first
+    revision): re-reading what the analyst already saw and corrected is no
+    news, and would flag the same incident again on every re-import.
+    """
+    corrected, read = machine_values(stored), machine_values(machine)
+    overridden = _overridden(conn, stored.id)
+    for name in sorted(locked):
+        if read[name] not in (corrected[name], overridden.get(name, corrected[name])):
+            flag(conn, stored.id, f"{reading} reads {name} as {json.dumps(read[name])}")
+
+
+def _overridden(conn: Connection, incident_id: str) -> dict[str, Any]:
+    """Each field's value before the first revision that changed it."""
+    r = db.incident_revisions.c
+    found: dict[str, Any] = {}
+    query = select(r.changes).where(r.incident_id == incident_id).order_by(r.version)
+    for changes in conn.execute(query).scalars():
+        for name, change in changes.items():
+            found.setdefault(name, change["before"])
+    return found
 
 
 def locked_fields(conn: Connection, incident_id: str) -> list[str]:

@@ -101,7 +101,7 @@ def test_a_report_of_a_duplicate_goes_to_the_incident_it_repeats(store: Store) -
     assert store.get_incident("inc-su").citations == ()
 
 
-def test_a_bulk_reimport_leaves_a_corrected_incident_as_corrected(store: Store) -> None:
+def test_a_bulk_reimport_keeps_the_correction_and_flags_only_a_new_reading(store: Store) -> None:
     source = dataset_source("acled-1", publisher="ACLED")
     imported = dataclasses.replace(
         account(source.id, date(2024, 5, 12), fatalities=5), id="acled-1"
@@ -111,7 +111,16 @@ def test_a_bulk_reimport_leaves_a_corrected_incident_as_corrected(store: Store) 
         "acled-1", Correction(fatalities=4), by="alice", reason="typo", expected_version=0
     )
 
+    # The same record again: the analyst already overrode its 5.
     store.save_incidents_bulk([source], [imported])
-
     assert store.get_incident("acled-1").fatalities == 4
-    assert store.review_state("acled-1").locked == ("fatalities",)
+    assert store.review_state("acled-1").flag is None
+
+    # A revised record: news, flagged; the correction stays.
+    store.save_incidents_bulk([source], [dataclasses.replace(imported, fatalities=6)])
+    assert store.get_incident("acled-1").fatalities == 4
+    state = store.review_state("acled-1")
+    assert (state.locked, state.flag) == (
+        ("fatalities",),
+        "record test:acled-1 reads fatalities as 6",
+    )
