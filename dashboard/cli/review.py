@@ -87,7 +87,7 @@ def review_command(
 
 def _correction(changes: dict[str, Any], border: str | None) -> Correction:
     """The correction the options describe; unknown codes and empty changes stop with status 2."""
-    from dashboard import review
+    from dashboard import resolve
     from dashboard.models import DatePrecision, ReviewStatus
     from dashboard.store import KEEP, Correction
 
@@ -102,7 +102,7 @@ def _correction(changes: dict[str, Any], border: str | None) -> Correction:
         provinces, segments = _places(changes["provinces"], changes["segments"], border)
         window = None
         if changes["date_from"]:
-            window = review.date_window(
+            window = resolve.date_window(
                 changes["date_from"].date(),
                 changes["date_to"].date() if changes["date_to"] else None,
                 DatePrecision(changes["date_precision"]) if changes["date_precision"] else None,
@@ -124,14 +124,14 @@ def _places(
     codes: tuple[str, ...], segment_ids: tuple[str, ...], border: str | None
 ) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
     """The provinces and segments named, resolved on the border's layers (``None``: not given)."""
-    from dashboard import review
+    from dashboard import resolve
 
     if not codes and not segment_ids:
         return None, None
     layers = border_layers(border)
     return (
-        review.province_refs(layers, codes) if codes else None,
-        review.segment_refs(layers, segment_ids) if segment_ids else None,
+        resolve.province_refs(layers, codes) if codes else None,
+        resolve.segment_refs(layers, segment_ids) if segment_ids else None,
     )
 
 

@@ -8,8 +8,8 @@ schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
 from rows built in :mod:`~dashboard.store.rows`, replacing what a re-read report
 reports (:mod:`~dashboard.store.reextract`), analysts' corrections, merges and
-reverts as revisions (:mod:`~dashboard.store.review`, fields in
-:mod:`~dashboard.store.fields`) and what machine writes must keep of them
+reverts as revisions (:mod:`~dashboard.store.review`, values in
+:mod:`~dashboard.store.corrections`) and what machine writes must keep of them
 (:mod:`~dashboard.store.locks`), reading
 (:mod:`~dashboard.store.reads`), the PostgreSQL-only PostGIS extras
 (:mod:`~dashboard.store.postgis`) and copying a whole store into another
@@ -27,6 +27,7 @@ Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`
 """
 
 from dashboard.store.core import Store, ensure_ready, open_store
+from dashboard.store.corrections import KEEP, Correction, DateWindow, Place
 from dashboard.store.engine import (
     DATABASE_URL_ENV,
     SQLITE_BULK_CACHE_KIB,
@@ -35,7 +36,6 @@ from dashboard.store.engine import (
     default_database_url,
     mask_url,
 )
-from dashboard.store.fields import KEEP, Correction, DateWindow, Place
 from dashboard.store.records import (
     BulkSaveResult,
     ImportedPlace,

@@ -29,6 +29,7 @@ from dashboard.store import (
     writes,
 )
 from dashboard.store import schema as db
+from dashboard.store.corrections import Correction
 from dashboard.store.engine import (
     create_store_engine,
     mask_url,
@@ -36,7 +37,6 @@ from dashboard.store.engine import (
     translate_errors,
     writing,
 )
-from dashboard.store.fields import Correction
 from dashboard.store.records import (
     BulkSaveResult,
     ImportedPlace,

@@ -1,7 +1,7 @@
 """People win over machines: what re-ingest and re-extraction must keep of an analyst's work.
 
 A field an analyst corrected is *locked* (``incidents.locked_fields``, names
-from :mod:`~dashboard.store.fields`). Machine writes (ingest merging another
+from :mod:`~dashboard.store.corrections`). Machine writes (ingest merging another
 report in, re-extraction re-deriving an incident) pass their new reading
 through :func:`guard`, which puts every locked field back to its corrected
 value and, where the machine reads it differently (and not just as it did
@@ -25,7 +25,7 @@ from sqlalchemy import Connection, select, update
 
 from dashboard.models import Incident, ReviewStatus
 from dashboard.store import schema as db
-from dashboard.store.fields import machine_values, with_values
+from dashboard.store.corrections import machine_values, with_values
 
 # A duplicate of a duplicate is followed this far; a longer chain is a cycle.
 _MAX_HOPS = 16

@@ -101,7 +101,7 @@ class Revision:
 
     ``version`` is the incident's version this change made (1 for the first);
     ``changes`` maps each changed field to ``{"before": …, "after": …}`` in
-    the JSON form of :mod:`~dashboard.store.fields` (a merge also lists the
+    the JSON form of :mod:`~dashboard.store.corrections` (a merge also lists the
     incident's ``sources``, and a save that cleared a machine's flag its
     ``flag``). ``action`` is ``review``, ``merge`` or ``revert``; a revert
     names the revision it undid in ``reverts``. ``at`` is UTC.

@@ -23,14 +23,14 @@ from sqlalchemy import Connection, Row, delete, select, update
 from dashboard.models import Incident, ReviewStatus
 from dashboard.store import reads, writes
 from dashboard.store import schema as db
-from dashboard.store.engine import StoreError
-from dashboard.store.fields import (
+from dashboard.store.corrections import (
     MACHINE_FIELDS,
     REVIEW_FIELDS,
     Correction,
     machine_values,
     with_values,
 )
+from dashboard.store.engine import StoreError
 from dashboard.store.records import ReviewState, Revision
 
 

@@ -249,7 +249,7 @@ imported_places = Table(
 # overwrite without one. ``version`` is the incident's version the change
 # made, unique per incident, so two saves of one opened version cannot both
 # land even if the row lock were bypassed. ``changes`` maps each changed field
-# to ``{"before": ..., "after": ...}`` (JSON values, :mod:`~dashboard.store.fields`).
+# to ``{"before": ..., "after": ...}`` (JSON values, :mod:`~dashboard.store.corrections`).
 incident_revisions = Table(
     "incident_revisions",
     metadata,

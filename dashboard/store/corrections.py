@@ -61,7 +61,7 @@ class DateWindow(NamedTuple):
 class Place(NamedTuple):
     """A corrected place: a gazetteer place, a province, a segment or a clicked point.
 
-    The caller resolves what the analyst picked (see :mod:`dashboard.review`):
+    The caller resolves what the analyst picked (see :mod:`dashboard.resolve`):
     a point has ``lat``/``lon`` and a precision of ``point``; a province alone
     has none and ``province`` precision.
     """

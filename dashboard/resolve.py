@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dashboard.models import DatePrecision, LocationPrecision, ProvinceRef, SegmentRef
-from dashboard.store.fields import DateWindow, Place
+from dashboard.store.corrections import DateWindow, Place
 
 if TYPE_CHECKING:
     from dashboard.extract.evidence import GazetteerLike

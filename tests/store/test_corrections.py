@@ -1,4 +1,4 @@
-"""Tests for dashboard.store.fields: reviewable fields as JSON values, and corrections. Pure."""
+"""Tests for dashboard.store.corrections: reviewable fields as JSON values; corrections."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dashboard.models import (
     ReviewStatus,
     SegmentRef,
 )
-from dashboard.store.fields import (
+from dashboard.store.corrections import (
     KEEP,
     MACHINE_FIELDS,
     Correction,
