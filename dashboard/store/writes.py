@@ -14,6 +14,7 @@ caller's transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,7 +107,12 @@ def _merge_into(conn: Connection, stored: Incident, incoming: Incident, reading:
     beside the others, as the source panel shows them side by side. Both
     are of one synthetic flag (matching never crosses it).
     """
-    refined = locks.guard(conn, stored, refine.refine(stored, incoming), reading)
+    machine = refine.refine(stored, incoming)
+    refined = locks.guard(conn, stored, machine, reading)
+    if refined.summary == machine.summary != stored.summary:
+        # The summary was restated for the machine's window and place; restate it for
+        # the kept ones, or it would name a day the corrected window does not.
+        refined = dataclasses.replace(refined, summary=refine.restated(stored, refined))
     rewrite_incident(conn, refined)
     for citation in incoming.citations:
         add_citation(conn, stored.id, citation)

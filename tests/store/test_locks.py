@@ -11,10 +11,11 @@ from datetime import date
 
 from store_builders import SU, account, dataset_source, save_account
 
-from dashboard.models import Citation, DatePrecision, ReviewStatus
-from dashboard.store import Correction, Store
+from dashboard.models import Citation, DatePrecision, LocationPrecision, ReviewStatus
+from dashboard.store import Correction, Place, Store
 
 MONTH_ID = "inc-2024-05-01-2024-05-31-AM-GR"
+NEAR = LocationPrecision.NEAR_PLACE
 
 
 def month_report(store: Store) -> None:
@@ -124,3 +125,34 @@ def test_a_bulk_reimport_keeps_the_correction_and_flags_only_a_new_reading(store
         ("fatalities",),
         "record test:acled-1 reads fatalities as 6",
     )
+
+
+def test_a_kept_place_keeps_the_summary_in_its_words(store: Store) -> None:
+    day = account("src-sotk", date(2024, 5, 12), summary="Shelling of Sotk on 2024-05-12.")
+    save_account(
+        store,
+        dataclasses.replace(day, location_precision=NEAR, place_name="Sotk", lat=40.2, lon=45.9),
+    )
+    store.review_incident(
+        day.id,
+        Correction(place=Place(NEAR, 40.20007, 45.86951, "Sotk", 8.0)),
+        by="alice",
+        reason="the village's own point",
+        expected_version=0,
+    )
+    # A finer report of the same shelling, placed on a point in a neighbouring village.
+    kut = account("src-kut", date(2024, 5, 12))
+    save_account(
+        store,
+        dataclasses.replace(
+            kut, id="inc-kut", location_precision=LocationPrecision.POINT, place_name="Kut",
+            lat=40.21, lon=45.92,
+        ),
+    )  # fmt: skip
+
+    kept = store.get_incident(day.id)
+    assert (kept.place_name, kept.lat) == ("Sotk", 40.20007)
+    assert kept.reports == 2
+    # Not restated to the machine's "Kut", which the kept place is not.
+    assert kept.summary == "Shelling of Sotk on 2024-05-12."
+    assert store.review_state(day.id).flag.startswith("report src-kut reads place as ")
