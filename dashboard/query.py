@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.models import ReviewStatus, window_label
+from dashboard.models import DatePrecision, LocationPrecision, ReviewStatus, window_label
 from dashboard.store import Store
 from dashboard.store.columns import RawColumns
 
@@ -398,6 +398,43 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
     rows = rows[order]
     if limit is not None:
         rows = rows[:limit]
+    return _rows_frame(table, rows)
+
+
+def review_queue(table: IncidentTable, mask: np.ndarray, limit: int | None = None) -> pd.DataFrame:
+    """What analysts should look at next, in order, as :func:`incident_rows` gives rows.
+
+    The incidents ``mask`` keeps that are unreviewed or flagged (a machine
+    reading disagrees with a correction): flagged first, then the vaguest
+    (widest date window precision, then coarsest place), then the newest.
+    Vague incidents first because they are the ones a person can most
+    improve, and an analyst clearing a day's reports sees the doubtful ones
+    while their sources are fresh.
+    """
+    frame = table.incidents
+    wanted = mask & (
+        (frame["review_status"] == ReviewStatus.UNREVIEWED.value).to_numpy()
+        | frame["flagged"].to_numpy()
+    )
+    rows = np.flatnonzero(wanted)
+    picked = frame.iloc[rows]
+    date_rank = picked["date_precision"].map(_DATE_RANK).to_numpy()
+    place_rank = picked["location_precision"].map(_PLACE_RANK).to_numpy()
+    starts = picked["date_start"].to_numpy().astype(np.int64)
+    order = np.lexsort(
+        (picked["id"].to_numpy(), -starts, -place_rank, -date_rank, ~picked["flagged"].to_numpy())
+    )
+    rows = rows[order]
+    return _rows_frame(table, rows if limit is None else rows[:limit])
+
+
+_DATE_RANK = {p.value: n for n, p in enumerate(DatePrecision)}
+_PLACE_RANK = {p.value: n for n, p in enumerate(LocationPrecision)}
+
+
+def _rows_frame(table: IncidentTable, rows: np.ndarray) -> pd.DataFrame:
+    """The table rows ``rows`` (in that order) as :func:`incident_rows` describes them."""
+    frame = table.incidents
     picked = frame.iloc[rows]
     return pd.DataFrame(
         {

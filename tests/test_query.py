@@ -27,11 +27,12 @@ from dashboard.query import (
     filter_mask,
     incident_rows,
     load_incident_table,
+    review_queue,
     search_incident_ids,
     summarise,
     timeline,
 )
-from dashboard.store import Correction
+from dashboard.store import Correction, locks
 
 SYUNIK = ProvinceRef("AM-SU", "Syunik", "AM")
 GEGHARKUNIK = ProvinceRef("AM-GR", "Gegharkunik", "AM")
@@ -281,3 +282,26 @@ def test_empty_selection_gives_empty_aggregates(table):
     assert summarise(table, mask).incidents == 0
     assert counts_by(table, mask, "province").empty
     assert timeline(table, mask).empty
+
+
+def test_review_queue_puts_flagged_then_vaguest_then_newest_first(store, table):
+    everything = IncidentFilter(include_synthetic=True)
+    queue = review_queue(table, filter_mask(table, everything))
+    assert list(queue["id"]) == ["i-may", "i-jan", "i-sep"]  # the month, then the newest day
+
+    store.review_incident(
+        "i-sep", Correction(status=ReviewStatus.CONFIRMED), by="a", reason="r", expected_version=0
+    )
+    store.review_incident(
+        "i-jan", Correction(status=ReviewStatus.CONFIRMED), by="a", reason="r", expected_version=0
+    )
+    with store.writing() as conn:  # what a re-ingest disagreeing with a correction leaves
+        locks.flag(conn, "i-sep", "report src-9 reads fatalities as 3")
+    reviewed = load_incident_table(store)
+
+    queue = review_queue(reviewed, filter_mask(reviewed, everything))
+    assert list(queue["id"]) == ["i-sep", "i-may"]  # confirmed i-jan is done
+    assert list(queue["flagged"]) == [True, False]
+    assert list(review_queue(reviewed, filter_mask(reviewed, everything), limit=1)["id"]) == [
+        "i-sep"
+    ]
