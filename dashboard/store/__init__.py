@@ -26,6 +26,7 @@ Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`
 :data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
+from dashboard.store.audit import IncidentChangedError, ReviewError, UnknownIncidentError
 from dashboard.store.core import Store, ensure_ready, open_store
 from dashboard.store.corrections import KEEP, Correction, DateWindow, Place
 from dashboard.store.engine import (
@@ -45,7 +46,6 @@ from dashboard.store.records import (
     SaveResult,
     StoredReport,
 )
-from dashboard.store.review import IncidentChangedError, ReviewError, UnknownIncidentError
 from dashboard.store.revisions import current_revision, head_revision, upgrade_database
 
 __all__ = [

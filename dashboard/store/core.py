@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from dashboard.models import Incident, Source
 from dashboard.store import (
+    audit,
     bulk,
     columns,
     details,
@@ -270,12 +271,12 @@ class Store:
     def review_state(self, incident_id: str) -> ReviewState | None:
         """The incident's status, version, locks, note and flag, or ``None`` if not stored."""
         with self.reading() as conn:
-            return review.review_state(conn, incident_id)
+            return audit.review_state(conn, incident_id)
 
     def history(self, incident_id: str) -> list[Revision]:
         """The incident's revisions, oldest first; :class:`UnknownIncidentError` if not stored."""
         with self.reading() as conn:
-            return review.history(conn, incident_id)
+            return audit.history(conn, incident_id)
 
     # --- reading ------------------------------------------------------------
 
