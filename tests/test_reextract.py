@@ -23,7 +23,7 @@ from dashboard.extract.incidents import Extraction, extract_incidents
 from dashboard.gazetteer import load_gazetteer
 from dashboard.models import Citation, ReviewStatus, Source, SourceKind, content_hash
 from dashboard.reextract import reextract
-from dashboard.store import Correction, Store, StoreError, open_store, schema
+from dashboard.store import Correction, ExcerptRef, Store, StoreError, open_store, schema
 
 REPORTS = 6
 
@@ -197,6 +197,46 @@ def test_reextract_keeps_a_reviewed_incident_no_report_gives_back_and_flags_it(
     remaining = set(_incidents(store))
     assert not (set(old) - {first}) & remaining  # unreviewed old records go, as before
     assert any(not i.endswith("-old3") for i in remaining)  # the fresh ones are there
+
+
+TWO_SENTENCES = (
+    "On 12 May 2022 troops opened fire on positions in Tavush. "
+    "Two soldiers were killed in the shelling near Chinari.\n"
+)
+
+
+def test_reextract_sends_split_off_sentences_to_the_split_incident(
+    store, gazetteer, tmp_path, monkeypatch
+):
+    (tmp_path / "two.txt").write_text(TWO_SENTENCES, encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "extract_incidents", _worse(0))
+        pipeline.ingest([tmp_path / "two.txt"], store, gazetteer)
+    (incident,) = _incidents(store).values()
+    (citation,) = incident.citations
+    first, last = citation.excerpts
+    _, created = store.split_incident(
+        incident.id,
+        [ExcerptRef(citation.source_id, last.start, last.end)],
+        Correction(note="a second event"),
+        by="alice",
+        reason="two events in one report",
+        expected_version=0,
+    )
+
+    summary = reextract(store, gazetteer)
+
+    assert summary.ok, summary.errors
+    original, split_off = store.get_incident(incident.id), store.get_incident(created.incident_id)
+    assert [(e.start, e.end) for c in original.citations for e in c.excerpts] == [
+        (first.start, first.end)
+    ]
+    assert not original.summary.startswith("old: ")  # re-derived, not left as it was
+    assert [(e.start, e.end) for c in split_off.citations for e in c.excerpts] == [
+        (last.start, last.end)
+    ]
+    assert store.review_state(created.incident_id).flag is None
+    assert store.is_synthetic(created.incident_id) is store.is_synthetic(incident.id)
 
 
 # ----------------------------------------------------------------------- CLI

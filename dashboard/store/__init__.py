@@ -21,8 +21,8 @@ Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`
 :func:`default_database_url`, :func:`mask_url`, :func:`create_store_engine`,
 :class:`ImportedPlace`, :class:`SaveResult`, :class:`BulkSaveResult`,
 :class:`ReplaceResult`, :class:`StoredReport`, :class:`Correction`, :class:`DateWindow`,
-:class:`Place`, :data:`KEEP`, :class:`Revision`, :class:`ReviewState`, :class:`ReviewError`,
-:class:`IncidentChangedError`, :class:`UnknownIncidentError`,
+:class:`Place`, :data:`KEEP`, :class:`ExcerptRef`, :class:`Revision`, :class:`ReviewState`,
+:class:`ReviewError`, :class:`IncidentChangedError`, :class:`UnknownIncidentError`,
 :data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
@@ -39,6 +39,7 @@ from dashboard.store.engine import (
 )
 from dashboard.store.records import (
     BulkSaveResult,
+    ExcerptRef,
     ImportedPlace,
     ReplaceResult,
     ReviewState,
@@ -55,6 +56,7 @@ __all__ = [
     "BulkSaveResult",
     "Correction",
     "DateWindow",
+    "ExcerptRef",
     "ImportedPlace",
     "IncidentChangedError",
     "Place",

@@ -40,6 +40,7 @@ from dashboard.store.engine import (
 )
 from dashboard.store.records import (
     BulkSaveResult,
+    ExcerptRef,
     ImportedPlace,
     ReplaceResult,
     ReviewState,
@@ -266,6 +267,37 @@ class Store:
         with self.writing() as conn:
             return review.revert(
                 conn, revision_id, by=by, reason=reason, expected_version=expected_version
+            )
+
+    def split_incident(
+        self,
+        incident_id: str,
+        excerpts: Sequence[ExcerptRef],
+        correction: Correction,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int,
+    ) -> tuple[Revision, Revision]:
+        """Split sentences of its reports off an incident into a new incident, ``ID~split-N``.
+
+        ``excerpts`` name stored excerpts of the incident (some, not all);
+        they and the citations left without excerpts move to the new
+        incident, which copies the incident's fields with ``correction``
+        applied (its corrected fields locked; give at least one change, e.g.
+        the other event's window or place). Returns the two revisions (the
+        incident's, the new one's, whose ``incident_id`` is the new id).
+        Raises as :meth:`review_incident`.
+        """
+        with self.writing() as conn:
+            return review.split(
+                conn,
+                incident_id,
+                excerpts,
+                correction,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
             )
 
     def review_state(self, incident_id: str) -> ReviewState | None:

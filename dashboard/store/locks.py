@@ -12,18 +12,21 @@ analyst has touched (``version > 0``) are never deleted by re-extraction
 (:func:`reviewed`), and a report of an incident marked duplicate goes to the
 incident it duplicates (:func:`kept_instead`). Bulk imports never change a
 stored incident; a re-imported record of a reviewed one only flags it where
-it reads a locked field otherwise (:func:`flag_differences`).
+it reads a locked field otherwise (:func:`flag_differences`). Sentences an
+analyst split off an incident go to the split-off incident when
+re-extraction reads them again (:func:`route_split`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from dashboard.models import Incident, ReviewStatus
+from dashboard.models import Citation, Excerpt, Incident, ReviewStatus
 from dashboard.store import schema as db
 from dashboard.store.corrections import machine_values, with_values
 
@@ -118,3 +121,49 @@ def kept_instead(conn: Connection, incident_id: str) -> str | None:
             return None if current == incident_id else current
         current, hops = row.duplicate_of, hops + 1
     return None
+
+
+def route_split(conn: Connection, fresh: Incident) -> tuple[Incident, list[tuple[str, Citation]]]:
+    """The fresh reading of an incident without the excerpts an analyst split off it.
+
+    Returns the incident without them (a citation left with none goes too)
+    and, for each split-off incident, the citations that carry them there,
+    so re-extraction does not fold a split back into the incident it came from.
+    """
+    moved = _split_off(conn, fresh.id)
+    if not moved:
+        return fresh, []
+    kept: list[Citation] = []
+    elsewhere: dict[tuple[str, str], list[Excerpt]] = {}
+    for citation in fresh.citations:
+        own = []
+        for excerpt in citation.excerpts:
+            target = moved.get((citation.source_id, excerpt.start, excerpt.end))
+            if target is None:
+                own.append(excerpt)
+            else:
+                elsewhere.setdefault((target, citation.source_id), []).append(excerpt)
+        if own or not citation.excerpts:
+            kept.append(dataclasses.replace(citation, excerpts=tuple(own)))
+    claims = {c.source_id: c.claim for c in fresh.citations}
+    routed = [
+        (target, Citation(source_id, claims[source_id], tuple(excerpts)))
+        for (target, source_id), excerpts in elsewhere.items()
+    ]
+    return dataclasses.replace(fresh, citations=tuple(kept)), routed
+
+
+def _split_off(conn: Connection, incident_id: str) -> dict[tuple[str, int, int], str]:
+    """Excerpts (source, start, end) split off the incident, to the incident they went to."""
+    r = db.incident_revisions.c
+    query = select(r.changes).where(r.incident_id == incident_id, r.action == "split")
+    moved: dict[tuple[str, int, int], str] = {}
+    for changes in conn.execute(query.order_by(r.version)).scalars():
+        if "split_to" not in changes:
+            continue
+        left = {(e["source_id"], e["start"], e["end"]) for e in changes["excerpts"]["after"]}
+        for e in changes["excerpts"]["before"]:
+            ref = (e["source_id"], e["start"], e["end"])
+            if ref not in left:
+                moved[ref] = changes["split_to"]["after"]
+    return moved

@@ -137,3 +137,11 @@ class ReviewState:
     flag: str | None = None
     changed_by: str | None = None
     changed_at: datetime | None = None
+
+
+class ExcerptRef(NamedTuple):
+    """One stored excerpt of an incident, by source and character offsets (a split picks them)."""
+
+    source_id: str
+    start: int
+    end: int

@@ -219,7 +219,12 @@ def _flag_orphans(conn: Connection, incident_ids: Collection[str]) -> None:
 
 
 def _reflag_synthetic(conn: Connection, incident_ids: Sequence[str]) -> None:
-    """An incident is synthetic again once no real source cites it (the writes' rule)."""
+    """An incident is synthetic again once no real source cites it (the writes' rule).
+
+    One nothing cites (a reviewed incident kept, :func:`_delete_uncited`)
+    keeps its flag: no citation says it is synthetic, and hiding an
+    analyst's incident as test data would lose it from view.
+    """
     if not incident_ids:
         return
     real_citation = exists().where(
@@ -229,9 +234,10 @@ def _reflag_synthetic(conn: Connection, incident_ids: Sequence[str]) -> None:
             db.sources.c.synthetic.is_(False),
         )
     )
+    any_citation = exists().where(db.citations.c.incident_id == db.incidents.c.id)
     conn.execute(
         update(db.incidents)
-        .where(db.incidents.c.id.in_(incident_ids))
+        .where(db.incidents.c.id.in_(incident_ids), any_citation)
         .values(synthetic=~real_citation)
     )
 

@@ -80,7 +80,7 @@ def save_incidents(
                 _merge_into(conn, same, incident, reading)
                 matched += 1
                 continue
-        if _insert_incident(conn, incident, synthetic=source.synthetic):
+        if insert_incident(conn, incident, synthetic=source.synthetic):
             created += 1
         elif _merge_incident(conn, incident, synthetic=source.synthetic):
             merged += 1
@@ -121,8 +121,12 @@ def _merge_into(conn: Connection, stored: Incident, incoming: Incident, reading:
 def _rederive(conn: Connection, fresh: Incident, reading: str, *, synthetic: bool) -> None:
     """Give a reviewed incident kept by re-extraction the fresh reading of its unlocked fields."""
     stored = _stored_for_update(conn, fresh.id)
+    fresh, split_off = locks.route_split(conn, fresh)
     rewrite_incident(conn, locks.guard(conn, stored, fresh, reading))
     _merge_incident(conn, fresh, synthetic=synthetic)
+    for split_id, citation in split_off:
+        split = dataclasses.replace(fresh, id=split_id, citations=(citation,))
+        _merge_incident(conn, split, synthetic=synthetic)
 
 
 def _stored_for_update(conn: Connection, incident_id: str) -> Incident:
@@ -192,7 +196,7 @@ def _require_source(conn: Connection, source_id: str, known: set[str], incident_
     known.add(source_id)
 
 
-def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
+def insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
     """Write a new incident whole; False (and nothing written) if its id exists."""
     inserted = rows.insert_ignore(
         conn, db.incidents, rows.incident_row(incident, datetime.now(UTC), synthetic=synthetic)

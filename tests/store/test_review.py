@@ -19,8 +19,10 @@ from dashboard.models import DatePrecision, ReviewStatus
 from dashboard.store import (
     Correction,
     DateWindow,
+    ExcerptRef,
     IncidentChangedError,
     ReviewError,
+    Revision,
     Store,
     UnknownIncidentError,
     open_store,
@@ -271,3 +273,58 @@ def test_every_review_status_can_be_set_and_read_back(sotk: Store) -> None:
             "inc-sotk", Correction(status=status), by="a", reason="r", expected_version=version
         )
         assert sotk.review_state("inc-sotk").status is status
+
+
+FATALITIES_SENTENCE = ExcerptRef("src-1", 34, 59)
+
+
+def split_toll(store: Store, **correction: object) -> tuple[Revision, Revision]:
+    return store.split_incident(
+        "inc-sotk",
+        [FATALITIES_SENTENCE],
+        Correction(**correction),  # type: ignore[arg-type]
+        by="alice",
+        reason="the deaths were the next day's shelling",
+        expected_version=0,
+    )
+
+
+def test_split_moves_the_chosen_sentences_to_a_new_incident(sotk: Store) -> None:
+    next_day = DateWindow(date(2024, 5, 13), date(2024, 5, 13), DatePrecision.DAY)
+    kept, created = split_toll(sotk, window=next_day, fatalities=2)
+
+    new_id = "inc-sotk~split-1"
+    assert created.incident_id == new_id
+    original, split_off = sotk.get_incident("inc-sotk"), sotk.get_incident(new_id)
+    ((source, claim, excerpts),) = [(c.source_id, c.claim, c.excerpts) for c in original.citations]
+    assert [(e.start, e.end) for e in excerpts] == [(0, 33)]
+    (moved,) = split_off.citations
+    assert (moved.source_id, moved.claim) == (source, claim)
+    assert moved.excerpts == sotk_incident().citations[0].excerpts[1:]  # spans and all
+    assert (split_off.date_start, split_off.provinces) == (date(2024, 5, 13), original.provinces)
+    state = sotk.review_state(new_id)
+    assert (state.version, state.locked) == (1, ("date",))  # fatalities 2 was no change
+    assert created.changes["split_from"] == {"before": None, "after": "inc-sotk"}
+    assert kept.changes["split_to"] == {"before": None, "after": new_id}
+    assert kept.changes["excerpts"]["after"] == [{"source_id": "src-1", "start": 0, "end": 33}]
+    with pytest.raises(ReviewError, match="is a split"):
+        sotk.revert_revision(kept.id, by="bob", reason="r", expected_version=1)
+
+
+@pytest.mark.parametrize(
+    ("excerpts", "message"),
+    [
+        ([ExcerptRef("src-1", 34, 60)], "no excerpt 34-60 of 'src-1'"),
+        ([], "choose the excerpts"),
+        ([ExcerptRef("src-1", 0, 33), FATALITIES_SENTENCE], "leaves nothing"),
+    ],
+)
+def test_a_split_needs_some_but_not_all_of_the_incidents_excerpts(
+    sotk: Store, excerpts: list[ExcerptRef], message: str
+) -> None:
+    with pytest.raises(ReviewError, match=message):
+        sotk.split_incident(
+            "inc-sotk", excerpts, Correction(), by="a", reason="r", expected_version=0
+        )
+    assert sotk.get_incident("inc-sotk") == sotk_incident()
+    assert sotk.get_incident("inc-sotk~split-1") is None
