@@ -164,7 +164,7 @@ def test_concurrent_saves_of_one_document_store_it_once(store: Store) -> None:
 def test_crash_midway_through_a_document_rolls_back_everything(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_insert = writes._insert_incident
+    real_insert = writes.insert_incident
     seen: list[str] = []
 
     def crash_on_second(conn, incident, *, synthetic):
@@ -173,7 +173,7 @@ def test_crash_midway_through_a_document_rolls_back_everything(
             raise RuntimeError("simulated crash after the first incident was written")
         return real_insert(conn, incident, synthetic=synthetic)
 
-    monkeypatch.setattr(writes, "_insert_incident", crash_on_second)
+    monkeypatch.setattr(writes, "insert_incident", crash_on_second)
     with pytest.raises(RuntimeError, match="simulated crash"):
         store.save_document(report(), [sotk_incident(), vague_incident()])
     assert seen == ["inc-sotk", "inc-vague"]
