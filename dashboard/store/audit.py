@@ -120,7 +120,11 @@ def apply_change(
         raise ReviewError(f"incident {row.id!r}: the change changes nothing")
     machine = {name: change["after"] for name, change in changes.items() if name in MACHINE_FIELDS}
     if machine:
-        writes.rewrite_incident(conn, with_values(incident, machine))
+        try:
+            corrected = with_values(incident, machine)
+        except ValueError as exc:  # the model's own checks: a window, a point out of range
+            raise ReviewError(f"incident {row.id!r}: {exc}") from None
+        writes.rewrite_incident(conn, corrected)
     review = {name: changes[name]["after"] for name in REVIEW_FIELDS if name in changes}
     version = row.version + 1
     updated = conn.execute(

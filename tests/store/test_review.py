@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from store_builders import GR, SU, account, report, save_account, sotk_incident, table_count
 
-from dashboard.models import DatePrecision, ReviewStatus
+from dashboard.models import DatePrecision, LocationPrecision, ReviewStatus
 from dashboard.store import (
     Correction,
     DateWindow,
     ExcerptRef,
     IncidentChangedError,
+    Place,
     ReviewError,
     Revision,
     Store,
@@ -119,6 +120,12 @@ def test_a_correction_changes_the_incident_and_records_who_when_what_and_why(
         (Correction(fatalities=2), "alice", "because", "changes nothing"),
         (Correction(status=ReviewStatus.DUPLICATE), "alice", "because", "needs the id"),
         (Correction(fatalities=-1), "alice", "because", "negative"),
+        (
+            Correction(place=Place(LocationPrecision.POINT, 95.0, 45.0)),
+            "alice",
+            "because",
+            "coordinates out of range",
+        ),
         (
             Correction(status=ReviewStatus.DUPLICATE, duplicate_of="inc-sotk"),
             "alice",
