@@ -57,7 +57,8 @@ def test_review_corrects_the_incident_and_history_shows_it(url: str) -> None:
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()
     assert lines[0] == "inc-sotk: confirmed, version 1"
-    assert "alice  review: MoD update" in lines[1]
+    assert lines[1].startswith("  v1 #")
+    assert lines[1].endswith("alice  review: MoD update")
     assert "      fatalities: 2 → 3" in lines
     assert '      provinces: ["AM-GR", "AZ-KAL"] → ["AM-TV"]' in lines
 
@@ -65,6 +66,32 @@ def test_review_corrects_the_incident_and_history_shows_it(url: str) -> None:
     assert [(r["version"], r["by"], r["reason"]) for r in as_json] == [(1, "alice", "MoD update")]
     assert as_json[0]["changes"]["status"] == {"before": "unreviewed", "after": "confirmed"}
     assert as_json[0]["at"].endswith("+00:00")
+
+
+def test_review_places_the_incident_on_a_gazetteer_place_or_a_point(url: str) -> None:
+    done = run(
+        url, *REVIEW, "--place", "settlement:gn:616041", "--event-type", "Battles",
+        "--summary", "Clash at Sotk.",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    with open_store(url) as store:
+        incident = store.get_incident("inc-sotk")
+        assert (incident.place_name, incident.location_precision.value) == ("Sotk", "near_place")
+        assert [p.code for p in incident.provinces] == ["AM-GR"]
+        assert (incident.event_type.value, incident.summary) == ("Battles", "Clash at Sotk.")
+
+    # A point; an explicit province wins over the one the point lies in.
+    done = run(url, *REVIEW, "--point", "41.05", "45.35", "--province", "AZ-TOV")
+    assert done.exit_code == 0, done.output
+    with open_store(url) as store:
+        incident = store.get_incident("inc-sotk")
+        assert (incident.lat, incident.lon, incident.place_name) == (41.05, 45.35, None)
+        assert [p.code for p in incident.provinces] == ["AZ-TOV"]
+        assert store.review_state("inc-sotk").locked == (
+            "event_type", "place", "provinces", "segments", "summary",
+        )  # fmt: skip
+
+    assert "  v2 #" in run(url, "history", "inc-sotk").output
 
 
 def test_history_of_an_unreviewed_incident_says_so(url: str) -> None:
@@ -88,6 +115,8 @@ def test_history_of_an_unreviewed_incident_says_so(url: str) -> None:
         ((*REVIEW, "--date-to", "2024-05-01"), "--date-to needs --date-from"),
         ((*REVIEW, "--date-from", "2024-05-12", "--date-to", "2024-05-01"), "ends (2024-05-01)"),
         ((*REVIEW, "--fatalities", "3", "--expected-version", "4"), "changed by someone"),
+        ((*REVIEW, "--place", "nowhere"), "no place 'nowhere' in the gazetteer"),
+        ((*REVIEW, "--place", "x", "--point", "40", "45"), "not both"),
         (("history", "inc-nope"), "no incident 'inc-nope'"),
     ],
 )

@@ -10,12 +10,14 @@ import click
 
 from dashboard.cli.errors import border_layers, fail
 from dashboard.cli.options import REVIEW_STATUSES, border_option, url_option
+from dashboard.models import DatePrecision, EventType
 
 if TYPE_CHECKING:
     from dashboard.store import Correction, Revision
 
 _DAY = click.DateTime(["%Y-%m-%d"])
-_PRECISIONS = ("day", "days", "week", "month", "year")
+_PRECISIONS = tuple(p.value for p in DatePrecision)
+_EVENT_TYPES = tuple(t.value for t in EventType)
 
 
 @click.command("review")
@@ -36,6 +38,20 @@ _PRECISIONS = ("day", "days", "week", "month", "year")
     metavar="ID",
     help="Segment id, e.g. AM-TV_AZ-TOV; replaces the segments (repeatable).",
 )
+@click.option(
+    "--place",
+    "place_id",
+    metavar="PLACE_ID",
+    help="A gazetteer place (e.g. settlement:gn:616041): near it, with its province and segment.",
+)
+@click.option(
+    "--point",
+    type=(float, float),
+    metavar="LAT LON",
+    help="A point: the incident's place, with the province and segment it lies in.",
+)
+@click.option("--event-type", type=click.Choice(_EVENT_TYPES), help="ACLED event type.")
+@click.option("--summary", help="A corrected summary.")
 @click.option("--date-from", type=_DAY, help="YYYY-MM-DD: the corrected window's first day.")
 @click.option("--date-to", type=_DAY, help="YYYY-MM-DD (default: --date-from).")
 @click.option("--date-precision", type=click.Choice(_PRECISIONS), help="Default: day or days.")
@@ -59,12 +75,12 @@ def review_command(
     border: str | None,
     **changes: Any,
 ) -> None:
-    """Review INCIDENT: set its status, correct its places, window or toll, add a note.
+    """Review INCIDENT: set its status, correct its place, window, type or toll, add a note.
 
     Each call is one revision in the incident's history (who, when, before and
     after, why). Corrected fields are kept by later re-ingests and re-extractions,
     which flag the incident where their reading differs. Exit status 2 names an
-    unknown incident, province or segment, and a change made since
+    unknown incident, province, segment or place, and a change made since
     --expected-version.
     """
     from dashboard import store
@@ -88,18 +104,17 @@ def review_command(
 def _correction(changes: dict[str, Any], border: str | None) -> Correction:
     """The correction the options describe; unknown codes and empty changes stop with status 2."""
     from dashboard import resolve
-    from dashboard.models import DatePrecision, ReviewStatus
+    from dashboard.models import ReviewStatus
     from dashboard.store import KEEP, Correction
 
     if not any(value not in (None, ()) for value in changes.values()):
-        fail(
-            "nothing to change: give --status, --province, --segment, --date-from, "
-            "--fatalities or --note"
-        )
+        fail("nothing to change: give --status, a place, a date, --fatalities, … or --note")
     if changes["date_to"] and not changes["date_from"]:
         fail("--date-to needs --date-from")
+    if changes["place_id"] and changes["point"]:
+        fail("give --place or --point, not both")
     try:
-        provinces, segments = _places(changes["provinces"], changes["segments"], border)
+        place, provinces, segments = _places(changes, border)
         window = None
         if changes["date_from"]:
             window = resolve.date_window(
@@ -113,26 +128,47 @@ def _correction(changes: dict[str, Any], border: str | None) -> Correction:
         status=ReviewStatus(changes["status"]) if changes["status"] else None,
         duplicate_of=changes["duplicate_of"],
         window=window,
+        place=place,
         provinces=provinces,
         segments=segments,
+        event_type=EventType(changes["event_type"]) if changes["event_type"] else None,
         fatalities=KEEP if changes["fatalities"] is None else changes["fatalities"],
+        summary=changes["summary"],
         note=changes["note"],
     )
 
 
-def _places(
-    codes: tuple[str, ...], segment_ids: tuple[str, ...], border: str | None
-) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
-    """The provinces and segments named, resolved on the border's layers (``None``: not given)."""
+def _places(changes: dict[str, Any], border: str | None) -> tuple[Any, Any, Any]:
+    """Place, provinces and segments named, resolved on the border (``None``: not given).
+
+    A place or point brings the province it lies in and its nearest segment;
+    ``--province`` and ``--segment`` given too win over those.
+    """
     from dashboard import resolve
 
-    if not codes and not segment_ids:
-        return None, None
+    codes, segment_ids = changes["provinces"], changes["segments"]
+    if not (codes or segment_ids or changes["place_id"] or changes["point"]):
+        return None, None, None
     layers = border_layers(border)
-    return (
-        resolve.province_refs(layers, codes) if codes else None,
-        resolve.segment_refs(layers, segment_ids) if segment_ids else None,
-    )
+    place = provinces = segments = None
+    if changes["place_id"] or changes["point"]:
+        from dashboard.geo.geocode import Geocoder
+
+        geocoder = Geocoder(layers)
+        if changes["point"]:
+            place, provinces, segments = resolve.point_place(geocoder, *changes["point"])
+        else:
+            from dashboard.gazetteer import load_gazetteer
+
+            gazetteer = load_gazetteer(layers.id)
+            place, provinces, segments = resolve.gazetteer_place(
+                gazetteer, geocoder, changes["place_id"]
+            )
+    if codes:
+        provinces = resolve.province_refs(layers, codes)
+    if segment_ids:
+        segments = resolve.segment_refs(layers, segment_ids)
+    return place, provinces, segments
 
 
 @click.command("history")
@@ -140,7 +176,11 @@ def _places(
 @click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON.")
 @url_option
 def history_command(incident: str, as_json: bool, url: str | None) -> None:
-    """Print INCIDENT's revisions, oldest first: who, when (UTC), what changed and why."""
+    """Print INCIDENT's revisions, oldest first: who, when (UTC), what changed and why.
+
+    Each line starts with the version the revision made and its revision
+    number (#N), which the dashboard's revert takes.
+    """
     from dashboard import store
 
     try:
@@ -159,9 +199,10 @@ def history_command(incident: str, as_json: bool, url: str | None) -> None:
     if not revisions:
         click.echo("  no revisions: nobody has reviewed it yet")
     for revision in revisions:
+        reverts = f" (reverts #{revision.reverts})" if revision.reverts else ""
         click.echo(
-            f"  v{revision.version}  {_utc(revision.at)}  {revision.by}  "
-            f"{revision.action}: {revision.reason}"
+            f"  v{revision.version} #{revision.id}  {_utc(revision.at)}  {revision.by}  "
+            f"{revision.action}{reverts}: {revision.reason}"
         )
         for name, change in revision.changes.items():
             click.echo(f"      {name}: {_short(change['before'])} → {_short(change['after'])}")
