@@ -6,7 +6,9 @@ transaction; what happens inside lives with its concern: connecting
 (:mod:`~dashboard.store.revisions`), writing a document
 (:mod:`~dashboard.store.writes`) or many incidents
 (:mod:`~dashboard.store.bulk`), replacing what a re-read report reports
-(:mod:`~dashboard.store.reextract`), and reading (:mod:`~dashboard.store.reads`).
+(:mod:`~dashboard.store.reextract`), analysts' corrections, merges, splits
+and reverts (:mod:`~dashboard.store.review`, each a revision through
+:mod:`~dashboard.store.audit`), and reading (:mod:`~dashboard.store.reads`).
 """
 
 from __future__ import annotations
