@@ -213,6 +213,8 @@ class Store:
         ``expected_version`` is :attr:`ReviewState.version` as the analyst
         opened the incident (:meth:`review_state`). Changed fields are locked
         against re-ingest and re-extraction, and any machine flag is cleared.
+        A ``duplicate`` status set here moves no sources; :meth:`merge_incidents`
+        puts them together.
 
         Raises :class:`IncidentChangedError` ("changed by X at T") if another
         save came first, :class:`UnknownIncidentError` for an id not stored (the

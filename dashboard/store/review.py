@@ -1,12 +1,12 @@
 """Analysts' changes to incidents: corrections, reverts, merges and splits.
 
-A split takes some excerpts (sentences of its reports) off an incident into
-a new one, ``ID~split-N``, which starts as a copy of the incident's fields
-with the analyst's correction applied (and locked); re-extraction sends
-those sentences to the split-off incident again (:mod:`~dashboard.store.locks`).
-
 Each is one or two revisions through :mod:`~dashboard.store.audit`, which
 checks the version the analyst opened and records who, when, what and why.
+A merge moves one incident's citations to another and marks it duplicate;
+a split takes some excerpts (sentences of its reports) off an incident
+into a new one, ``ID~split-N``, a copy of the incident's fields with the
+analyst's correction applied (and locked); re-extraction sends those
+sentences to the split-off incident again (:mod:`~dashboard.store.locks`).
 Every function runs inside the caller's transaction.
 """
 
@@ -59,9 +59,10 @@ def revert(
     """Put the fields a revision changed back as they were before it, as a new revision.
 
     Fields changed again by a later revision are set back too (the new
-    revision records what they were, so nothing is lost). A merge is not
-    reverted this way (its sources moved): correct the duplicate's status
-    instead. Reverted fields stay locked: the value is a person's choice.
+    revision records what they were, so nothing is lost). Merges and
+    splits are not reverted this way (their sources moved): the error says
+    what to do instead. Reverted fields stay locked: the value is a
+    person's choice.
     """
     require_words(by=by, reason=reason)
     target = get_revision(conn, revision_id)
