@@ -24,6 +24,10 @@ GeoJSON (:func:`incidents_to_geojson`)
     provinces and segments as objects, ``casualties`` as ``{kind, side, count}``
     objects (``side`` null where not stated), and ``sources`` as objects with
     their ``excerpts`` (text and character offsets).
+
+Every format carries ``review_status`` (``unreviewed``, ``confirmed``, …;
+:class:`~dashboard.models.ReviewStatus`); rejected and duplicate incidents
+are left out unless the filter asks for them (:class:`~dashboard.query.IncidentFilter`).
 GeoPackage (:func:`write_geopackage`)
     Layers ``incidents`` (points, the CSV columns, dates as date-times,
     casualties as the CSV text),
@@ -94,6 +98,7 @@ CSV_COLUMNS = (
     "file_admin1",
     "file_admin2",
     "synthetic",
+    "review_status",
 )
 GEOPACKAGE_LAYERS = ("incidents", "provinces", "border_segments")
 
@@ -212,6 +217,7 @@ def export_frame(table: IncidentTable, mask: np.ndarray, details: IncidentDetail
     for column in ("dataset", "country", "admin1", "admin2"):
         frame[f"file_{column}"] = places[column].to_numpy() if len(places) else None
     frame["synthetic"] = incidents["synthetic"].to_numpy()
+    frame["review_status"] = incidents["review_status"].to_numpy()
     return frame.reset_index(drop=True)
 
 

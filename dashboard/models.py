@@ -107,6 +107,21 @@ class SourceKind(StrEnum):
     DATASET_RECORD = "dataset_record"
 
 
+class ReviewStatus(StrEnum):
+    """What an analyst has made of an incident (ACLED's coder check, Ushahidi's verification).
+
+    Every incident starts ``unreviewed``; ``rejected`` says it is no incident
+    at all and ``duplicate`` that another incident is the same event (the
+    store keeps which). Map, table and exports leave those two out unless asked.
+    """
+
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
 SYNTHETIC_PUBLISHER = "synthetic"
 
 

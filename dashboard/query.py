@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.models import window_label
+from dashboard.models import DatePrecision, LocationPrecision, ReviewStatus, window_label
 from dashboard.store import Store
 from dashboard.store.columns import RawColumns
 
@@ -33,6 +33,13 @@ class IncidentFilter:
     so an incident known only to "May 2021" shows for any range touching May.
     Region filters (country, province, segment) keep an incident that involves
     any of the listed values.
+
+    ``review`` is the one exception to "empty means everything": it keeps
+    incidents whose review status is listed, and left empty it keeps
+    :data:`DEFAULT_REVIEW`, every status but ``rejected`` (not an incident)
+    and ``duplicate`` (another incident holds its reports). A map or an
+    export must not count those twice, or at all, unless asked: ask with
+    ``review=("rejected",)`` or :data:`ALL_REVIEW`.
     """
 
     date_from: date | None = None
@@ -44,6 +51,7 @@ class IncidentFilter:
     min_fatalities: int | None = None
     text: str | None = None
     include_synthetic: bool = False
+    review: tuple[str, ...] = ()
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> IncidentFilter:
@@ -68,11 +76,29 @@ class IncidentFilter:
             min_fatalities=int(params.get("minfat") or 0) or None,
             text=text or None,
             include_synthetic=bool(params.get("synthetic")),
+            review=tuple(params.get("review") or ()),
         )
 
 
 # The dashboard's link parameters that are filters (README: "Links"), in sidebar order.
-FILTER_PARAMS = ("from", "to", "country", "province", "segment", "type", "minfat", "q", "synthetic")
+FILTER_PARAMS = (
+    "from",
+    "to",
+    "country",
+    "province",
+    "segment",
+    "type",
+    "minfat",
+    "q",
+    "synthetic",
+    "review",
+)
+
+# What an empty ``review`` filter keeps: everything an analyst has not set aside.
+DEFAULT_REVIEW = tuple(
+    s.value for s in ReviewStatus if s not in (ReviewStatus.REJECTED, ReviewStatus.DUPLICATE)
+)
+ALL_REVIEW = tuple(s.value for s in ReviewStatus)
 
 
 def _day(value: date | None) -> date | None:
@@ -96,6 +122,8 @@ INCIDENT_COLUMNS = (
     "distance_km",
     "summary",
     "synthetic",
+    "review_status",
+    "review_flag",
 )
 
 
@@ -157,6 +185,9 @@ def _incident_frame(raw: RawColumns) -> pd.DataFrame:
             "distance_km": np.array(raw["distance_km"].tolist(), dtype=float),
             "summary": _strings(raw["summary"]),
             "synthetic": raw["synthetic"].astype(bool),
+            "review_status": _strings(raw["review_status"]),
+            # Whether a machine reading disagrees with a correction; the text is read per incident.
+            "flagged": pd.notna(raw["review_flag"]).astype(bool),
         }
     )
     order = np.lexsort((frame["id"].to_numpy(), frame["date_start"].to_numpy()))
@@ -229,6 +260,7 @@ def filter_mask(
         mask &= _rows_with(table.segments, "segment_id", filt.segments, len(frame))
     if filt.text:
         mask &= frame["id"].isin(text_ids or set()).to_numpy()
+    mask &= frame["review_status"].isin(filt.review or DEFAULT_REVIEW).to_numpy()
     return mask
 
 
@@ -351,7 +383,9 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
 
     Columns: ``id``, ``date`` (the window in words), ``date_start``,
     ``event_type``, ``place``, ``provinces``, ``segments`` (names joined by
-    ``; ``), ``fatalities``, ``location_precision``, ``reports``.
+    ``; ``), ``fatalities``, ``location_precision``, ``reports``, ``review``
+    (the review status) and ``flagged`` (a machine reading disagrees with a
+    correction).
     """
     rows = np.flatnonzero(mask)
     frame = table.incidents
@@ -364,6 +398,43 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
     rows = rows[order]
     if limit is not None:
         rows = rows[:limit]
+    return _rows_frame(table, rows)
+
+
+def review_queue(table: IncidentTable, mask: np.ndarray, limit: int | None = None) -> pd.DataFrame:
+    """What analysts should look at next, in order, as :func:`incident_rows` gives rows.
+
+    The incidents ``mask`` keeps that are unreviewed or flagged (a machine
+    reading disagrees with a correction): flagged first, then the vaguest
+    (widest date window precision, then coarsest place), then the newest.
+    Vague incidents first because they are the ones a person can most
+    improve, and an analyst clearing a day's reports sees the doubtful ones
+    while their sources are fresh.
+    """
+    frame = table.incidents
+    wanted = mask & (
+        (frame["review_status"] == ReviewStatus.UNREVIEWED.value).to_numpy()
+        | frame["flagged"].to_numpy()
+    )
+    rows = np.flatnonzero(wanted)
+    picked = frame.iloc[rows]
+    date_rank = picked["date_precision"].map(_DATE_RANK).to_numpy()
+    place_rank = picked["location_precision"].map(_PLACE_RANK).to_numpy()
+    starts = picked["date_start"].to_numpy().astype(np.int64)
+    order = np.lexsort(
+        (picked["id"].to_numpy(), -starts, -place_rank, -date_rank, ~picked["flagged"].to_numpy())
+    )
+    rows = rows[order]
+    return _rows_frame(table, rows if limit is None else rows[:limit])
+
+
+_DATE_RANK = {p.value: n for n, p in enumerate(DatePrecision)}
+_PLACE_RANK = {p.value: n for n, p in enumerate(LocationPrecision)}
+
+
+def _rows_frame(table: IncidentTable, rows: np.ndarray) -> pd.DataFrame:
+    """The table rows ``rows`` (in that order) as :func:`incident_rows` describes them."""
+    frame = table.incidents
     picked = frame.iloc[rows]
     return pd.DataFrame(
         {
@@ -381,6 +452,8 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
             "fatalities": picked["fatalities"].to_numpy(),
             "location_precision": picked["location_precision"].to_numpy(),
             "reports": table.reports[rows],
+            "review": picked["review_status"].to_numpy(),
+            "flagged": picked["flagged"].to_numpy(),
         }
     )
 

@@ -29,7 +29,7 @@ from dashboard.models import (
     SpanKind,
     content_hash,
 )
-from dashboard.store import Store, schema
+from dashboard.store import SaveResult, Store, schema
 
 TEXT = "Shelling hit Sotk on 12 May 2024; two soldiers were killed."
 
@@ -123,6 +123,39 @@ def dataset_source(name: str, publisher: str = SYNTHETIC_PUBLISHER) -> Source:
         kind=SourceKind.DATASET_RECORD,
         publisher=publisher,
     )
+
+
+# --- one source's account of an event, placed by province (merging tests) ------
+
+GR = ProvinceRef(code="AM-GR", name="Gegharkunik", country="AM")
+SU = ProvinceRef(code="AM-SU", name="Syunik", country="AM")
+
+
+def account(
+    source_id: str,
+    start: date,
+    end: date | None = None,
+    precision: DatePrecision = DatePrecision.DAY,
+    province: ProvinceRef = GR,
+    **fields: object,
+) -> Incident:
+    """One source's incident, its id hashed from window and place as extraction does."""
+    return Incident(
+        id=f"inc-{start}-{end or start}-{province.code}",
+        date_start=start,
+        date_end=end or start,
+        date_precision=precision,
+        event_type=EventType.EXPLOSIONS,
+        location_precision=LocationPrecision.PROVINCE,
+        provinces=(province,),
+        citations=(Citation(source_id=source_id, claim=f"claim of {source_id}"),),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def save_account(store: Store, incident: Incident, publisher: str = "Example News") -> SaveResult:
+    (source_id,) = {c.source_id for c in incident.citations}
+    return store.save_document(report(source_id, f"{TEXT} {source_id}", publisher), [incident])
 
 
 def table_count(store: Store, table: Table) -> int:

@@ -42,13 +42,14 @@ from dashboard.models import (
     Excerpt,
     Incident,
     LocationPrecision,
+    ReviewStatus,
     Source,
     Span,
     SpanKind,
     content_hash,
 )
 from dashboard.query import IncidentFilter, filter_mask, load_incident_table
-from dashboard.store import Store, open_store
+from dashboard.store import Correction, Store, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 ALL = IncidentFilter(include_synthetic=True)
@@ -178,6 +179,39 @@ def test_export_uses_the_dashboards_filters(filled: Store) -> None:
         rows = csv_rows(incidents_to_csv(table, mask, details))
         assert sorted(r["id"] for r in rows) == sorted(table.incidents["id"][expected]), filt
     assert export(filled, IncidentFilter())[1].sum() == 0
+
+
+def test_exports_carry_the_review_status_and_leave_out_rejected_unless_asked(
+    filled: Store,
+) -> None:
+    filled.review_incident(
+        "acled:TST4",
+        Correction(status=ReviewStatus.REJECTED),
+        by="alice",
+        reason="not on this border",
+        expected_version=0,
+    )
+    filled.review_incident(
+        "report:1",
+        Correction(status=ReviewStatus.CONFIRMED),
+        by="alice",
+        reason="MoD confirms",
+        expected_version=0,
+    )
+
+    rows = {r["id"]: r for r in csv_rows(incidents_to_csv(*export(filled)))}
+    assert "acled:TST4" not in rows
+    assert (rows["report:1"]["review_status"], rows["acled:TST1"]["review_status"]) == (
+        "confirmed",
+        "unreviewed",
+    )
+    only_rejected = IncidentFilter(include_synthetic=True, review=("rejected",))
+    rejected = incidents_to_geojson(*export(filled, only_rejected))
+    (feature,) = rejected["features"]
+    assert (feature["properties"]["id"], feature["properties"]["review_status"]) == (
+        "acled:TST4",
+        "rejected",
+    )
 
 
 def test_geojson_carries_sources_with_excerpts(filled: Store) -> None:

@@ -14,20 +14,25 @@ from dashboard.models import (
     Incident,
     LocationPrecision,
     ProvinceRef,
+    ReviewStatus,
     SegmentRef,
     Source,
     content_hash,
 )
 from dashboard.query import (
+    ALL_REVIEW,
     FILTER_PARAMS,
     IncidentFilter,
     counts_by,
     filter_mask,
+    incident_rows,
     load_incident_table,
+    review_queue,
     search_incident_ids,
     summarise,
     timeline,
 )
+from dashboard.store import Correction, locks
 
 SYUNIK = ProvinceRef("AM-SU", "Syunik", "AM")
 GEGHARKUNIK = ProvinceRef("AM-GR", "Gegharkunik", "AM")
@@ -160,6 +165,36 @@ def test_filters(table, filt, expected):
     assert ids(table, filter_mask(table, filt)) == expected
 
 
+def test_rejected_and_duplicate_incidents_are_left_out_unless_asked(store, table):
+    assert list(table.incidents["review_status"]) == ["unreviewed"] * 3
+    store.review_incident(
+        "i-may", Correction(status=ReviewStatus.REJECTED), by="a", reason="r", expected_version=0
+    )
+    store.merge_incidents("i-jan", "i-sep", by="a", reason="r", keep_version=0, other_version=0)
+    reviewed = load_incident_table(store)
+
+    def shown(**review) -> list[str]:
+        return ids(
+            reviewed, filter_mask(reviewed, IncidentFilter(include_synthetic=True, **review))
+        )
+
+    assert shown() == ["i-jan"]
+    assert shown(review=("rejected",)) == ["i-may"]
+    assert shown(review=("duplicate",)) == ["i-sep"]
+    assert shown(review=("duplicate", "unreviewed")) == ["i-jan", "i-sep"]
+    assert shown(review=("confirmed",)) == []
+    assert shown(review=ALL_REVIEW) == ["i-jan", "i-may", "i-sep"]
+    rows = incident_rows(
+        reviewed, filter_mask(reviewed, IncidentFilter(include_synthetic=True, review=ALL_REVIEW))
+    )
+    assert dict(zip(rows["id"], rows["review"], strict=True)) == {
+        "i-jan": "unreviewed",
+        "i-may": "rejected",
+        "i-sep": "duplicate",
+    }
+    assert not rows["flagged"].any()
+
+
 LINK_VALUES = {
     "from": date(2021, 5, 1),
     "to": datetime(2021, 6, 30, 0, 0),  # what click's DateTime gives
@@ -170,6 +205,7 @@ LINK_VALUES = {
     "minfat": 2,
     "q": "  shelling ",
     "synthetic": True,
+    "review": ["confirmed", "disputed"],
 }
 
 
@@ -185,6 +221,7 @@ def test_filter_from_link_params_reads_every_filter():
         min_fatalities=2,
         text="shelling",
         include_synthetic=True,
+        review=("confirmed", "disputed"),
     )
     assert type(filt.date_to) is date
 
@@ -245,3 +282,26 @@ def test_empty_selection_gives_empty_aggregates(table):
     assert summarise(table, mask).incidents == 0
     assert counts_by(table, mask, "province").empty
     assert timeline(table, mask).empty
+
+
+def test_review_queue_puts_flagged_then_vaguest_then_newest_first(store, table):
+    everything = IncidentFilter(include_synthetic=True)
+    queue = review_queue(table, filter_mask(table, everything))
+    assert list(queue["id"]) == ["i-may", "i-jan", "i-sep"]  # the month, then the newest day
+
+    store.review_incident(
+        "i-sep", Correction(status=ReviewStatus.CONFIRMED), by="a", reason="r", expected_version=0
+    )
+    store.review_incident(
+        "i-jan", Correction(status=ReviewStatus.CONFIRMED), by="a", reason="r", expected_version=0
+    )
+    with store.writing() as conn:  # what a re-ingest disagreeing with a correction leaves
+        locks.flag(conn, "i-sep", "report src-9 reads fatalities as 3")
+    reviewed = load_incident_table(store)
+
+    queue = review_queue(reviewed, filter_mask(reviewed, everything))
+    assert list(queue["id"]) == ["i-sep", "i-may"]  # confirmed i-jan is done
+    assert list(queue["flagged"]) == [True, False]
+    assert list(review_queue(reviewed, filter_mask(reviewed, everything), limit=1)["id"]) == [
+        "i-sep"
+    ]

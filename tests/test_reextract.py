@@ -21,9 +21,9 @@ from dashboard import pipeline, undated
 from dashboard.cli import main
 from dashboard.extract.incidents import Extraction, extract_incidents
 from dashboard.gazetteer import load_gazetteer
-from dashboard.models import Citation, Source, SourceKind, content_hash
+from dashboard.models import Citation, ReviewStatus, Source, SourceKind, content_hash
 from dashboard.reextract import reextract
-from dashboard.store import Store, StoreError, open_store, schema
+from dashboard.store import Correction, ExcerptRef, Store, StoreError, open_store, schema
 
 REPORTS = 6
 
@@ -133,6 +133,112 @@ def test_dataset_records_are_left_alone(store, gazetteer, tmp_path):
     assert store.get_incident("acled:1") == imported
     with pytest.raises(StoreError, match="dataset record"):
         reextract(store, gazetteer, source_ids=["acled:1"])
+
+
+# ------------------------------------------------------- analysts' corrections
+
+
+def _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days):
+    write_reports(tmp_path / "reports", 2)
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "extract_incidents", _worse(shift_days))
+        pipeline.ingest([tmp_path / "reports"], store, gazetteer)
+    return sorted(_incidents(store))
+
+
+def _confirm_toll(store, incident_id, fatalities=99, summary=None):
+    store.review_incident(
+        incident_id,
+        Correction(status=ReviewStatus.CONFIRMED, fatalities=fatalities, summary=summary),
+        by="alice",
+        reason="field report",
+        expected_version=0,
+    )
+
+
+def test_reextract_keeps_a_correction_rederives_the_rest_and_flags_the_difference(
+    store, gazetteer, tmp_path, monkeypatch
+):
+    first, second, *_ = _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days=0)
+    # The old extractor read the toll as the new one does, but the summary worse.
+    _confirm_toll(store, first, summary="Analyst's summary")
+    _confirm_toll(store, second)
+
+    summary = reextract(store, gazetteer)
+
+    assert summary.ok, summary.errors
+    rebuilt = store.get_incident(first)
+    assert (rebuilt.fatalities, rebuilt.summary) == (99, "Analyst's summary")
+    assert rebuilt.reports >= 1
+    state = store.review_state(first)
+    assert (state.status, state.version) == (ReviewStatus.CONFIRMED, 1)
+    # A new reading of the summary is news; the toll the analyst already overrode is not.
+    assert state.flag.startswith(f"report {rebuilt.citations[0].source_id} reads summary as ")
+    assert "fatalities" not in state.flag
+    other = store.get_incident(second)
+    assert other.fatalities == 99
+    assert not other.summary.startswith("old: ")  # an unlocked field takes the fresh reading
+    assert store.review_state(second).flag is None
+    # A second run finds what the first left: nothing to write.
+    assert reextract(store, gazetteer).sources_unchanged == 2
+
+
+def test_reextract_keeps_a_reviewed_incident_no_report_gives_back_and_flags_it(
+    store, gazetteer, tmp_path, monkeypatch
+):
+    old = _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days=3)
+    first = old[0]
+    _confirm_toll(store, first)
+
+    summary = reextract(store, gazetteer)
+
+    assert summary.ok, summary.errors
+    kept = store.get_incident(first)
+    assert (kept.fatalities, kept.reports) == (99, 0)
+    assert store.review_state(first).flag == "re-extraction no longer finds it in any report"
+    remaining = set(_incidents(store))
+    assert not (set(old) - {first}) & remaining  # unreviewed old records go, as before
+    assert any(not i.endswith("-old3") for i in remaining)  # the fresh ones are there
+
+
+TWO_SENTENCES = (
+    "On 12 May 2022 troops opened fire on positions in Tavush. "
+    "Two soldiers were killed in the shelling near Chinari.\n"
+)
+
+
+def test_reextract_sends_split_off_sentences_to_the_split_incident(
+    store, gazetteer, tmp_path, monkeypatch
+):
+    (tmp_path / "two.txt").write_text(TWO_SENTENCES, encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "extract_incidents", _worse(0))
+        pipeline.ingest([tmp_path / "two.txt"], store, gazetteer)
+    (incident,) = _incidents(store).values()
+    (citation,) = incident.citations
+    first, last = citation.excerpts
+    _, created = store.split_incident(
+        incident.id,
+        [ExcerptRef(citation.source_id, last.start, last.end)],
+        Correction(note="a second event"),
+        by="alice",
+        reason="two events in one report",
+        expected_version=0,
+    )
+
+    summary = reextract(store, gazetteer)
+
+    assert summary.ok, summary.errors
+    original, split_off = store.get_incident(incident.id), store.get_incident(created.incident_id)
+    assert [(e.start, e.end) for c in original.citations for e in c.excerpts] == [
+        (first.start, first.end)
+    ]
+    assert not original.summary.startswith("old: ")  # re-derived, not left as it was
+    assert [(e.start, e.end) for c in split_off.citations for e in c.excerpts] == [
+        (last.start, last.end)
+    ]
+    assert store.review_state(created.incident_id).flag is None
+    assert store.is_synthetic(created.incident_id) is store.is_synthetic(incident.id)
 
 
 # ----------------------------------------------------------------------- CLI

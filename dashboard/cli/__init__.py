@@ -18,6 +18,7 @@ from dashboard.cli.geocode import geocode_command
 from dashboard.cli.geodata import geodata_group
 from dashboard.cli.incidents import demo_command, export_command, import_command
 from dashboard.cli.reports import extract_command, ingest_command, reextract_command
+from dashboard.cli.review import history_command, review_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +33,8 @@ for _command in (
     extract_command,
     ingest_command,
     reextract_command,
+    review_command,
+    history_command,
     db_group,
     migrate_store_command,
     import_command,

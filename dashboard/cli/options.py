@@ -14,6 +14,8 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from dashboard.models import ReviewStatus
+
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 url_option = click.option(
@@ -22,6 +24,9 @@ url_option = click.option(
 border_option = click.option("--border", help="Border id (default: BORDERWATCH_BORDER or am-az).")
 
 _DAY = click.DateTime(["%Y-%m-%d"])
+
+# dashboard.models is plain dataclasses and enums: light enough for --help.
+REVIEW_STATUSES = tuple(status.value for status in ReviewStatus)
 
 # Each option's parameter name is the dashboard link's (dashboard.query.FILTER_PARAMS),
 # so the values go to IncidentFilter.from_params as they are. In the order --help lists them.
@@ -43,6 +48,14 @@ _FILTER_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "synthetic": (
         "--include-synthetic",
         {"is_flag": True, "help": "Include synthetic (test) incidents."},
+    ),
+    "review": (
+        "--review",
+        {
+            "multiple": True,
+            "type": click.Choice(REVIEW_STATUSES),
+            "help": "Review status (repeatable; default: all but rejected and duplicate).",
+        },
     ),
 }
 

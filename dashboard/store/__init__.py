@@ -7,7 +7,11 @@ schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.core`), writing one document
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
 from rows built in :mod:`~dashboard.store.rows`, replacing what a re-read report
-reports (:mod:`~dashboard.store.reextract`), reading
+reports (:mod:`~dashboard.store.reextract`), analysts' corrections, merges,
+splits and reverts as revisions (:mod:`~dashboard.store.review` through
+:mod:`~dashboard.store.audit`, values in
+:mod:`~dashboard.store.corrections`) and what machine writes must keep of them
+(:mod:`~dashboard.store.locks`), reading
 (:mod:`~dashboard.store.reads`), the PostgreSQL-only PostGIS extras
 (:mod:`~dashboard.store.postgis`) and copying a whole store into another
 database (:mod:`~dashboard.store.copy_store`). Nothing outside this package
@@ -17,11 +21,15 @@ Public names: :class:`Store`, :func:`open_store`, :func:`ensure_ready`, :class:`
 :func:`upgrade_database`, :func:`current_revision`, :func:`head_revision`,
 :func:`default_database_url`, :func:`mask_url`, :func:`create_store_engine`,
 :class:`ImportedPlace`, :class:`SaveResult`, :class:`BulkSaveResult`,
-:class:`ReplaceResult`, :class:`StoredReport`,
+:class:`ReplaceResult`, :class:`StoredReport`, :class:`Correction`, :class:`DateWindow`,
+:class:`Place`, :data:`KEEP`, :class:`ExcerptRef`, :class:`Revision`, :class:`ReviewState`,
+:class:`ReviewError`, :class:`IncidentChangedError`, :class:`UnknownIncidentError`,
 :data:`DATABASE_URL_ENV`, :data:`SQLITE_BULK_CACHE_KIB`.
 """
 
+from dashboard.store.audit import IncidentChangedError, ReviewError, UnknownIncidentError
 from dashboard.store.core import Store, ensure_ready, open_store
+from dashboard.store.corrections import KEEP, Correction, DateWindow, Place
 from dashboard.store.engine import (
     DATABASE_URL_ENV,
     SQLITE_BULK_CACHE_KIB,
@@ -32,8 +40,11 @@ from dashboard.store.engine import (
 )
 from dashboard.store.records import (
     BulkSaveResult,
+    ExcerptRef,
     ImportedPlace,
     ReplaceResult,
+    ReviewState,
+    Revision,
     SaveResult,
     StoredReport,
 )
@@ -41,14 +52,24 @@ from dashboard.store.revisions import current_revision, head_revision, upgrade_d
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "KEEP",
     "SQLITE_BULK_CACHE_KIB",
     "BulkSaveResult",
+    "Correction",
+    "DateWindow",
+    "ExcerptRef",
     "ImportedPlace",
+    "IncidentChangedError",
+    "Place",
     "ReplaceResult",
+    "ReviewError",
+    "ReviewState",
+    "Revision",
     "SaveResult",
     "Store",
     "StoreError",
     "StoredReport",
+    "UnknownIncidentError",
     "create_store_engine",
     "current_revision",
     "default_database_url",

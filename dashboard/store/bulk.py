@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, select
 
 from dashboard.models import Citation, Incident, Source, Span
-from dashboard.store import rows
+from dashboard.store import locks, reads, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import BulkSaveResult, ImportedPlace
@@ -45,7 +45,9 @@ def save_incidents_bulk(
     incidents
         Incidents keyed by ``id``. One already stored is left exactly as it
         is: unlike :func:`~dashboard.store.writes.save_document` nothing is
-        merged into it, so re-importing a file changes nothing. Within one
+        merged into it, so re-importing a file changes nothing, except that
+        an incident an analyst corrected is flagged where the record reads a
+        corrected field otherwise (:mod:`~dashboard.store.locks`). Within one
         call the first incident with a given id wins. A new incident is
         synthetic when it cites at least one source and every source it
         cites is synthetic.
@@ -85,6 +87,7 @@ def save_incidents_bulk(
     # Sorted, so concurrent PostgreSQL writers lock shared ids in one order.
     unique = sorted(_first_by_id(incidents), key=lambda i: i.id)
     stored = _stored_keys(conn, db.incidents.c.id, [i.id for i in unique])
+    _flag_reviewed(conn, [i for i in unique if i.id in stored])
     new = [i for i in unique if i.id not in stored]
     synthetic = [_all_synthetic(i, synthetic_of) for i in new]
     _executemany_ignore(conn, db.incidents, rows.incident_columns(new, now, synthetic))
@@ -94,6 +97,25 @@ def save_incidents_bulk(
         incidents_created=len(new),
         incidents_unchanged=len(incidents) - len(new),
     )
+
+
+def _flag_reviewed(conn: Connection, again: Sequence[Incident]) -> None:
+    """Flag reviewed incidents whose re-imported record reads a corrected field otherwise.
+
+    The stored incident is not changed (people win over machines,
+    :mod:`~dashboard.store.locks`); only the few an analyst touched are read.
+    """
+    t = db.incidents.c
+    by_id = {i.id: i for i in again}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), _IN_CHUNK):
+        query = select(db.incidents).where(t.id.in_(ids[start : start + _IN_CHUNK]), t.version > 0)
+        for row in conn.execute(query).all():
+            machine = by_id[row.id]
+            reading = f"record {machine.citations[0].source_id}" if machine.citations else "import"
+            locks.flag_differences(
+                conn, reads.incident_fields(conn, row), machine, reading, row.locked_fields
+            )
 
 
 def _first_by_id(items: Iterable[_Keyed]) -> list[_Keyed]:

@@ -3,17 +3,17 @@
 Runs once per incident of every saved document, so it asks the database
 only for what can match: incidents of the same synthetic flag whose window
 comes within :data:`~dashboard.store.matching.FOLLOW_UP` of the incoming one
-(``ix_incidents_date_start_date_end``) and that share a province or a border
-segment with it (``ix_incident_provinces_code``, the segment links). The rules
-themselves are applied in Python by :mod:`~dashboard.store.matching` to that
-short list.
+(``ix_incidents_date_start_date_end``), are no duplicate an analyst marked,
+and share a province or a border segment with it (``ix_incident_provinces_code``,
+the segment links). The rules themselves are applied in Python by
+:mod:`~dashboard.store.matching` to that short list.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, and_, exists, select
 
-from dashboard.models import DatePrecision, Incident, LocationPrecision
+from dashboard.models import DatePrecision, Incident, LocationPrecision, ReviewStatus
 from dashboard.store import reads
 from dashboard.store import schema as db
 from dashboard.store.matching import FOLLOW_UP, Facts, same_event, score
@@ -69,6 +69,8 @@ def _candidate_facts(
             t.date_start <= incident.date_end + FOLLOW_UP,
             t.date_end >= incident.date_start - FOLLOW_UP,
             t.id != incident.id,
+            # A duplicate's reports belong to the incident it repeats (which matches too).
+            t.review_status != ReviewStatus.DUPLICATE.value,
             t.id.in_(shares_province) | t.id.in_(shares_segment),
             ~cites_source,
         )

@@ -6,7 +6,9 @@ transaction; what happens inside lives with its concern: connecting
 (:mod:`~dashboard.store.revisions`), writing a document
 (:mod:`~dashboard.store.writes`) or many incidents
 (:mod:`~dashboard.store.bulk`), replacing what a re-read report reports
-(:mod:`~dashboard.store.reextract`), and reading (:mod:`~dashboard.store.reads`).
+(:mod:`~dashboard.store.reextract`), analysts' corrections, merges, splits
+and reverts (:mod:`~dashboard.store.review`, each a revision through
+:mod:`~dashboard.store.audit`), and reading (:mod:`~dashboard.store.reads`).
 """
 
 from __future__ import annotations
@@ -19,17 +21,20 @@ from sqlalchemy import Connection, Engine
 
 from dashboard.models import Incident, Source
 from dashboard.store import (
+    audit,
     bulk,
     columns,
     details,
     reads,
     reextract,
+    review,
     revisions,
     search,
     undated,
     writes,
 )
 from dashboard.store import schema as db
+from dashboard.store.corrections import Correction
 from dashboard.store.engine import (
     create_store_engine,
     mask_url,
@@ -39,8 +44,11 @@ from dashboard.store.engine import (
 )
 from dashboard.store.records import (
     BulkSaveResult,
+    ExcerptRef,
     ImportedPlace,
     ReplaceResult,
+    ReviewState,
+    Revision,
     SaveResult,
     StoredReport,
 )
@@ -190,6 +198,123 @@ class Store:
         """
         with self.writing(bulk=True) as conn:
             return bulk.save_incidents_bulk(conn, sources, incidents, places or {})
+
+    # --- analyst review (see :mod:`~dashboard.store.review`) -----------------
+
+    def review_incident(
+        self,
+        incident_id: str,
+        correction: Correction,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int,
+    ) -> Revision:
+        """Apply an analyst's correction (status, fields, note) as one new revision.
+
+        ``expected_version`` is :attr:`ReviewState.version` as the analyst
+        opened the incident (:meth:`review_state`). Changed fields are locked
+        against re-ingest and re-extraction, and any machine flag is cleared.
+        A ``duplicate`` status set here moves no sources; :meth:`merge_incidents`
+        puts them together.
+
+        Raises :class:`IncidentChangedError` ("changed by X at T") if another
+        save came first, :class:`UnknownIncidentError` for an id not stored (the
+        incident, or the one a duplicate names), and :class:`ReviewError` for
+        a blank ``by`` or ``reason``, an invalid correction or one that
+        changes nothing. All are :class:`StoreError`.
+        """
+        with self.writing() as conn:
+            return review.correct(
+                conn,
+                incident_id,
+                correction,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+            )
+
+    def merge_incidents(
+        self,
+        keep_id: str,
+        other_id: str,
+        *,
+        by: str,
+        reason: str,
+        keep_version: int,
+        other_version: int,
+    ) -> tuple[Revision, Revision]:
+        """Merge two reports of one event: ``other_id``'s sources join ``keep_id``.
+
+        ``other_id`` becomes a ``duplicate`` of ``keep_id`` (its fields stay,
+        for the record) and later reports of it go to ``keep_id``; the kept
+        incident's fields are not changed (correct them separately). Returns
+        the two revisions (kept, other). Raises as :meth:`review_incident`.
+        """
+        with self.writing() as conn:
+            return review.merge(
+                conn,
+                keep_id,
+                other_id,
+                by=by,
+                reason=reason,
+                versions={keep_id: keep_version, other_id: other_version},
+            )
+
+    def revert_revision(
+        self, revision_id: int, *, by: str, reason: str, expected_version: int
+    ) -> Revision:
+        """Set the fields a revision changed back to their values before it, as a new revision.
+
+        ``expected_version`` is the incident's current version as the analyst
+        saw it. Merges are not reverted (:class:`ReviewError`); otherwise
+        raises as :meth:`review_incident`.
+        """
+        with self.writing() as conn:
+            return review.revert(
+                conn, revision_id, by=by, reason=reason, expected_version=expected_version
+            )
+
+    def split_incident(
+        self,
+        incident_id: str,
+        excerpts: Sequence[ExcerptRef],
+        correction: Correction,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int,
+    ) -> tuple[Revision, Revision]:
+        """Split sentences of its reports off an incident into a new incident, ``ID~split-N``.
+
+        ``excerpts`` name stored excerpts of the incident (some, not all);
+        they and the citations left without excerpts move to the new
+        incident, which copies the incident's fields with ``correction``
+        applied (its corrected fields locked; give at least one change, e.g.
+        the other event's window or place). Returns the two revisions (the
+        incident's, the new one's, whose ``incident_id`` is the new id).
+        Raises as :meth:`review_incident`.
+        """
+        with self.writing() as conn:
+            return review.split(
+                conn,
+                incident_id,
+                excerpts,
+                correction,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+            )
+
+    def review_state(self, incident_id: str) -> ReviewState | None:
+        """The incident's status, version, locks, note and flag, or ``None`` if not stored."""
+        with self.reading() as conn:
+            return audit.review_state(conn, incident_id)
+
+    def history(self, incident_id: str) -> list[Revision]:
+        """The incident's revisions, oldest first; :class:`UnknownIncidentError` if not stored."""
+        with self.reading() as conn:
+            return audit.history(conn, incident_id)
 
     # --- reading ------------------------------------------------------------
 

@@ -95,7 +95,8 @@ def fingerprint(conn: Connection) -> tuple[str, ...]:
     For cache keys (the dashboard's incident table): any write changes it.
     Counts alone would miss a store replaced by one of the same size (a
     re-created file, ``migrate-store --force``); the newest ``created_at`` of
-    sources and incidents changes with every write as well.
+    sources and incidents changes with every write as well, and the newest
+    revision id with every analyst's change (which creates no incident).
     """
     statement = select(
         select(func.count()).select_from(db.incidents).scalar_subquery(),
@@ -103,6 +104,7 @@ def fingerprint(conn: Connection) -> tuple[str, ...]:
         select(func.count()).select_from(db.citations).scalar_subquery(),
         select(func.max(db.incidents.c.created_at)).scalar_subquery(),
         select(func.max(db.sources.c.created_at)).scalar_subquery(),
+        select(func.max(db.incident_revisions.c.id)).scalar_subquery(),
     )
     return tuple(str(value) for value in conn.execute(statement).one())
 
@@ -142,7 +144,7 @@ def _incident_from_rows(conn: Connection, row: Any, *, citations: bool = True) -
         segments=tuple(SegmentRef(id=s.segment_id, name=s.name) for s in segments),
         distance_km=row.distance_km,
         casualties=_casualties_for(conn, row.id),
-        citations=_citations_for(conn, row.id) if citations else (),
+        citations=citations_of(conn, row.id) if citations else (),
     )
 
 
@@ -185,7 +187,7 @@ def _spans_by_excerpt(conn: Connection, incident_id: str) -> dict[int, list[Span
     return spans
 
 
-def _citations_for(conn: Connection, incident_id: str) -> tuple[Citation, ...]:
+def citations_of(conn: Connection, incident_id: str) -> tuple[Citation, ...]:
     """The incident's citations, each with its excerpts and their spans."""
     spans_by_excerpt = _spans_by_excerpt(conn, incident_id)
     excerpts_by_source: dict[str, list[Excerpt]] = {}

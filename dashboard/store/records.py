@@ -7,10 +7,10 @@ the CLI, tests) can name them without reaching into either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from dashboard.models import Source
+from dashboard.models import ReviewStatus, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +93,55 @@ class ReplaceResult:
     incidents_kept: int = 0
     incidents_merged: int = 0
     incidents_removed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One analyst change of one incident, as :meth:`Store.history` lists them.
+
+    ``version`` is the incident's version this change made (1 for the first);
+    ``changes`` maps each changed field to ``{"before": …, "after": …}`` in
+    the JSON form of :mod:`~dashboard.store.corrections` (a merge also lists the
+    incident's ``sources``, and a save that cleared a machine's flag its
+    ``flag``). ``action`` is ``review``, ``merge`` or ``revert``; a revert
+    names the revision it undid in ``reverts``. ``at`` is UTC.
+    """
+
+    id: int
+    incident_id: str
+    version: int
+    action: str
+    by: str
+    at: datetime
+    reason: str
+    changes: dict[str, dict[str, Any]]
+    reverts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """An incident's review as an editor opens it: pass ``version`` back when saving.
+
+    ``locked`` names the fields analysts corrected (machine writes keep
+    them); ``flag`` says, one line per finding, where a machine's later
+    reading disagrees with them (``None``: nothing to look at). ``changed_by``
+    and ``changed_at`` are those of the latest revision (``None`` before any).
+    """
+
+    incident_id: str
+    status: ReviewStatus
+    version: int
+    duplicate_of: str | None = None
+    locked: tuple[str, ...] = ()
+    note: str | None = None
+    flag: str | None = None
+    changed_by: str | None = None
+    changed_at: datetime | None = None
+
+
+class ExcerptRef(NamedTuple):
+    """One stored excerpt of an incident, by source and character offsets (a split picks them)."""
+
+    source_id: str
+    start: int
+    end: int

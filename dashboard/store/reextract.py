@@ -22,6 +22,12 @@ transaction:
    fresh incident merged with a report outside the group, which must then
    be rebuilt with it (``regroup``).
 
+People win over machines (:mod:`~dashboard.store.locks`): an incident an
+analyst reviewed is never deleted; the fresh incident under its id gives it
+back its unlocked fields, a locked field read differently flags it, and one
+no fresh reading gives back is flagged as no longer found (unless rejected
+or a duplicate, which nothing is expected to find).
+
 Dataset records (ACLED, UCDP imports) have no text: never listed, never in
 a group. Limitation: an incident a dataset record or a report outside
 ``eligible`` also cites is not re-derived; it keeps the fields its reports
@@ -35,8 +41,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, and_, delete, exists, select, update
 
-from dashboard.models import Incident, Source, SourceKind
-from dashboard.store import reads, writes
+from dashboard.models import Incident, ReviewStatus, Source, SourceKind
+from dashboard.store import locks, reads, writes
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import ReplaceResult, StoredReport
@@ -112,9 +118,11 @@ def replace_reports(
     cited = _lock_cited(conn, ids)
     before = _read(conn, cited)
     _remove_citations(conn, ids)
-    gone = _delete_uncited(conn, cited)
+    gone, kept = _delete_uncited(conn, cited)
     _reflag_synthetic(conn, sorted(set(cited) - gone))
-    saved = [writes.save_incidents(conn, source, fresh) for source, fresh in documents]
+    rederive = set(kept)
+    saved = [writes.save_incidents(conn, source, fresh, rederive) for source, fresh in documents]
+    _flag_orphans(conn, rederive)
     wider = report_group(conn, ids, eligible)
     if set(wider) != set(ids):
         raise Discard(ReplaceResult(regroup=tuple(wider)))
@@ -152,13 +160,18 @@ def _lock_cited(conn: Connection, source_ids: Sequence[str]) -> list[str]:
     return list(conn.execute(query.order_by(db.incidents.c.id).with_for_update()).scalars())
 
 
-def _read(conn: Connection, incident_ids: Sequence[str]) -> dict[str, tuple[Incident, bool]]:
-    """The incidents whole, with their synthetic flag: what a rebuild must give back."""
-    found: dict[str, tuple[Incident, bool]] = {}
+def _read(
+    conn: Connection, incident_ids: Sequence[str]
+) -> dict[str, tuple[Incident, bool, str | None]]:
+    """The incidents whole, with their synthetic and review flags: what a rebuild must give back."""
+    found: dict[str, tuple[Incident, bool, str | None]] = {}
     for incident_id in incident_ids:
         incident = reads.get_incident(conn, incident_id)
         if incident is not None:
-            found[incident_id] = (incident, bool(reads.is_synthetic(conn, incident_id)))
+            flag = conn.execute(
+                select(db.incidents.c.review_flag).where(db.incidents.c.id == incident_id)
+            ).scalar_one()
+            found[incident_id] = (incident, bool(reads.is_synthetic(conn, incident_id)), flag)
     return found
 
 
@@ -170,23 +183,48 @@ def _remove_citations(conn: Connection, source_ids: Sequence[str]) -> None:
     conn.execute(delete(db.citations).where(db.citations.c.source_id.in_(source_ids)))
 
 
-def _delete_uncited(conn: Connection, incident_ids: Sequence[str]) -> set[str]:
-    """Delete those of ``incident_ids`` no citation is left on; their ids."""
+def _delete_uncited(conn: Connection, incident_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Delete those of ``incident_ids`` no citation is left on: (deleted ids, kept ids).
+
+    An uncited incident an analyst has reviewed is kept (its status and
+    corrections are a person's work, :mod:`~dashboard.store.locks`): the
+    fresh incidents re-derive it, or :func:`_flag_orphans` flags it.
+    """
     if not incident_ids:
-        return set()
+        return set(), set()
     still_cited = select(db.citations.c.incident_id).where(
         db.citations.c.incident_id.in_(incident_ids)
     )
-    gone = sorted(set(incident_ids) - set(conn.execute(still_cited).scalars()))
+    uncited = set(incident_ids) - set(conn.execute(still_cited).scalars())
+    kept = locks.reviewed(conn, uncited)
+    gone = sorted(uncited - kept)
     if gone:
         for table in _INCIDENT_CHILDREN:
             conn.execute(delete(table).where(table.c.incident_id.in_(gone)))
         conn.execute(delete(db.incidents).where(db.incidents.c.id.in_(gone)))
-    return set(gone)
+    return set(gone), kept
+
+
+def _flag_orphans(conn: Connection, incident_ids: Collection[str]) -> None:
+    """Flag kept reviewed incidents that no fresh reading gave back and nothing cites."""
+    t = db.incidents.c
+    set_aside = (ReviewStatus.REJECTED.value, ReviewStatus.DUPLICATE.value)
+    for incident_id in sorted(incident_ids):
+        cited = conn.execute(
+            select(db.citations.c.source_id).where(db.citations.c.incident_id == incident_id)
+        ).first()
+        status = conn.execute(select(t.review_status).where(t.id == incident_id)).scalar_one()
+        if cited is None and status not in set_aside:
+            locks.flag(conn, incident_id, "re-extraction no longer finds it in any report")
 
 
 def _reflag_synthetic(conn: Connection, incident_ids: Sequence[str]) -> None:
-    """An incident is synthetic again once no real source cites it (the writes' rule)."""
+    """An incident is synthetic again once no real source cites it (the writes' rule).
+
+    One nothing cites (a reviewed incident kept, :func:`_delete_uncited`)
+    keeps its flag: no citation says it is synthetic, and hiding an
+    analyst's incident as test data would lose it from view.
+    """
     if not incident_ids:
         return
     real_citation = exists().where(
@@ -196,9 +234,10 @@ def _reflag_synthetic(conn: Connection, incident_ids: Sequence[str]) -> None:
             db.sources.c.synthetic.is_(False),
         )
     )
+    any_citation = exists().where(db.citations.c.incident_id == db.incidents.c.id)
     conn.execute(
         update(db.incidents)
-        .where(db.incidents.c.id.in_(incident_ids))
+        .where(db.incidents.c.id.in_(incident_ids), any_citation)
         .values(synthetic=~real_citation)
     )
 

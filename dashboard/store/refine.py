@@ -62,7 +62,7 @@ def refine(stored: Incident, incoming: Incident) -> Incident:
         segments=_union(stored.segments, incoming.segments, key=lambda s: s.id),
         citations=(),
     )
-    return dataclasses.replace(refined, summary=_restated(stored, refined))
+    return dataclasses.replace(refined, summary=restated(stored, refined))
 
 
 def merged_window(a: Window, b: Window) -> Window:
@@ -114,7 +114,7 @@ def _union(
     return (*stored, *(item for item in incoming if key(item) not in seen))
 
 
-def _restated(stored: Incident, refined: Incident) -> str:
+def restated(stored: Incident, refined: Incident) -> str:
     """The stored summary with its window and place words brought up to date.
 
     Summaries name the window in :func:`window_label`'s wording and the place

@@ -85,6 +85,17 @@ incidents = Table(
     Column("distance_km", Float),
     Column("synthetic", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Analyst review (migration 0005, :mod:`~dashboard.store.review`): the status
+    # (models.ReviewStatus), the incident a duplicate repeats, the count of
+    # revisions for optimistic concurrency, the fields a person corrected (which
+    # machine writes keep, :mod:`~dashboard.store.locks`), the analyst's note, and
+    # why a machine reading disagrees with a correction (NULL: nothing to look at).
+    Column("review_status", String(16), nullable=False, server_default="unreviewed"),
+    Column("duplicate_of", ID),
+    Column("version", Integer, nullable=False, server_default="0"),
+    Column("locked_fields", JSON, nullable=False, server_default="[]"),
+    Column("review_note", Text),
+    Column("review_flag", Text),
     CheckConstraint("date_end >= date_start", name="date_window"),
     CheckConstraint("fatalities IS NULL OR fatalities >= 0", name="fatalities"),
     CheckConstraint(
@@ -232,4 +243,31 @@ imported_places = Table(
     # NULL: nothing to compare (the file gave no name, or the point is in no unit).
     Column("country_agrees", Boolean),
     Column("admin_agrees", Boolean),
+)
+
+# One row per analyst change of an incident (migration 0005): never an
+# overwrite without one. ``version`` is the incident's version the change
+# made, unique per incident, so two saves of one opened version cannot both
+# land even if the row lock were bypassed. ``changes`` maps each changed field
+# to ``{"before": ..., "after": ...}`` (JSON values, :mod:`~dashboard.store.corrections`).
+incident_revisions = Table(
+    "incident_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "incident_id",
+        ID,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("reverts", Integer),
+    UniqueConstraint("incident_id", "version"),
+    CheckConstraint("length(trim(reason)) > 0", name="reason"),
+    CheckConstraint("length(trim(author)) > 0", name="author"),
 )

@@ -14,13 +14,14 @@ caller's transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, select, update
 
 from dashboard.models import Citation, Excerpt, Incident, Source
-from dashboard.store import candidates, refine, rows
+from dashboard.store import candidates, locks, reads, refine, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import SaveResult
@@ -33,30 +34,53 @@ def save_document(conn: Connection, source: Source, incidents: list[Incident]) -
     return save_incidents(conn, source, incidents)
 
 
-def save_incidents(conn: Connection, source: Source, incidents: list[Incident]) -> SaveResult:
+def save_incidents(
+    conn: Connection,
+    source: Source,
+    incidents: list[Incident],
+    rederive: set[str] | None = None,
+) -> SaveResult:
     """Merge the incidents one stored ``source`` reports into the store.
 
     The part of :func:`save_document` after the source row: re-extraction
     (:mod:`~dashboard.store.reextract`) calls it for a source already
     stored, so its fresh incidents merge by id and by event exactly as an
-    ingest's would.
+    ingest's would. People win over machines (:mod:`~dashboard.store.locks`):
+    a report of an incident an analyst marked duplicate goes to the one it
+    duplicates, and no write here changes a corrected field; it flags the
+    incident instead where its reading differs. ``rederive`` names reviewed
+    incidents re-extraction kept although nothing cites them any more: the
+    first fresh incident under such an id gives it its fields again (the
+    corrected ones excepted), and the id leaves the set.
     """
+    rederive = set() if rederive is None else rederive
     created = merged = matched = 0
     known_sources = {source.id}
+    reading = f"report {source.id}"
     # A fixed order means two concurrent documents lock shared incidents
     # in the same order, so PostgreSQL sessions queue instead of deadlocking.
     for incident in sorted(incidents, key=lambda i: i.id):
         for citation in incident.citations:
             _require_source(conn, citation.source_id, known_sources, incident.id)
+        kept = locks.kept_instead(conn, incident.id)
+        if kept is not None:  # an analyst merged this id into another incident
+            _merge_into(conn, _stored_for_update(conn, kept), incident, reading)
+            matched += 1
+            continue
+        if incident.id in rederive:
+            rederive.discard(incident.id)
+            _rederive(conn, incident, reading, synthetic=source.synthetic)
+            merged += 1
+            continue
         if not _is_stored(conn, incident.id):
             same = candidates.best_match(
                 conn, incident, synthetic=source.synthetic, source_id=source.id
             )
             if same is not None:
-                _merge_into(conn, same, incident)
+                _merge_into(conn, same, incident, reading)
                 matched += 1
                 continue
-        if _insert_incident(conn, incident, synthetic=source.synthetic):
+        if insert_incident(conn, incident, synthetic=source.synthetic):
             created += 1
         elif _merge_incident(conn, incident, synthetic=source.synthetic):
             merged += 1
@@ -74,54 +98,74 @@ def _is_stored(conn: Connection, incident_id: str) -> bool:
     return found.first() is not None
 
 
-def _merge_into(conn: Connection, stored: Incident, incoming: Incident) -> None:
+def _merge_into(conn: Connection, stored: Incident, incoming: Incident, reading: str) -> None:
     """Merge ``incoming`` into ``stored``, another report of the same event under another id.
 
-    The stored record keeps its id and takes the refined fields; the
-    incoming report's citations (its own claim and excerpts) are added under
-    the stored id, beside the others, as the source panel shows them side by
-    side. Both are of one synthetic flag (matching never crosses it).
+    The stored record keeps its id and takes the refined fields, except
+    those an analyst corrected (:func:`locks.guard`); the incoming report's
+    citations (its own claim and excerpts) are added under the stored id,
+    beside the others, as the source panel shows them side by side. Both
+    are of one synthetic flag (matching never crosses it).
     """
-    refined = refine.refine(stored, incoming)
+    machine = refine.refine(stored, incoming)
+    refined = locks.guard(conn, stored, machine, reading)
+    if refined.summary == machine.summary != stored.summary:
+        # The summary was restated for the machine's window and place; restate it for
+        # the kept ones, or it would name a day the corrected window does not.
+        refined = dataclasses.replace(refined, summary=refine.restated(stored, refined))
+    rewrite_incident(conn, refined)
+    for citation in incoming.citations:
+        add_citation(conn, stored.id, citation)
+
+
+def _rederive(conn: Connection, fresh: Incident, reading: str, *, synthetic: bool) -> None:
+    """Give a reviewed incident kept by re-extraction the fresh reading of its unlocked fields."""
+    stored = _stored_for_update(conn, fresh.id)
+    fresh, split_off = locks.route_split(conn, fresh)
+    rewrite_incident(conn, locks.guard(conn, stored, fresh, reading))
+    _merge_incident(conn, fresh, synthetic=synthetic)
+    for split_id, citation in split_off:
+        split = dataclasses.replace(fresh, id=split_id, citations=(citation,))
+        _merge_incident(conn, split, synthetic=synthetic)
+
+
+def _stored_for_update(conn: Connection, incident_id: str) -> Incident:
+    """The stored incident without its citations, its row locked until the transaction ends."""
+    row = conn.execute(
+        select(db.incidents).where(db.incidents.c.id == incident_id).with_for_update()
+    ).one()
+    return reads.incident_fields(conn, row)
+
+
+def rewrite_incident(conn: Connection, incident: Incident) -> None:
+    """Write an incident's fields over its stored ones: the row, provinces, segments, casualties.
+
+    Id, creation time, synthetic flag, citations and review columns stay.
+    Children are replaced rather than appended to: a merged count can
+    change (the larger figure of a side wins), and an analyst may remove a
+    province.
+    """
     conn.execute(
         update(db.incidents)
-        .where(db.incidents.c.id == stored.id)
+        .where(db.incidents.c.id == incident.id)
         .values(
             {
                 name: value
                 for name, value in rows.incident_row(
-                    refined, datetime.now(UTC), synthetic=False
+                    incident, datetime.now(UTC), synthetic=False
                 ).items()
                 if name not in ("id", "created_at", "synthetic")
             }
         )
     )
-    _add_children(conn, db.incident_provinces, rows.province_columns([refined]), stored.provinces)
-    _add_children(conn, db.incident_segments, rows.segment_columns([refined]), stored.segments)
-    _replace_casualties(conn, refined)
-    for citation in incoming.citations:
-        _add_citation(conn, stored.id, citation)
-
-
-def _add_children(
-    conn: Connection, table: Table, columns: rows.Columns, stored: tuple[object, ...]
-) -> None:
-    """Insert the rows past the ``len(stored)`` already stored (refined unions keep them first)."""
-    new = rows.rows(columns)[len(stored) :]
-    if new:
-        conn.execute(table.insert(), new)
-
-
-def _replace_casualties(conn: Connection, refined: Incident) -> None:
-    """Store the refined breakdown in place of the stored one.
-
-    Unlike places, a merged count can change (the larger figure of a side
-    wins), so the incident's rows are rewritten rather than appended to.
-    """
-    table = db.incident_casualties
-    conn.execute(delete(table).where(table.c.incident_id == refined.id))
-    if refined.casualties:
-        conn.execute(table.insert(), rows.rows(rows.casualty_columns([refined])))
+    for table, columns in (
+        (db.incident_provinces, rows.province_columns([incident])),
+        (db.incident_segments, rows.segment_columns([incident])),
+        (db.incident_casualties, rows.casualty_columns([incident])),
+    ):
+        conn.execute(delete(table).where(table.c.incident_id == incident.id))
+        if columns["incident_id"]:
+            conn.execute(table.insert(), rows.rows(columns))
 
 
 def _insert_source(conn: Connection, source: Source) -> bool:
@@ -152,7 +196,7 @@ def _require_source(conn: Connection, source_id: str, known: set[str], incident_
     known.add(source_id)
 
 
-def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
+def insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
     """Write a new incident whole; False (and nothing written) if its id exists."""
     inserted = rows.insert_ignore(
         conn, db.incidents, rows.incident_row(incident, datetime.now(UTC), synthetic=synthetic)
@@ -166,7 +210,7 @@ def _insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -
     if incident.casualties:
         conn.execute(db.incident_casualties.insert(), rows.rows(rows.casualty_columns([incident])))
     for citation in incident.citations:
-        _add_citation(conn, incident.id, citation)
+        add_citation(conn, incident.id, citation)
     return True
 
 
@@ -178,7 +222,7 @@ def _merge_incident(conn: Connection, incident: Incident, *, synthetic: bool) ->
     """
     added = False
     for citation in incident.citations:
-        added = _add_citation(conn, incident.id, citation) or added
+        added = add_citation(conn, incident.id, citation) or added
     if added and not synthetic:
         conn.execute(
             update(db.incidents).where(db.incidents.c.id == incident.id).values(synthetic=False)
@@ -192,7 +236,7 @@ def _next_position(conn: Connection, table: Table, *where: Any) -> int:
     return 0 if highest is None else highest + 1
 
 
-def _add_citation(conn: Connection, incident_id: str, citation: Citation) -> bool:
+def add_citation(conn: Connection, incident_id: str, citation: Citation) -> bool:
     """Insert the citation if new, then any of its excerpts not yet stored."""
     position = _next_position(conn, db.citations, db.citations.c.incident_id == incident_id)
     inserted = rows.insert_ignore(

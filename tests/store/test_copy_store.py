@@ -18,8 +18,8 @@ from sqlalchemy import select
 from store_builders import excerpt, report, sotk_incident, vague_incident
 
 from dashboard.cli import main
-from dashboard.models import Citation, Span, SpanKind
-from dashboard.store import ImportedPlace, Store, StoreError, open_store, schema
+from dashboard.models import Citation, ReviewStatus, Span, SpanKind
+from dashboard.store import Correction, ImportedPlace, Store, StoreError, open_store, schema
 from dashboard.store import copy_store as store_copy
 from dashboard.synthetic import write_demo
 
@@ -39,6 +39,13 @@ def source_url(tmp_path: Path) -> str:
             {"acled:1": ImportedPlace("acled", "Armenia", "Gegharkunik", None, True, True)},
         )
         write_demo(source, 40, seed=3)
+        source.review_incident(
+            "inc-vague",
+            Correction(status=ReviewStatus.DISPUTED),
+            by="alice",
+            reason="AZ denies",
+            expected_version=0,
+        )
     return url
 
 
@@ -91,6 +98,12 @@ def test_copied_store_takes_new_documents(source_url: str, empty_database_url: s
         target.save_document(report("src-new", text=OTHER), [other])
         assert target.count_incidents() == before + 1
         assert target.get_incident("inc-tegh") == other
+        # New revisions too: the copied one keeps its id and version.
+        revision = target.review_incident(
+            "inc-vague", Correction(fatalities=0), by="bob", reason="AM MoD", expected_version=1
+        )
+        assert [r.version for r in target.history("inc-vague")] == [1, 2]
+        assert revision.id > target.history("inc-vague")[0].id
 
 
 def test_non_empty_target_is_refused_unless_forced(

@@ -24,8 +24,10 @@ from store_builders import (
 
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
+    ReviewStatus,
 )
 from dashboard.store import (
+    Correction,
     Store,
     StoreError,
     create_store_engine,
@@ -41,10 +43,10 @@ from dashboard.store import (
 
 def test_fresh_database_has_no_revision_until_upgraded(empty_database_url: str) -> None:
     assert current_revision(empty_database_url) is None
-    assert upgrade_database(empty_database_url) == head_revision() == "0004"
-    assert current_revision(empty_database_url) == "0004"
+    assert upgrade_database(empty_database_url) == head_revision() == "0005"
+    assert current_revision(empty_database_url) == "0005"
     # Upgrading a current database is a harmless no-op.
-    assert upgrade_database(empty_database_url) == "0004"
+    assert upgrade_database(empty_database_url) == "0005"
 
 
 # Alembic reflects incidents.geom (PostgreSQL) without knowing PostGIS's type.
@@ -118,8 +120,9 @@ def test_upgrade_from_0001_keeps_incidents_and_adds_imported_places(
     incident = dataclasses.replace(sotk_incident(), casualties=())
     try:
         revisions.migrate(engine, "0001")
-        Store(engine).save_document(report(publisher=SYNTHETIC_PUBLISHER), [incident])
-        assert revisions.migrate(engine) == "0004"
+        # The bulk path: it writes no column later revisions added (save_document reads them).
+        Store(engine).save_incidents_bulk([report(publisher=SYNTHETIC_PUBLISHER)], [incident])
+        assert revisions.migrate(engine) == "0005"
         upgraded = Store(engine)
         assert upgraded.get_incident("inc-sotk") == incident
         assert table_count(upgraded, schema.imported_places) == 0
@@ -134,8 +137,8 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
     without = dataclasses.replace(sotk_incident(), casualties=())
     try:
         revisions.migrate(engine, "0003")
-        Store(engine).save_document(report(), [without])
-        assert revisions.migrate(engine) == "0004"
+        Store(engine).save_incidents_bulk([report()], [without])
+        assert revisions.migrate(engine) == "0005"
         upgraded = Store(engine)
         # An incident stored before has no breakdown: unknown, not zero.
         assert upgraded.get_incident("inc-sotk") == without
@@ -150,7 +153,41 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
         tables = set(inspect(engine).get_table_names())
         assert "incident_casualties" not in tables
         assert {"incidents", "incident_provinces", "citations"} <= tables
-        assert revisions.migrate(engine) == "0004"
+        assert revisions.migrate(engine) == "0005"
         assert Store(engine).get_incident("inc-sotk").casualties == ()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+def test_upgrade_from_0004_makes_every_incident_unreviewed_and_downgrade_drops_review(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    try:
+        revisions.migrate(engine, "0004")
+        Store(engine).save_incidents_bulk([report()], [sotk_incident()])
+        assert revisions.migrate(engine) == "0005"
+        upgraded = Store(engine)
+        state = upgraded.review_state("inc-sotk")
+        assert (state.status, state.version, state.locked, state.flag) == (
+            ReviewStatus.UNREVIEWED,
+            0,
+            (),
+            None,
+        )
+        upgraded.review_incident(
+            "inc-sotk", Correction(fatalities=3), by="a", reason="r", expected_version=0
+        )
+
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(revisions.alembic_config(conn), "0004")
+        inspector = inspect(engine)
+        assert "incident_revisions" not in inspector.get_table_names()
+        assert "review_status" not in {c["name"] for c in inspector.get_columns("incidents")}
+        # The corrected value itself stays; only the review around it is gone.
+        assert revisions.migrate(engine) == "0005"
+        assert Store(engine).get_incident("inc-sotk").fatalities == 3
+        assert Store(engine).review_state("inc-sotk").version == 0
     finally:
         engine.dispose()

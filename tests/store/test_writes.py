@@ -15,11 +15,15 @@ from datetime import date
 
 import pytest
 from store_builders import (
+    GR,
     OTHER_TEXT,
+    SU,
     TEXT,
+    account,
     assert_nothing_written,
     excerpt,
     report,
+    save_account,
     sotk_incident,
     table_count,
     vague_incident,
@@ -160,7 +164,7 @@ def test_concurrent_saves_of_one_document_store_it_once(store: Store) -> None:
 def test_crash_midway_through_a_document_rolls_back_everything(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_insert = writes._insert_incident
+    real_insert = writes.insert_incident
     seen: list[str] = []
 
     def crash_on_second(conn, incident, *, synthetic):
@@ -169,7 +173,7 @@ def test_crash_midway_through_a_document_rolls_back_everything(
             raise RuntimeError("simulated crash after the first incident was written")
         return real_insert(conn, incident, synthetic=synthetic)
 
-    monkeypatch.setattr(writes, "_insert_incident", crash_on_second)
+    monkeypatch.setattr(writes, "insert_incident", crash_on_second)
     with pytest.raises(RuntimeError, match="simulated crash"):
         store.save_document(report(), [sotk_incident(), vague_incident()])
     assert seen == ["inc-sotk", "inc-vague"]
@@ -221,36 +225,6 @@ def test_real_report_of_a_synthetic_incident_makes_it_real(store: Store) -> None
 
 # --- merging reports of one event under different ids -------------------------
 
-GR = ProvinceRef(code="AM-GR", name="Gegharkunik", country="AM")
-SU = ProvinceRef(code="AM-SU", name="Syunik", country="AM")
-
-
-def account(
-    source_id: str,
-    start: date,
-    end: date | None = None,
-    precision: DatePrecision = DatePrecision.DAY,
-    province: ProvinceRef = GR,
-    **fields: object,
-) -> Incident:
-    """One source's incident, its id hashed from window and place as extraction does."""
-    return Incident(
-        id=f"inc-{start}-{end or start}-{province.code}",
-        date_start=start,
-        date_end=end or start,
-        date_precision=precision,
-        event_type=EventType.EXPLOSIONS,
-        location_precision=LocationPrecision.PROVINCE,
-        provinces=(province,),
-        citations=(Citation(source_id=source_id, claim=f"claim of {source_id}"),),
-        **fields,  # type: ignore[arg-type]
-    )
-
-
-def save(store: Store, incident: Incident, publisher: str = "Example News") -> SaveResult:
-    (source_id,) = {c.source_id for c in incident.citations}
-    return store.save_document(report(source_id, f"{TEXT} {source_id}", publisher), [incident])
-
 
 def grouping(store: Store) -> set[frozenset[str]]:
     """Which sources ended up in one incident."""
@@ -269,10 +243,12 @@ def grouping(store: Store) -> set[frozenset[str]]:
 def test_report_of_a_stored_event_under_another_id_is_merged_and_refines_it(
     store: Store,
 ) -> None:
-    save(store, account("src-may", date(2024, 5, 1), date(2024, 5, 31), DatePrecision.MONTH))
+    save_account(
+        store, account("src-may", date(2024, 5, 1), date(2024, 5, 31), DatePrecision.MONTH)
+    )
     day = account("src-day", date(2024, 5, 12), fatalities=2)
 
-    result = save(store, day)
+    result = save_account(store, day)
 
     assert result == SaveResult(sources_created=1, incidents_merged=1, incidents_matched=1)
     assert store.count_incidents() == 1
@@ -291,8 +267,8 @@ def test_report_of_a_stored_event_under_another_id_is_merged_and_refines_it(
 
 
 def test_merge_adds_the_incoming_places_and_segments(store: Store) -> None:
-    save(store, account("src-prov", date(2024, 5, 12)))
-    save(store, sotk_incident("src-1", "inc-sotk-other-id"))
+    save_account(store, account("src-prov", date(2024, 5, 12)))
+    save_account(store, sotk_incident("src-1", "inc-sotk-other-id"))
 
     (only,) = grouping(store)
     assert only == {"src-prov", "src-1"}
@@ -306,14 +282,14 @@ def test_merge_adds_the_incoming_places_and_segments(store: Store) -> None:
 def test_merge_stores_each_sides_count_from_both_reports(store: Store) -> None:
     killed, wounded = CasualtyKind.KILLED, CasualtyKind.WOUNDED
     armenian = (CasualtyCount(killed, "AM", 4), CasualtyCount(wounded, None, 1))
-    save(store, account("src-am", date(2024, 5, 12), fatalities=4, casualties=armenian))
+    save_account(store, account("src-am", date(2024, 5, 12), fatalities=4, casualties=armenian))
     other = dataclasses.replace(
         account("src-az", date(2024, 5, 12), fatalities=3),
         id="inc-az-report",
         casualties=(CasualtyCount(killed, "AZ", 3), CasualtyCount(killed, "AM", 2)),
     )
 
-    assert save(store, other).incidents_matched == 1
+    assert save_account(store, other).incidents_matched == 1
 
     merged = store.get_incident("inc-2024-05-12-2024-05-12-AM-GR")
     assert merged.casualties == (
@@ -325,13 +301,13 @@ def test_merge_stores_each_sides_count_from_both_reports(store: Store) -> None:
     assert table_count(store, schema.incident_casualties) == 3
     # Reported again under its own id: the first report's figures stand.
     again = account("src-again", date(2024, 5, 12), fatalities=9)
-    save(store, dataclasses.replace(again, casualties=(CasualtyCount(killed, "AM", 9),)))
+    save_account(store, dataclasses.replace(again, casualties=(CasualtyCount(killed, "AM", 9),)))
     assert store.get_incident(merged.id).casualties == merged.casualties
 
 
 def test_two_events_on_one_day_in_different_provinces_stay_two(store: Store) -> None:
-    save(store, account("src-gr", date(2024, 5, 12), province=GR))
-    result = save(store, account("src-su", date(2024, 5, 12), province=SU))
+    save_account(store, account("src-gr", date(2024, 5, 12), province=GR))
+    result = save_account(store, account("src-su", date(2024, 5, 12), province=SU))
 
     assert result == SaveResult(sources_created=1, incidents_created=1)
     assert grouping(store) == {frozenset({"src-gr"}), frozenset({"src-su"})}
@@ -344,17 +320,17 @@ def test_two_incidents_of_one_report_are_not_merged_into_each_other(store: Store
 
 
 def test_synthetic_and_country_only_reports_are_not_merged(store: Store) -> None:
-    save(store, account("src-real", date(2024, 5, 12)))
+    save_account(store, account("src-real", date(2024, 5, 12)))
     # Under another id: the same id is merged by id, as before (and makes it real).
     synthetic = dataclasses.replace(account("src-synth", date(2024, 5, 12)), id="inc-synth")
-    save(store, dataclasses.replace(synthetic, fatalities=9), SYNTHETIC_PUBLISHER)
+    save_account(store, dataclasses.replace(synthetic, fatalities=9), SYNTHETIC_PUBLISHER)
     vague = dataclasses.replace(
         account("src-vague", date(2024, 5, 12)),
         id="inc-vague",
         provinces=(),
         location_precision=LocationPrecision.COUNTRY,
     )
-    save(store, vague)
+    save_account(store, vague)
 
     assert store.count_incidents() == 3
     assert store.get_incident("inc-2024-05-12-2024-05-12-AM-GR").fatalities is None
@@ -369,7 +345,7 @@ def test_grouping_does_not_depend_on_ingest_order(store: Store, order: tuple[int
         account("src-su", date(2024, 5, 12), province=SU),  # same day, another province
     ]
     for index in order:
-        save(store, reports[index])
+        save_account(store, reports[index])
 
     assert grouping(store) == {
         frozenset({"src-may", "src-12", "src-13"}),
