@@ -141,7 +141,7 @@ def test_dataset_records_are_left_alone(store, gazetteer, tmp_path):
 def _ingest_old(store, gazetteer, tmp_path, monkeypatch, shift_days):
     write_reports(tmp_path / "reports", 2)
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "extract_incidents", _worse(shift_days))
+        patched.setattr(undated, "extract_incidents", _worse(shift_days))
         pipeline.ingest([tmp_path / "reports"], store, gazetteer)
     return sorted(_incidents(store))
 
@@ -212,7 +212,7 @@ def test_reextract_sends_split_off_sentences_to_the_split_incident(
 ):
     (tmp_path / "two.txt").write_text(TWO_SENTENCES, encoding="utf-8")
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "extract_incidents", _worse(0))
+        patched.setattr(undated, "extract_incidents", _worse(0))
         pipeline.ingest([tmp_path / "two.txt"], store, gazetteer)
     (incident,) = _incidents(store).values()
     (citation,) = incident.citations
