@@ -12,7 +12,8 @@ untrusted is passed to a Markdown element. The only markup in excerpts is
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -65,6 +66,27 @@ def render_kpis(view: data.View) -> None:
 
 
 # ---------------------------------------------------------------- states
+
+# Session-state key of the notice shown once per session (tests use it too).
+FIRST_RUN_NOTICE = "_notice_first_run"
+
+
+def first_time(state: MutableMapping[str, Any], key: str) -> bool:
+    """True the first time ``key`` is asked about in this session, False ever after.
+
+    The store reports "loaded the sample" for the life of the process (it is
+    cached), so without this the notice would come back on every rerun and page.
+    """
+    if state.get(key):
+        return False
+    state[key] = True
+    return True
+
+
+def notify_once(key: str, message: str) -> None:
+    """A toast the session sees once, however often the script reruns."""
+    if first_time(st.session_state, key):
+        st.toast(message)
 
 
 def render_store_error(status: data.StoreStatus) -> None:

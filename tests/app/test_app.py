@@ -94,6 +94,28 @@ def test_first_run_creates_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert loaded >= 1  # the bundled sample report
 
 
+def test_the_first_run_notice_shows_once_per_session(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'new' / 'store.sqlite'}"
+    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
+    at = _app()
+    assert [t.value for t in at.toast] == [
+        "First run: the store was created from the bundled sample report."
+    ]
+    at.run()  # a rerun of the same session: the store still says "loaded", the page does not
+    assert not at.toast
+    at.switch_page("timeline_page.py").run()
+    assert not at.toast
+    # another session of the same process is told once too
+    assert len(_app().toast) == 1
+
+
+def test_first_time_is_true_once_per_key():
+    state: dict = {}
+    assert panels.first_time(state, "a")
+    assert not panels.first_time(state, "a")
+    assert panels.first_time(state, "b")
+
+
 def test_a_broken_store_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"this is not a database" * 100)

@@ -46,6 +46,20 @@ def test_map_paints_with_no_internet(page, app_server):
     assert external == [], f"the page asked for outside resources: {external}"
 
 
+def test_a_first_run_has_no_prompt_and_no_developer_chrome(page, app_served):
+    base, log = app_served
+    open_dashboard(page, base + SYNTHETIC)
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+    body = page.inner_text("body")
+    assert "Deploy" not in body
+    assert "Help agents write better apps" not in body
+    # the server, started with a home where Streamlit never ran and nobody at the
+    # keyboard, neither asked for an e-mail nor advertised anything
+    printed = log.read_text()
+    assert "Email" not in printed and "Welcome to Streamlit" not in printed
+    assert "Help agents" not in printed
+
+
 def test_filter_click_and_read_the_excerpt(page, app_server):
     open_dashboard(page, app_server + SYNTHETIC)
     choose(page, "Province", "Gegharkunik")
