@@ -40,6 +40,15 @@ SHARUR = ProvinceRef("AZ-SAR", "Sharur", "AZ")
 GR_KAL = SegmentRef("AM-GR_AZ-KAL", "Gegharkunik – Kalbajar")
 TV_QAZ = SegmentRef("AM-TV_AZ-QAZ", "Tavush – Gazakh")
 VD_SAR = SegmentRef("AM-VD_AZ-SAR", "Vayots Dzor – Sharur")
+SYUNIK_SEGMENTS = (
+    SegmentRef("AM-SU_AZ-CUL", "Syunik – Julfa"),
+    SegmentRef("AM-SU_AZ-KAL", "Syunik – Kalbajar"),
+    SegmentRef("AM-SU_AZ-LAC", "Syunik – Lachin"),
+    SegmentRef("AM-SU_AZ-ORD", "Syunik – Ordubad"),
+    SegmentRef("AM-SU_AZ-QBI", "Syunik – Qubadli"),
+    SegmentRef("AM-SU_AZ-SAH", "Syunik – Shahbuz"),
+    SegmentRef("AM-SU_AZ-ZAN", "Syunik – Zangilan"),
+)
 
 # The incident the browser test clicks, and where it is.
 SOTK_ID = "fx-sotk-2022-09-13"
@@ -228,6 +237,8 @@ def fixture_documents() -> list[tuple[Source, list[Incident]]]:
         location_precision=LocationPrecision.PROVINCE,
         fatalities=0,
         provinces=(SYUNIK,),
+        # As extraction links a province-level incident: to every segment of the province.
+        segments=SYUNIK_SEGMENTS,
     )
     text = "Heavy fighting broke out near Aygepar in Tavush on 12 July; four soldiers were killed."
     single(

@@ -119,12 +119,18 @@ def _class_fill(count: int, bounds: Sequence[int]) -> str | None:
 
 
 def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[str, Any]:
-    """The display provinces with ``n`` incidents, ``f`` fatalities and fill ``c``.
+    """The display provinces with ``n`` incidents, ``f`` fatalities, ``a`` of them known
+    only to the province ("somewhere in it"), and fill ``c``.
 
     ``counts`` is :func:`dashboard.query.counts_by` at the province level.
     Geometry objects are shared with ``layer``, not copied.
     """
     by_code = _counts_by_key(counts, "code")
+    vague = (
+        dict(zip(counts["code"], counts["in_province"].astype(int), strict=True))
+        if "in_province" in counts
+        else {}
+    )
     bounds = count_classes(max((n for n, _ in by_code.values()), default=0))
     features = []
     for feature in layer["features"]:
@@ -142,6 +148,7 @@ def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[st
                     "name": props["name"],
                     "n": n,
                     "f": f,
+                    "a": int(vague.get(props["code"], 0)),
                     "c": fill,
                 },
             }
@@ -217,7 +224,8 @@ def placed_coordinates(
     lat = frame["lat"].to_numpy(dtype=float).copy()
     lon = frame["lon"].to_numpy(dtype=float).copy()
     for links, column, anchors in (
-        (table.segments, "segment_id", segment_anchors),
+        # Only a segment the incident is on: one known to a province is drawn in the province.
+        (table.segment_links, "segment_id", segment_anchors),
         (table.provinces, "code", province_anchors),
     ):
         missing = np.isnan(lat)
@@ -506,7 +514,9 @@ def legend_spec(
         rows.append({"shape": "box", "fill": CLASS_FILLS[offset + i], "label": label})
         lower = upper + 1
     rows.append({"shape": "box", "fill": ZERO_FILL["AM"], "label": "no incidents"})
-    rows.append({"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "segment with incidents"})
+    rows.append(
+        {"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "segment with incidents on it"}
+    )
     if shown == "cells":
         km = round(cell_degrees * 111) if cell_degrees else 0
         label = f"incidents per ~{km} km cell"

@@ -24,14 +24,21 @@ from dashboard.app.webfiles import style_element
 from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
 from dashboard.markup import Html, link
 from dashboard.models import (
+    SEGMENT_WITHIN_KM,
     CasualtyCount,
     CasualtyKind,
     Citation,
     DatePrecision,
     Incident,
+    LocationPrecision,
     Source,
 )
 
+_AREA_PRECISIONS = {
+    LocationPrecision.PROVINCE.value,
+    LocationPrecision.DISTRICT.value,
+    LocationPrecision.COUNTRY.value,
+}
 DATE_PRECISION_WORDS = {
     DatePrecision.DAY: "the exact day",
     DatePrecision.DAYS: "within a few days",
@@ -50,9 +57,10 @@ def render_css() -> None:
 
 
 def render_kpis(view: data.View) -> None:
-    """Incidents, fatalities, provinces and segments affected, reports."""
+    """Incidents (how many on a segment, how many only somewhere in a province),
+    fatalities, provinces and segments affected, reports."""
     summary = query.summarise(view.table, view.mask)
-    cells = st.columns(5)
+    cells = st.columns([1, 1, 1, 1.4, 1, 1, 1])
     cells[0].metric("Incidents", f"{summary.incidents:,}")
     cells[1].metric(
         "Fatalities",
@@ -60,9 +68,25 @@ def render_kpis(view: data.View) -> None:
         help=f"Reported for {summary.fatalities_reported:,} of {summary.incidents:,} incidents; "
         "unreported counts as unknown, not zero.",
     )
-    cells[2].metric("Provinces affected", summary.provinces)
-    cells[3].metric("Segments affected", summary.segments)
-    cells[4].metric("Reports", f"{summary.reports:,}")
+    cells[2].metric(
+        "On a segment",
+        f"{summary.on_segment:,}",
+        help="Incidents placed on a named stretch of the border: the report names it, or "
+        f"the place it names lies within {SEGMENT_WITHIN_KM:g} km of the line.",
+    )
+    cells[3].metric(
+        "Somewhere in the province",
+        f"{summary.in_province:,}",
+        help="Incidents known only to a province or a district: drawn in the province, "
+        "never counted on its border segments.",
+    )
+    cells[4].metric("Provinces affected", summary.provinces)
+    cells[5].metric(
+        "Segments affected",
+        summary.segments,
+        help="Segments with an incident on them (not every segment of a province with one).",
+    )
+    cells[6].metric("Reports", f"{summary.reports:,}")
 
 
 # ---------------------------------------------------------------- states
@@ -192,11 +216,18 @@ def _incident_facts(incident: Incident) -> list[tuple[str, str]]:
     place_parts = [incident.place_name] if incident.place_name else []
     provinces = ", ".join(f"{p.name} ({p.country})" for p in incident.provinces)
     segments = ", ".join(s.name for s in incident.segments)
+    # Known only to a province, the incident is linked to all of the province's segments:
+    # say so, rather than seem to place it on them.
+    segment_label = (
+        "Segments of its provinces"
+        if str(incident.location_precision) in _AREA_PRECISIONS
+        else "Border segment"
+    )
     return [
         ("Date", f"{date_label} — {DATE_PRECISION_WORDS[incident.date_precision]}"),
         ("Place", "; ".join([*place_parts, precision])),
         ("Provinces", provinces),
-        ("Border segment", segments),
+        (segment_label, segments),
         (
             "Distance",
             f"{incident.distance_km:.1f} km from the border"

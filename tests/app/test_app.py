@@ -143,6 +143,10 @@ def test_kpis_count_incidents_fatalities_regions_and_reports(fixture_url):
     assert _metrics(at) == {
         "Incidents": "7",
         "Fatalities": "7",
+        # Sotk and Aygepar by their places, the May incursion and Yeraskh by a named stretch
+        "On a segment": "4",
+        # the Syunik drone strike: linked to Syunik's seven segments, on none of them
+        "Somewhere in the province": "1",
         "Provinces affected": "7",
         "Segments affected": "3",
         "Reports": "8",
@@ -155,6 +159,9 @@ def test_kpis_count_incidents_fatalities_regions_and_reports(fixture_url):
         ({"province": "AM-GR"}, "3"),
         ({"province": "AZ-KAL"}, "1"),  # the other side of the border
         ({"segment": "AM-GR_AZ-KAL"}, "2"),
+        # a province-level incident in Syunik is not on Syunik's segments
+        ({"segment": "AM-SU_AZ-LAC"}, "0"),
+        ({"province": "AM-SU"}, "1"),
         ({"country": "AZ"}, "3"),
         ({"type": "Battles"}, "4"),
         ({"minfat": "2"}, "2"),
@@ -307,7 +314,12 @@ def test_source_panel_says_when_the_date_and_place_are_vague(fixture_url):
     page = _html(_app(synthetic="1", incident="fx-segment-2021-05"))
     assert "May 2021 — within a month" in page
     assert "somewhere on a border segment" in page
-    assert "Gegharkunik – Kalbajar" in page
+    assert "<dt>Border segment</dt><dd>Gegharkunik – Kalbajar</dd>" in page
+    # known only to Syunik: its segments are the province's, not where it happened
+    page = _html(_app(synthetic="1", incident="fx-syunik-week-2021-07"))
+    assert "somewhere in a province" in page
+    assert "<dt>Segments of its provinces</dt>" in page
+    assert "<dt>Border segment</dt>" not in page
 
 
 def test_source_panel_escapes_everything_from_sources(fixture_url):

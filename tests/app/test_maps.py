@@ -12,7 +12,7 @@ from fixture_store import SOTK_ID, XSS_ID, XSS_TEXT, seed_fixture_store
 
 from dashboard.app import assets, maps
 from dashboard.geo.layers import load_border
-from dashboard.query import IncidentFilter, filter_mask, load_incident_table
+from dashboard.query import IncidentFilter, counts_by, filter_mask, load_incident_table
 
 # ------------------------------------------------------------------ assets
 
@@ -79,7 +79,14 @@ def test_count_classes_are_log_spaced(maximum, expected):
 
 
 def test_province_features_carry_counts_and_shading(display):
-    counts = pd.DataFrame({"code": ["AM-GR", "AZ-KAL"], "incidents": [4, 1], "fatalities": [2, 0]})
+    counts = pd.DataFrame(
+        {
+            "code": ["AM-GR", "AZ-KAL"],
+            "incidents": [4, 1],
+            "fatalities": [2, 0],
+            "in_province": [1, 0],
+        }
+    )
     layer = maps.province_features(display["provinces"], counts)
     by_code = {f["id"]: f["properties"] for f in layer["features"]}
     assert by_code["AM-GR"] == {
@@ -88,6 +95,7 @@ def test_province_features_carry_counts_and_shading(display):
         "name": "Gegharkunik",
         "n": 4,
         "f": 2,
+        "a": 1,  # one of the four known only to the province
         "c": maps.CLASS_FILLS[-1],
     }
     assert by_code["AM-SU"]["n"] == 0 and by_code["AM-SU"]["c"] == maps.ZERO_FILL["AM"]
@@ -277,3 +285,15 @@ def test_payload_stays_small_at_the_point_cap(display):
     sizes = {child.kind: len(child.data_json.encode()) for child in group._children.values()}
     assert sizes["provinces"] + sizes["segments"] <= 200_000
     assert sum(sizes.values()) <= 1_500_000
+
+
+def test_a_province_level_incident_lights_no_segment(table, display):
+    """The Syunik drone strike is linked to Syunik's seven segments (as extraction links a
+    province-level incident) but placed on none: only the segments incidents are on light up."""
+    mask = np.ones(len(table), dtype=bool)
+    layer = maps.segment_features(display["segments"], counts_by(table, mask, "segment"))
+    lit = sorted(f["id"] for f in layer["features"] if f["properties"]["c"] == maps.SEGMENT_ACTIVE)
+    assert lit == ["AM-GR_AZ-KAL", "AM-TV_AZ-QAZ", "AM-VD_AZ-SAR"]
+    provinces = maps.province_features(display["provinces"], counts_by(table, mask, "province"))
+    syunik = next(f["properties"] for f in provinces["features"] if f["id"] == "AM-SU")
+    assert (syunik["n"], syunik["a"]) == (1, 1)

@@ -82,7 +82,9 @@
         },
         onEachFeature: function (f, lyr) {
           lyr.bindTooltip(tip(function () {
-            return f.properties.name + ' (' + f.properties.id + '): ' + counts(f.properties);
+            var p = f.properties;
+            var vague = p.a ? ' (' + p.a + ' somewhere in the province, not on a segment)' : '';
+            return p.name + ' (' + p.id + '): ' + counts(p) + vague;
           }), {sticky: true});
         }
       });
@@ -94,7 +96,7 @@
         },
         onEachFeature: function (f, lyr) {
           lyr.bindTooltip(tip(function () {
-            return f.properties.name + ': ' + counts(f.properties);
+            return f.properties.name + ': ' + counts(f.properties) + ' on this segment';
           }), {sticky: true});
         }
       });
