@@ -10,7 +10,9 @@ from dashboard.app import data, filters, maps, panels
 MAP_KEY = "incident_map"
 # Only what the page uses comes back, so pan and zoom cause no rerun; a click one.
 RETURNED = ["last_active_drawing", "last_object_clicked"]
-MAP_HEIGHT = 560
+MAP_HEIGHT = 540
+# The map takes most of the width; the source panel the rest (below it on a narrow screen).
+MAP_SHARE = (7, 3)
 
 
 def _on_map_click() -> None:
@@ -28,7 +30,13 @@ def render_map(view: data.View) -> None:
     js, css = data.asset_links()
     tiles, attribution = data.tile_settings()
     base = maps.build_base_map(
-        layers["bounds"], js=js, css=css, tiles=tiles, attribution=attribution
+        layers["bounds"],
+        js=js,
+        css=css,
+        tiles=tiles,
+        attribution=attribution,
+        neighbours=layers["neighbours"],
+        labels=layers["labels"],
     )
     group = maps.build_incident_layers(
         drawn["provinces"],
@@ -61,7 +69,7 @@ def render_map(view: data.View) -> None:
 
 
 def render() -> None:
-    panels.render_beside_sources(render_map)
+    panels.render_beside_sources(render_map, MAP_SHARE)
 
 
 if __name__ == "__main__":  # Streamlit runs each page file as a script

@@ -96,8 +96,13 @@ PRECISION_WORDS = {
 # Province shading: no incidents is the basemap grey; then five log-spaced classes.
 ZERO_FILL = {"AM": "#f4f1ec", "AZ": "#eceff2"}
 CLASS_FILLS = ("#fee6ce", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
-SEGMENT_IDLE = "#7f7f7f"
-SEGMENT_ACTIVE = "#67000d"
+# The border line is the map's subject: dark and drawn over a white casing.
+SEGMENT_IDLE = "#3b3b3b"
+SEGMENT_ACTIVE = "#b10026"
+# The legend's width when open (map.css), and the narrowest map that opens it at first:
+# the first view and every fit leave this much room on the right, so it covers no data.
+LEGEND_PX = 190
+LEGEND_OPEN_MIN_PX = 500
 
 
 # ------------------------------------------------------------------ GeoJSON
@@ -436,6 +441,8 @@ class MapScripts(MacroElement):
                 "precision_styles": PRECISION_STYLES,
                 "precision_words": PRECISION_WORDS,
                 "event_colours": EVENT_COLOURS,
+                "legend_px": LEGEND_PX,
+                "legend_open_min_px": LEGEND_OPEN_MIN_PX,
             }
         )
         self.code = web_text("map.js")
@@ -498,6 +505,23 @@ class FitBounds(MacroElement):
         self.bounds_json = script_json(bounds)
 
 
+class HomeView(MacroElement):
+    """The first view: ``bounds`` fitted into the part of the map the legend leaves free."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        bw.fit({{ this._parent.get_name() }}, {{ this.bounds_json }}, {animate: false});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "bw_home"
+        self.bounds_json = script_json(bounds)
+
+
 def _incidents(n: int) -> str:
     return f"{n} incident" if n == 1 else f"{n} incidents"
 
@@ -505,43 +529,62 @@ def _incidents(n: int) -> str:
 def legend_spec(
     province_classes: Sequence[int], shown: str, cell_degrees: float | None, unplaced: int
 ) -> dict[str, Any]:
-    """What the legend lists: province classes, segment lines, precision styles."""
-    rows: list[dict[str, Any]] = []
+    """What the legend keys, in sections: event types (colours), how an incident is
+    placed (the marks' own styles), provinces (count classes) and the border line."""
+    sections: list[dict[str, Any]] = []
+    if shown == "cells":
+        km = round(cell_degrees * 111) if cell_degrees else 0
+        cells = {"shape": "ring", "fill": "#f16913", "stroke": "#7f2704"}
+        sections.append({"title": "Incidents", "rows": [{**cells, "label": f"per ~{km} km cell"}]})
+    else:
+        sections.append(
+            {
+                "title": "Event type",
+                "rows": [
+                    {"shape": "dot", "fill": colour, "stroke": colour, "label": name}
+                    for name, colour in EVENT_COLOURS.items()
+                ],
+            }
+        )
+        sections.append(
+            {
+                "title": "Placed",
+                "rows": [
+                    {"shape": "mark", "precision": precision, "label": PRECISION_WORDS[precision]}
+                    for precision in LEGEND_PRECISIONS
+                ],
+            }
+        )
+    rows: list[dict[str, Any]] = [{"shape": "box", "fill": ZERO_FILL["AM"], "label": "none"}]
     lower = 1
     offset = len(CLASS_FILLS) - len(province_classes)
     for i, upper in enumerate(province_classes):
-        label = _incidents(upper) if lower == upper else f"{lower}–{upper} incidents"
+        label = str(upper) if lower == upper else f"{lower}–{upper}"
         rows.append({"shape": "box", "fill": CLASS_FILLS[offset + i], "label": label})
         lower = upper + 1
-    rows.append({"shape": "box", "fill": ZERO_FILL["AM"], "label": "no incidents"})
-    rows.append(
-        {"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "segment with incidents on it"}
+    sections.append({"title": "Incidents per province", "rows": rows, "inline": True})
+    sections.append(
+        {
+            "title": "Border",
+            "rows": [
+                {"shape": "line", "stroke": SEGMENT_IDLE, "label": "border line"},
+                {"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "with incidents on it"},
+            ],
+        }
     )
-    if shown == "cells":
-        km = round(cell_degrees * 111) if cell_degrees else 0
-        label = f"incidents per ~{km} km cell"
-        rows.append({"shape": "ring", "fill": "#f16913", "stroke": "#7f2704", "label": label})
-    else:
-        for precision in (
-            LocationPrecision.POINT.value,
-            LocationPrecision.NEAR_PLACE.value,
-            LocationPrecision.BORDER_SEGMENT.value,
-            LocationPrecision.PROVINCE.value,
-        ):
-            exact = precision == LocationPrecision.POINT.value
-            rows.append(
-                {
-                    "shape": "dot" if exact else "ring",
-                    "stroke": "#333",
-                    "fill": "#333" if exact else None,
-                    "dash": "dashArray" in PRECISION_STYLES[precision],
-                    "label": PRECISION_WORDS[precision],
-                }
-            )
     note = (
         f"{_incidents(unplaced)} known only to a country: listed, not drawn" if unplaced else None
     )
-    return {"title": "Incidents", "rows": rows, "note": note}
+    return {"title": "Legend", "sections": sections, "note": note}
+
+
+# The precisions the legend keys (district is drawn as a province, country not at all).
+LEGEND_PRECISIONS = (
+    LocationPrecision.POINT.value,
+    LocationPrecision.NEAR_PLACE.value,
+    LocationPrecision.BORDER_SEGMENT.value,
+    LocationPrecision.PROVINCE.value,
+)
 
 
 # --------------------------------------------------------------------- maps
@@ -555,13 +598,16 @@ def build_base_map(
     tiles: str | None = None,
     attribution: str | None = None,
     max_zoom: int = 14,
+    neighbours: Mapping[str, Any] | None = None,
+    labels: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     """The part of the map that does not depend on filters.
 
     Parameters
     ----------
     bounds
-        ``[[south, west], [north, east]]`` to show first (the border's extent).
+        ``[[south, west], [north, east]]`` to show first (the border area),
+        fitted beside the legend so the legend covers none of it.
     js, css
         ``(name, url)`` pairs replacing folium's CDN links (see
         :func:`dashboard.app.assets.asset_urls`).
@@ -572,6 +618,10 @@ def build_base_map(
         Required by most tile servers when ``tiles`` is set.
     max_zoom
         Set even without tiles: Leaflet needs it to place clustered layers.
+    neighbours, labels
+        The grey neighbouring countries and the map's names
+        (:mod:`dashboard.app.cartography`): drawn under, and over, every
+        incident layer.
     """
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(
@@ -584,15 +634,22 @@ def build_base_map(
         # Leaflet needs maxZoom on the map when there is none.
         minZoom=5,
         maxZoom=max_zoom,
+        # Quarter zooms, so the border area fills the map instead of a third of it.
+        zoomSnap=0.25,
+        zoomDelta=0.5,
     )
     # Per instance: folium's class lists are shared by every map in the process.
     m.default_js = list(js)
     m.default_css = list(css)
     if tiles:
         folium.TileLayer(tiles=tiles, attr=attribution or "", max_zoom=max_zoom).add_to(m)
-    m.fit_bounds(bounds)
     m.get_root().header.add_child(Element(style_element("map.css")), name="bw_css")
     MapScripts().add_to(m)
+    if neighbours:
+        DataLayer("neighbours", neighbours).add_to(m)
+    if labels:
+        DataLayer("labels", labels).add_to(m)
+    HomeView(bounds).add_to(m)
     return m
 
 
@@ -638,6 +695,7 @@ __all__ = [
     "MAX_POINTS",
     "PRECISION_STYLES",
     "PRECISION_WORDS",
+    "HomeView",
     "build_base_map",
     "build_incident_layers",
     "build_incident_map",

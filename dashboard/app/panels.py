@@ -150,13 +150,16 @@ def render_empty(view: data.View) -> bool:
 # ----------------------------------------------------------- source panel
 
 
-def render_beside_sources(render_main: Callable[[data.View], None]) -> None:
-    """The page layout the map and incidents pages share: KPIs, then main view | sources."""
+def render_beside_sources(
+    render_main: Callable[[data.View], None], share: Sequence[float] = (3, 2)
+) -> None:
+    """The page layout the map and incidents pages share: KPIs, then main view | sources,
+    their widths in the ratio ``share`` (Streamlit stacks them on a narrow screen)."""
     view = data.current_view()
     render_kpis(view)
     if render_empty(view):
         return
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns(list(share), gap="medium")
     with left:
         render_main(view)
     with right:

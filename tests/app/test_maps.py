@@ -297,3 +297,46 @@ def test_a_province_level_incident_lights_no_segment(table, display):
     provinces = maps.province_features(display["provinces"], counts_by(table, mask, "province"))
     syunik = next(f["properties"] for f in provinces["features"] if f["id"] == "AM-SU")
     assert (syunik["n"], syunik["a"]) == (1, 1)
+
+
+def test_the_base_map_names_places_shows_neighbours_and_fits_beside_the_legend():
+    border = load_border()
+    labels = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [45.0, 40.2]},
+                "properties": {"t": "<b>Armenia</b>", "c": "country", "z": 6},
+            }
+        ],
+    }
+    js, css = assets.asset_urls()
+    base = maps.build_base_map(
+        [[38.5, 44.4], [41.5, 47.0]],
+        js=js,
+        css=css,
+        neighbours=border.display_layer("neighbours"),
+        labels=labels,
+    )
+    page = base.get_root().render()
+    assert page.index('bw.layer("neighbours"') < page.index('bw.layer("labels"')
+    assert "bw.fit(" in page and "[[38.5,44.4],[41.5,47.0]]" in page
+    assert ".fitBounds(" not in page.split("(function () {")[0]  # folium's own fit is gone
+    assert '"Georgia"' in page
+    # a label is text: its markup arrives escaped and is set with textContent
+    assert "<b>Armenia</b>" not in page and "\\u003cb\\u003eArmenia" in page
+    assert '"zoomSnap": 0.25' in page
+
+
+def test_the_legend_keys_event_colours_precision_marks_and_the_border():
+    spec = maps.legend_spec([1, 3], "incidents", None, 0)
+    sections = {s["title"]: s["rows"] for s in spec["sections"]}
+    assert {r["label"]: r["fill"] for r in sections["Event type"]} == maps.EVENT_COLOURS
+    assert [r["precision"] for r in sections["Placed"]] == list(maps.LEGEND_PRECISIONS)
+    assert [r["label"] for r in sections["Incidents per province"]] == ["none", "1", "2–3"]
+    assert [r["stroke"] for r in sections["Border"]] == [maps.SEGMENT_IDLE, maps.SEGMENT_ACTIVE]
+    assert spec["note"] is None
+    cells = maps.legend_spec([5], "cells", 0.04, 2)
+    assert "Event type" not in {s["title"] for s in cells["sections"]}
+    assert cells["note"] == "2 incidents known only to a country: listed, not drawn"

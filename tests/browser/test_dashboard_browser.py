@@ -9,10 +9,12 @@ import pytest
 from dashboard_page import (
     choose,
     click_map,
+    map_boxes,
     map_frame,
     open_dashboard,
     point_on_page,
     runs,
+    visible_labels,
     wait_map_still,
     wait_runs,
 )
@@ -58,6 +60,40 @@ def test_a_first_run_has_no_prompt_and_no_developer_chrome(page, app_served):
     printed = log.read_text()
     assert "Email" not in printed and "Welcome to Streamlit" not in printed
     assert "Help agents" not in printed
+
+
+@pytest.fixture(params=[(1280, 720), (1920, 1080)], ids=lambda size: f"{size[0]}x{size[1]}")
+def sized_page(browser, request):
+    """A fresh page at a laptop's and at a desktop's window size."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_the_map_names_what_it_shows_and_the_legend_covers_no_data(sized_page, app_server):
+    page = sized_page
+    open_dashboard(page, app_server + SYNTHETIC)
+    wait_map_still(page)
+    # at the first view: both countries, their neighbours and the large provinces
+    assert {"Armenia", "Azerbaijan"} <= set(visible_labels(page, "country"))
+    assert {"Georgia", "Iran"} <= set(visible_labels(page, "neighbour"))
+    assert {"Syunik", "Gegharkunik", "Tavush"} <= set(visible_labels(page, "province"))
+    assert visible_labels(page, "place") == []  # villages wait for a closer look
+    boxes = map_boxes(page)
+    width, height = boxes["size"]
+    left, top, right, bottom = boxes["data"]
+    assert boxes["open"]  # wide enough for the legend beside the data
+    assert boxes["legend"][0] > right, boxes  # the legend is right of everything drawn
+    # the border area fills the map: most of its height, not a third
+    assert bottom - top > 0.55 * height, boxes
+    assert left >= 0 and right <= width and top >= 0 and bottom <= height
+    # closer in, the border villages are named
+    map_frame(page).evaluate("() => { window.map.setView([39.2, 46.4], 10); }")
+    wait_map_still(page)
+    assert "Kapan" in visible_labels(page, "place")
 
 
 def test_filter_click_and_read_the_excerpt(page, app_server):
