@@ -63,8 +63,9 @@ def render_map(view: data.View) -> None:
         )
     else:
         st.caption(
-            "Click an incident to read its sources; click a province or a border segment to "
-            "filter to it. Dashed rings are incidents known only to a segment or a province."
+            "Click an incident to read its sources (where several share a spot, pick one from "
+            "the list); click a province or a border segment to filter to it. Dashed rings are "
+            "incidents known only to a segment or a province."
         )
 
 

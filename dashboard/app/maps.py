@@ -53,36 +53,45 @@ EVENT_COLOURS = {
     EventType.RIOTS.value: "#8c564b",
     EventType.STRATEGIC_DEVELOPMENTS.value: "#1f77b4",
 }
-# Precision is drawn, not only written: an exact point is a small solid dot;
-# the vaguer the place, the bigger, paler and more dashed the ring.
+# Precision is drawn, not only written: an exact point is a small solid dot with a dark
+# edge; the vaguer the place, the bigger the ring and the longer its dashes. Every mark has
+# a heavy stroke over a white halo (map.js), so it stands out on the palest and on the
+# darkest province fill alike: a province-level incident must not be a faint dotted ring.
 PRECISION_STYLES: dict[str, dict[str, Any]] = {
-    LocationPrecision.POINT.value: {"radius": 4, "weight": 1, "fillOpacity": 0.9},
-    LocationPrecision.NEAR_PLACE.value: {"radius": 6, "weight": 1.5, "fillOpacity": 0.5},
+    LocationPrecision.POINT.value: {
+        "radius": 5,
+        "weight": 1.5,
+        "fillOpacity": 1.0,
+        "stroke": "#1a1a1a",
+    },
+    LocationPrecision.NEAR_PLACE.value: {"radius": 7, "weight": 2.5, "fillOpacity": 0.6},
     LocationPrecision.BORDER_SEGMENT.value: {
-        "radius": 8,
-        "weight": 2,
-        "fillOpacity": 0.15,
-        "dashArray": "4 3",
+        "radius": 10,
+        "weight": 3,
+        "fillOpacity": 0.25,
+        "dashArray": "7 4",
     },
     LocationPrecision.DISTRICT.value: {
-        "radius": 11,
-        "weight": 1.5,
-        "fillOpacity": 0.08,
-        "dashArray": "2 4",
+        "radius": 13,
+        "weight": 3,
+        "fillOpacity": 0.2,
+        "dashArray": "3 4",
     },
     LocationPrecision.PROVINCE.value: {
-        "radius": 14,
-        "weight": 1.5,
-        "fillOpacity": 0.05,
-        "dashArray": "2 5",
+        "radius": 15,
+        "weight": 3,
+        "fillOpacity": 0.2,
+        "dashArray": "3 4",
     },
     LocationPrecision.COUNTRY.value: {
         "radius": 18,
-        "weight": 1,
-        "fillOpacity": 0.03,
-        "dashArray": "1 6",
+        "weight": 2,
+        "fillOpacity": 0.1,
+        "dashArray": "1 5",
     },
 }
+# The white band under every mark, this many pixels wider than its stroke.
+HALO_PX = 3
 # Vaguest (biggest ring) first; see incident_features.
 _DRAW_ORDER = {precision: rank for rank, precision in enumerate(reversed(PRECISION_STYLES))}
 PRECISION_WORDS = {
@@ -442,6 +451,7 @@ class MapScripts(MacroElement):
                 "precision_words": PRECISION_WORDS,
                 "event_colours": EVENT_COLOURS,
                 "legend_px": LEGEND_PX,
+                "halo_px": HALO_PX,
                 "legend_open_min_px": LEGEND_OPEN_MIN_PX,
             }
         )

@@ -340,3 +340,18 @@ def test_the_legend_keys_event_colours_precision_marks_and_the_border():
     cells = maps.legend_spec([5], "cells", 0.04, 2)
     assert "Event type" not in {s["title"] for s in cells["sections"]}
     assert cells["note"] == "2 incidents known only to a country: listed, not drawn"
+
+
+def test_every_mark_is_high_contrast_and_vaguer_is_bigger_and_dashed():
+    """A province-level incident was a faint dotted ring on a dark fill: every drawn mark
+    now has a heavy stroke over a white halo, and precision still reads from size and dash."""
+    drawn = [p for p in maps.PRECISION_STYLES if p != "country"]
+    radii = [maps.PRECISION_STYLES[p]["radius"] for p in drawn]
+    assert radii == sorted(radii)  # point < near place < segment < district < province
+    for precision in drawn:
+        style = maps.PRECISION_STYLES[precision]
+        assert style["weight"] >= 1.5 and style["fillOpacity"] >= 0.2, precision
+        assert ("dashArray" in style) == (precision not in ("point", "near_place")), precision
+    assert maps.PRECISION_STYLES["province"]["weight"] >= 3
+    assert maps.PRECISION_STYLES["point"]["stroke"] == "#1a1a1a"  # a dark edge on any fill
+    assert maps.HALO_PX >= 2

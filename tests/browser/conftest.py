@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_store import seed_fixture_url
+from fixture_store import seed_fixture_url, seed_stacked_url
 
 from dashboard.cli import app_command_line
 
@@ -140,6 +140,19 @@ def app_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     process, base, log = start_dashboard(folder, url)
     try:
         yield base, log
+    finally:
+        stop_dashboard(process)
+
+
+@pytest.fixture(scope="session")
+def stacked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a dashboard whose three incidents lie on one spot."""
+    folder = tmp_path_factory.mktemp("stacked")
+    url = f"sqlite:///{folder / 'stacked.sqlite'}"
+    seed_stacked_url(url)
+    process, base, _log = start_dashboard(folder, url)
+    try:
+        yield base
     finally:
         stop_dashboard(process)
 

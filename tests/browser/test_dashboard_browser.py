@@ -18,7 +18,7 @@ from dashboard_page import (
     wait_map_still,
     wait_runs,
 )
-from fixture_store import SOTK_ID, SOTK_POINT, XSS_ID
+from fixture_store import SOTK_ID, SOTK_POINT, STACK_IDS, STACK_POINT, XSS_ID
 
 SYNTHETIC = "/?synthetic=1"
 
@@ -94,6 +94,26 @@ def test_the_map_names_what_it_shows_and_the_legend_covers_no_data(sized_page, a
     map_frame(page).evaluate("() => { window.map.setView([39.2, 46.4], 10); }")
     wait_map_still(page)
     assert "Kapan" in visible_labels(page, "place")
+
+
+def test_incidents_at_one_spot_are_listed_and_each_opens_its_panel(page, stacked_server):
+    open_dashboard(page, stacked_server + SYNTHETIC)
+    wait_map_still(page)
+    frame = map_frame(page)
+    click_map(page, *STACK_POINT)
+    frame.wait_for_selector(".bw-stack")
+    assert "3 incidents here" in frame.inner_text(".bw-stack")
+    items = frame.locator(".bw-stack-item")
+    assert sorted(items.evaluate_all("els => els.map(e => e.dataset.incident)")) == sorted(
+        STACK_IDS
+    )
+    for wanted in (STACK_IDS[0], STACK_IDS[2], STACK_IDS[1]):
+        frame.locator(f".bw-stack-item[data-incident='{wanted}']").click()
+        page.wait_for_selector(f".bw-panel[data-incident='{wanted}']", timeout=15_000)
+        assert f"incident={wanted}" in page.url
+        # after the rerun the list opens again, the chosen incident marked
+        frame.wait_for_selector(f".bw-stack-selected[data-incident='{wanted}']", timeout=15_000)
+        assert frame.locator(".bw-stack-selected").count() == 1
 
 
 def test_filter_click_and_read_the_excerpt(page, app_server):

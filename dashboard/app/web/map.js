@@ -37,20 +37,62 @@
     var s = S.precision_styles[p.lp] || S.precision_styles.point;
     var colour = S.event_colours[p.t] || '#444';
     return {radius: s.radius, weight: s.weight, fillOpacity: s.fillOpacity,
-            dashArray: s.dashArray || null, color: colour, fillColor: colour, opacity: 0.95};
+            dashArray: s.dashArray || null, color: s.stroke || colour, fillColor: colour,
+            opacity: 1};
+  };
+  bw.haloStyle = function (p) {
+    var s = S.precision_styles[p.lp] || S.precision_styles.point;
+    return {radius: s.radius, weight: s.weight + S.halo_px, color: '#fff', opacity: 0.9,
+            fill: false, interactive: false};
+  };
+  function spot(f) { return f.geometry.coordinates.join(','); }
+  function incidentLine(p) {
+    return [p.d, p.t, p.pl || S.precision_words[p.lp] || p.lp].filter(Boolean).join(' \u00b7 ');
+  }
+  // Several incidents at one spot (the same village, or a province's anchor) share a popup
+  // that lists them; choosing one selects it as a click on its own mark would.
+  bw.stackPopup = function (members, selected) {
+    var box = el('div', null, 'bw-popup bw-stack');
+    box.appendChild(el('div', members.length + ' incidents here', 'bw-popup-title'));
+    members.forEach(function (m) {
+      var p = m.feature.properties;
+      var item = el('button', incidentLine(p), 'bw-stack-item');
+      item.type = 'button';
+      item.setAttribute('data-incident', p.id);
+      if (p.id === selected) { item.className += ' bw-stack-selected'; }
+      L.DomEvent.on(item, 'click', function (e) {
+        L.DomEvent.stop(e);
+        m.fire('click', {latlng: m.getLatLng()}, true);  // reaches streamlit-folium's handler
+      });
+      box.appendChild(item);
+    });
+    box.appendChild(el('div', 'Choose one to read its sources beside the map', 'bw-popup-hint'));
+    return box;
   };
   function tip(text) { return function () { return el('span', text()); }; }
   bw.layer = function (kind, data) {
     if (kind === 'incidents') {
+      var stacks = {};
       var layer = L.geoJSON(data, {
         pointToLayer: function (f, ll) {
           return L.circleMarker(ll, bw.incidentStyle(f.properties));
         },
         onEachFeature: function (f, lyr) {
-          lyr.bindPopup(function () { return bw.incidentPopup(f.properties); },
-                        {maxWidth: 320, autoPanPadding: [20, 20]});
+          (stacks[spot(f)] = stacks[spot(f)] || []).push(lyr);
+          lyr.bindPopup(function () {
+            var members = stacks[spot(f)];
+            return members.length > 1 ? bw.stackPopup(members, data.selected)
+                                      : bw.incidentPopup(f.properties);
+          }, {maxWidth: 340, autoPanPaddingTopLeft: [20, 20],
+              // keep the popup left of the legend, which sits above it
+              autoPanPaddingBottomRight: [S.legend_px + 24, 20]});
         }
       });
+      // White halos under every mark (no feature: they are not clickable incidents).
+      var halos = L.layerGroup(data.features.map(function (f) {
+        var c = f.geometry.coordinates;
+        return L.circleMarker([c[1], c[0]], bw.haloStyle(f.properties));
+      }));
       if (data.selected) {
         layer.once('add', function () {
           layer.eachLayer(function (lyr) {
@@ -58,7 +100,7 @@
           });
         });
       }
-      return layer;
+      return L.layerGroup([halos, layer]);
     }
     if (kind === 'cells') {
       return L.geoJSON(data, {
@@ -177,8 +219,8 @@
     svg.setAttribute('class', 'bw-key-mark');
     var c = document.createElementNS(ns, 'circle');
     c.setAttribute('cx', '11'); c.setAttribute('cy', '11');
-    c.setAttribute('r', String(Math.min(9, 2 + s.radius * 0.5)));
-    c.setAttribute('stroke', '#333'); c.setAttribute('stroke-width', String(s.weight));
+    c.setAttribute('r', String(Math.min(8, 2 + s.radius * 0.4)));
+    c.setAttribute('stroke', s.stroke || '#333'); c.setAttribute('stroke-width', String(s.weight));
     c.setAttribute('fill', '#333'); c.setAttribute('fill-opacity', String(s.fillOpacity));
     if (s.dashArray) { c.setAttribute('stroke-dasharray', s.dashArray); }
     svg.appendChild(c);
