@@ -12,7 +12,7 @@ to keep in memory at scale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -74,6 +74,31 @@ class IncidentFilter:
 
 # The dashboard's link parameters that are filters (README: "Links"), in sidebar order.
 FILTER_PARAMS = ("from", "to", "country", "province", "segment", "type", "minfat", "q", "synthetic")
+
+
+def unknown_filter_values(
+    filt: IncidentFilter,
+    *,
+    countries: Collection[str],
+    provinces: Collection[str],
+    segments: Collection[str],
+    event_types: Collection[str],
+) -> list[tuple[str, str]]:
+    """``(link parameter, value)`` for each code in ``filt`` that names nothing known.
+
+    A filter on a code that does not exist selects nothing, silently: the
+    dashboard says which link values it dropped, and ``borderwatch export``
+    refuses them, from this one check.
+    """
+    checks = (
+        ("country", filt.countries, countries),
+        ("province", filt.provinces, provinces),
+        ("segment", filt.segments, segments),
+        ("type", filt.event_types, event_types),
+    )
+    return [
+        (name, value) for name, values, known in checks for value in values if value not in known
+    ]
 
 
 def _day(value: date | None) -> date | None:

@@ -22,6 +22,21 @@ def _on_map_click() -> None:
     filters.apply_map_click(st.session_state, feature.get("properties") or {})
 
 
+def map_fit(
+    region: list[list[float]] | None, home: list[list[float]], resets: int | None
+) -> tuple[list[list[float]] | None, str]:
+    """Where the map should zoom this run, and the token that makes it zoom once.
+
+    A region filter wins; after Reset (which clears filters) the map goes
+    back to its first view, once per press, whatever the user had panned to.
+    """
+    if region is not None:
+        return region, ""
+    if resets:
+        return home, f"reset-{resets}"
+    return None, ""
+
+
 def render_map(view: data.View) -> None:
     """The map: shaded provinces, weighted segments, incidents (or counts per cell)."""
     layers = data.display_layers()
@@ -38,13 +53,15 @@ def render_map(view: data.View) -> None:
         neighbours=layers["neighbours"],
         labels=layers["labels"],
     )
+    fit, token = map_fit(drawn["fit"], layers["bounds"], st.session_state.get(filters.VIEW_RESETS))
     group = maps.build_incident_layers(
         drawn["provinces"],
         drawn["segments"],
         drawn["incidents"],
         selection=drawn["selection"],
         legend=drawn["legend"],
-        fit=drawn["fit"],
+        fit=fit,
+        fit_token=token,
     )
     st_folium(
         base,

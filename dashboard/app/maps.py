@@ -498,21 +498,26 @@ class Legend(MacroElement):
 
 
 class FitBounds(MacroElement):
-    """Fit the map to ``bounds`` once per distinct bounds (e.g. a region filter)."""
+    """Fit the map to ``bounds`` once per distinct ``(token, bounds)``.
+
+    The same region filter on every rerun fits once, so the user's pan and
+    zoom survive; a new ``token`` (e.g. each press of Reset) fits again.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = new bw.FitBounds({{ this.bounds_json }})
+        var {{ this.get_name() }} = new bw.FitBounds({{ this.bounds_json }}, {{ this.token_json }})
             .addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: list[list[float]]) -> None:
+    def __init__(self, bounds: list[list[float]], token: str = "") -> None:
         super().__init__()
         self._name = "bw_fit"
         self.bounds_json = script_json(bounds)
+        self.token_json = script_json(token)
 
 
 class HomeView(MacroElement):
@@ -671,11 +676,13 @@ def build_incident_layers(
     selection: Mapping[str, Any] | None = None,
     legend: Mapping[str, Any] | None = None,
     fit: list[list[float]] | None = None,
+    fit_token: str = "",
 ) -> folium.FeatureGroup:
     """Everything the filters change, as one group (bottom to top).
 
     ``incidents`` is :func:`incident_features` or :func:`incident_cells`;
-    the others come from the functions of the same names.
+    the others come from the functions of the same names. ``fit`` is where to
+    zoom, once per distinct ``(fit_token, fit)`` (:class:`FitBounds`).
     """
     group = folium.FeatureGroup(name="incidents", control=False)
     DataLayer("provinces", provinces).add_to(group)
@@ -689,7 +696,7 @@ def build_incident_layers(
     if legend:
         Legend(legend).add_to(group)
     if fit:
-        FitBounds(fit).add_to(group)
+        FitBounds(fit, fit_token).add_to(group)
     return group
 
 

@@ -178,10 +178,72 @@ def test_a_link_reproduces_the_filters(fixture_url, params, incidents):
         assert at.query_params[name] == value
 
 
-def test_bad_url_values_are_ignored(fixture_url):
-    at = _app(synthetic="1", province="XX-NOPE", minfat="lots", type="Nonsense", to="not-a-date")
+def test_bad_url_values_are_ignored_and_named(fixture_url):
+    at = _app(
+        synthetic="1",
+        province="XX-NOPE",
+        minfat="lots",
+        type="Nonsense",
+        to="not-a-date",
+        country="<b>GE</b>",
+    )
     assert not at.exception
     assert _metrics(at)["Incidents"] == "7"
+    notice = _html(at)
+    for named in ("province=XX-NOPE", "minfat=lots", "type=Nonsense", "to=not-a-date"):
+        assert named in notice, named
+    # a link's values are text: escaped, never markup
+    assert "country=&lt;b&gt;GE&lt;/b&gt;" in notice and "<b>GE" not in notice
+    at.run()  # the notice stays while the view is the link's
+    assert "province=XX-NOPE" in _html(at)
+
+
+def test_a_clamped_date_and_reset_say_what_they_did(fixture_url):
+    """The README's own example link asks for a day before the data: it says where it starts."""
+    at = _app(synthetic="1", **{"from": "2019-01-01", "to": "2030-01-01"})
+    notice = _html(at)
+    assert "“from=2019-01-01” is before the first incident, so the range starts at 2020-07-12" in (
+        notice
+    )
+    assert "“to=2030-01-01” is after the last incident, so the range ends at 2023-06-01" in notice
+    assert _map_args(at)["feature_group"].count("new bw.FitBounds(") == 0
+    at.button(key="reset").click().run()
+    assert "bw-url-notice" not in _html(at)
+    assert at.session_state[filters.VIEW_RESETS] == 1
+    # the map goes back to its first view, once per press
+    assert '"reset-1")' in _map_args(at)["feature_group"]
+    at.button(key="reset").click().run()
+    assert '"reset-2")' in _map_args(at)["feature_group"]
+
+
+def test_a_good_link_has_no_notice(fixture_url):
+    at = _app(synthetic="1", province="AM-GR", **{"from": "2021-01-01"}, type="Battles")
+    assert "bw-url-notice" not in _html(at)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"from": ["2021-02-30"]}, ["“from=2021-02-30” is not a date (YYYY-MM-DD), so it was "
+                                    "ignored."]),
+        ({"to": ["2019-01-01"]}, ["“to=2019-01-01” is before the first incident, so the range "
+                                  "starts at 2020-01-01."]),
+        ({"minfat": ["-1"]}, ["“minfat=-1” is not a whole number, so it was ignored."]),
+        ({"segment": ["AM-GR_AZ-KAL,NOPE"]}, ["“segment=NOPE” names no border segment, so it "
+                                              "was dropped."]),
+        ({"country": ["AM"], "province": ["AM-SU"], "type": ["Battles"]}, []),
+        ({"from": ["2020-01-01"], "to": ["2020-12-31"]}, []),
+    ],
+)  # fmt: skip
+def test_url_notices_name_each_parameter_not_applied(params, expected):
+    known = {
+        "country": ["AM", "AZ"],
+        "province": ["AM-SU"],
+        "segment": ["AM-GR_AZ-KAL"],
+        "type": [e.value for e in EventType],
+    }
+    bounds = (date(2020, 1, 1), date(2020, 12, 31))
+    assert filters.url_notices(params, bounds, known) == expected
 
 
 def test_widgets_write_the_url(fixture_url):
@@ -224,6 +286,16 @@ def test_reset_clears_filters_and_selection(fixture_url):
     at.button(key="reset").click().run()
     assert _metrics(at)["Incidents"] == "7"
     assert dict(at.query_params) == {"synthetic": "1"}
+
+
+def test_the_map_fits_a_region_else_the_first_view_after_reset():
+    from dashboard.app.map_page import map_fit  # noqa: PLC0415 - a page module, imported late
+
+    home = [[38.5, 44.4], [41.5, 47.0]]
+    region = [[40.0, 45.0], [40.5, 46.0]]
+    assert map_fit(region, home, 3) == (region, "")
+    assert map_fit(None, home, None) == (None, "")
+    assert map_fit(None, home, 2) == (home, "reset-2")
 
 
 def test_an_empty_result_says_so_and_offers_reset(fixture_url):

@@ -186,6 +186,24 @@ def test_pan_and_zoom_cause_no_rerun_and_a_click_exactly_one(page, app_server):
     assert runs(page) == 1
 
 
+def test_reset_clears_a_links_notice_and_brings_the_map_back(page, app_server):
+    open_dashboard(page, app_server + SYNTHETIC + "&from=2019-01-01&province=AM-XX")
+    notice = page.locator("[data-testid='bw-url-notice']")
+    assert "from=2019-01-01" in notice.inner_text() and "province=AM-XX" in notice.inner_text()
+    wait_map_still(page)
+    frame = map_frame(page)
+    home = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+    frame.evaluate("() => { window.map.setView([40.2, 45.9], 11); }")
+    wait_map_still(page)
+    page.get_by_role("button", name="Reset filters").click()
+    wait_runs(page, 1)
+    wait_map_still(page)
+    assert notice.count() == 0
+    zoom, centre = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+    assert zoom == home[0]  # the same fit from another view lands within a pixel or two
+    assert abs(centre["lat"] - home[1]["lat"]) < 0.01 and abs(centre["lng"] - home[1]["lng"]) < 0.01
+
+
 def test_clicking_a_province_filters_to_it(page, app_server):
     open_dashboard(page, app_server + SYNTHETIC)
     wait_map_still(page)

@@ -266,9 +266,9 @@
     onRemove: function () { if (this._control) { this._control.remove(); } }
   });
   bw.FitBounds = L.Layer.extend({
-    initialize: function (bounds) { this.bounds = bounds; },
+    initialize: function (bounds, token) { this.bounds = bounds; this.token = token || ''; },
     onAdd: function (map) {
-      var key = JSON.stringify(this.bounds);
+      var key = this.token + JSON.stringify(this.bounds);
       if (this.bounds && bw._fitted !== key) {
         bw._fitted = key;
         bw.fit(map, this.bounds, {maxZoom: 10});
