@@ -484,6 +484,10 @@ def test_incidents_table_is_newest_first_and_selects_on_click(fixture_url):
     table = at.dataframe(key="incident_table")
     assert table.value["id"].tolist()[0] == XSS_ID
     assert table.value["date"].tolist()[-1] == "2020-07-12"
+    by_id = table.value.set_index("id")
+    assert by_id.loc["fx-yeraskh-2023-03-01", "fatalities"] == "not reported"  # never "None"
+    assert by_id.loc[SOTK_ID, "fatalities"] == "2"
+    assert by_id.loc["fx-segment-2021-05", "fatalities"] == "0"  # said so: zero is a number
     index = table.value["id"].tolist().index(SOTK_ID)
     at.session_state["incident_table"] = {"selection": {"rows": [index], "columns": []}}
     at.run()
@@ -527,6 +531,25 @@ def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):
     at.run()
     assert at.session_state[filters.DATE_FROM] == date(2022, 1, 1)
     assert _metrics(at)["Incidents"] == "1"
+
+
+def test_timeline_says_so_when_no_incident_is_dated_to_the_day(fixture_url):
+    at = _app(synthetic="1", type="Strategic developments")  # the May 2021 incursion only
+    at.switch_page("timeline_page.py").run()
+    assert not at.exception
+    assert "No incident here is dated to the day" in at.info[0].value
+    (spans,) = at.get("vega_lite_chart")  # no empty bar chart with a lone 0, only the span
+    assert '"known to a"' in spans.proto.spec
+
+
+def test_timeline_axis_is_formatted_for_the_period(fixture_url):
+    at = _app(synthetic="1")
+    at.switch_page("timeline_page.py").run()
+    bars = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert '"%b %Y"' in json.dumps(bars)
+    at.segmented_control(key="timeline_period").set_value("day").run()
+    bars = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec))
+    assert '"%-d %b %Y"' in bars and '"interval": "day"' in bars
 
 
 def test_play_steps_the_date_window_through_time():
