@@ -83,7 +83,7 @@
             var members = stacks[spot(f)];
             return members.length > 1 ? bw.stackPopup(members, data.selected)
                                       : bw.incidentPopup(f.properties);
-          }, {maxWidth: 340, autoPanPaddingTopLeft: [20, 20],
+          }, {maxWidth: 270, autoPanPaddingTopLeft: [20, 20],
               // keep the popup left of the legend, which sits above it
               autoPanPaddingBottomRight: [S.legend_px + 24, 20]});
         }
