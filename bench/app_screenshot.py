@@ -7,9 +7,10 @@ founding article), exactly as ``make run`` does the first time. Then, at
 
 - ``docs/map-WxH.png``: the first view, with its names and legend;
 - ``docs/incident-WxH.png``: an incident clicked on the map, its source beside it;
-- ``docs/timeline-WxH.png``: the Timeline page, from the tests' fixture store (seven
-  synthetic incidents over three years, ``?synthetic=1``): the sample's one incident,
-  known only to a month, leaves the timeline with a single span.
+- ``docs/timeline-WxH.png`` and ``docs/heat-WxH.png``: the Timeline page and the Border
+  page's heat table, from the tests' fixture store (seven synthetic incidents over three
+  years, ``?synthetic=1``): the sample's one incident, known only to a month and to a
+  province, leaves the timeline a single span and the heat table empty.
 """
 
 from __future__ import annotations
@@ -61,15 +62,17 @@ def take_pictures(page: Any, base: str, size: tuple[int, int]) -> list[Path]:
     return taken
 
 
-def take_timeline(page: Any, base: str, size: tuple[int, int]) -> Path:
-    """The Timeline page with the synthetic incidents shown."""
-    page.goto(f"{base}/timeline?synthetic=1")
-    page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
-    page.wait_for_selector(IDLE)
-    page.wait_for_timeout(1500)  # the charts draw after the script ends
-    path = DOCS / f"timeline-{size[0]}x{size[1]}.png"
-    page.screenshot(path=str(path))
-    return path
+def take_charts(page: Any, base: str, size: tuple[int, int]) -> list[Path]:
+    """The Timeline page and the Border page's heat table, synthetic incidents shown."""
+    taken = []
+    for name, path in (("timeline", "timeline"), ("heat", "border")):
+        page.goto(f"{base}/{path}?synthetic=1")
+        page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
+        page.wait_for_selector(IDLE)
+        page.wait_for_timeout(1500)  # the charts draw after the script ends
+        taken.append(DOCS / f"{name}-{size[0]}x{size[1]}.png")
+        page.screenshot(path=str(taken[-1]))
+    return taken
 
 
 def main() -> None:
@@ -98,9 +101,7 @@ def main() -> None:
                 for size in SIZES:
                     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
                     paths = take_pictures(context.new_page(), f"http://127.0.0.1:{ports[0]}", size)
-                    paths.append(
-                        take_timeline(context.new_page(), f"http://127.0.0.1:{ports[1]}", size)
-                    )
+                    paths += take_charts(context.new_page(), f"http://127.0.0.1:{ports[1]}", size)
                     for path in paths:
                         print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")
                     context.close()

@@ -382,6 +382,43 @@ def counts_by(table: IncidentTable, mask: np.ndarray, level: str) -> pd.DataFram
     return grouped.reset_index()
 
 
+def heat_counts(
+    table: IncidentTable, mask: np.ndarray, level: str, period: str = "M"
+) -> pd.DataFrame:
+    """Incidents and fatalities per segment (or province) and period: "which stretch heated up?"
+
+    One row per ``(key, period)`` with at least one incident: ``key`` a segment
+    id (``level="segment"``, only incidents placed on it, as
+    :func:`counts_by`) or a province code; ``period`` the first day of the
+    month (``"M"``) or week (``"W"``) in which the incident's window starts.
+    """
+    links, key = (
+        (table.provinces, "code") if level == "province" else (table.segment_links, "segment_id")
+    )
+    selected = links[mask[links["row"].to_numpy()]] if len(links) else links
+    if selected.empty:
+        return pd.DataFrame(
+            {
+                "key": pd.Series(dtype=object),
+                "period": pd.Series(dtype="datetime64[s]"),
+                "incidents": pd.Series(dtype=np.int64),
+                "fatalities": pd.Series(dtype=np.int64),
+            }
+        )
+    rows = selected["row"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "key": selected[key].to_numpy(),
+            "period": table.incidents["date_start"].iloc[rows].dt.to_period(period).dt.start_time,
+            "fatalities": table.incidents["fatalities"].fillna(0).to_numpy()[rows],
+        }
+    )
+    grouped = frame.groupby(["key", "period"], sort=True).agg(
+        incidents=("fatalities", "size"), fatalities=("fatalities", "sum")
+    )
+    return grouped.reset_index().astype({"incidents": np.int64, "fatalities": np.int64})
+
+
 def timeline(table: IncidentTable, mask: np.ndarray, period: str = "M") -> pd.DataFrame:
     """Incidents per period by the start of their date window, split by date precision.
 

@@ -23,6 +23,7 @@ from dashboard.query import (
     IncidentFilter,
     counts_by,
     filter_mask,
+    heat_counts,
     load_incident_table,
     search_incident_ids,
     summarise,
@@ -300,3 +301,18 @@ def test_empty_selection_gives_empty_aggregates(table):
     assert summarise(table, mask).incidents == 0
     assert counts_by(table, mask, "province").empty
     assert timeline(table, mask).empty
+
+
+def test_heat_counts_by_segment_and_month_count_only_incidents_on_the_segment(table):
+    mask = filter_mask(table, ALL)
+    by_segment = heat_counts(table, mask, "segment", "M")
+    rows = [
+        (r.key, str(r.period.date()), r.incidents, r.fatalities) for r in by_segment.itertuples()
+    ]
+    # i-jan is only somewhere in Syunik: no Syunik – Lachin row
+    assert rows == [("AM-GR_AZ-KAL", "2021-05-01", 1, 0), ("AM-GR_AZ-KAL", "2022-09-01", 1, 2)]
+    by_province = heat_counts(table, mask, "province", "W")
+    syunik = by_province[by_province["key"] == "AM-SU"]
+    assert [str(p.date()) for p in syunik["period"]] == ["2021-04-26", "2023-01-02"]
+    empty = heat_counts(table, np.zeros(len(table), dtype=bool), "segment")
+    assert empty.empty and list(empty.columns) == ["key", "period", "incidents", "fatalities"]

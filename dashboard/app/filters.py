@@ -38,6 +38,8 @@ URL_NOTICES = "_url_notices"
 VIEW_RESETS = "_view_resets"
 # A date window asked for after the sidebar was drawn (brush, play): applied next run.
 PENDING_DATES = "_pending_dates"
+# A region asked for after the sidebar was drawn (a heat-table cell): applied next run.
+PENDING_REGION = "_pending_region"
 
 # URL parameter names: short, stable, documented in the README.
 PARAMS = {
@@ -315,6 +317,9 @@ def render_sidebar(
     pending = st.session_state.pop(PENDING_DATES, None)
     if pending:
         set_date_window(st.session_state, *pending)
+    region = st.session_state.pop(PENDING_REGION, None)
+    if region:
+        apply_map_click(st.session_state, region)
     clamp_dates(st.session_state, bounds)
     sidebar = st.sidebar
     sidebar.header("Filters")
@@ -416,6 +421,12 @@ def set_date_window(state: MutableMapping[str, Any], start: date, end: date) -> 
         start, end = end, start
     state[DATE_FROM], state[DATE_TO] = start, end
     state[DATES] = (start, end)
+
+
+def request_region(state: MutableMapping[str, Any], kind: str, value: str) -> None:
+    """Ask for a province (``kind="p"``) or segment (``"s"``) filter from below the sidebar;
+    the next run applies it as a click on the map would."""
+    state[PENDING_REGION] = {"k": kind, "id": value}
 
 
 def request_date_window(state: MutableMapping[str, Any], start: date, end: date) -> None:

@@ -12,13 +12,14 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
 from fixture_store import SOTK_ID, XSS_ID, seed_fixture_url
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export
+from dashboard import export, query
 from dashboard.app import data, filters, panels
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
@@ -570,11 +571,50 @@ def test_play_steps_the_date_window_through_time():
 def test_border_page_lists_segments_and_looks_up_a_point(fixture_url):
     at = _app()
     at.switch_page("border_page.py").run()
-    assert "22 named segments" in at.subheader[0].value
+    assert any("22 named segments" in h.value for h in at.subheader)
     at.number_input(key="lookup_lat").set_value(39.3529)
     at.number_input(key="lookup_lon").set_value(46.1504)
     at.button[0].click().run()
     assert any("Syunik (AM-SU), AM" in md.value for md in at.markdown)
+
+
+def test_border_heat_table_counts_by_stretch_and_a_cell_filters_to_it(fixture_url):
+    at = _app(synthetic="1")
+    at.switch_page("border_page.py").run()
+    assert not at.exception
+    (chart,) = at.get("vega_lite_chart")
+    assert '"name": "cell"' in json.dumps(json.loads(chart.proto.spec))  # cells are clickable
+    may_2021 = int(pd.Timestamp("2021-05-01").timestamp() * 1000)
+    at.session_state["heat_table"] = {
+        "selection": {"cell": [{"key": "AM-GR_AZ-KAL", "period": may_2021}]}
+    }
+    at.run()
+    assert at.session_state[filters.SEGMENTS] == ["AM-GR_AZ-KAL"]
+    assert (at.session_state[filters.DATE_FROM], at.session_state[filters.DATE_TO]) == (
+        date(2021, 5, 1),
+        date(2021, 5, 31),
+    )
+    at.switch_page("map_page.py").run()
+    assert _metrics(at)["Incidents"] == "1"  # the May 2021 incursion
+    # by province, both sides: the drone strike counts in Syunik
+    at.switch_page("border_page.py").run()
+    at.segmented_control(key="heat_level").set_value("province").run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_heat_frame_names_rows_and_writes_counts_and_deaths(fixture_url):
+    from dashboard.app.border_page import heat_frame  # noqa: PLC0415 - a page module
+
+    view_table = data.incident_table(fixture_url, data.store_version(fixture_url))
+    mask = np.ones(len(view_table), dtype=bool)
+    names = {"AM-GR_AZ-KAL": "Gegharkunik – Kalbajar", "AM-TV_AZ-QAZ": "Tavush – Gazakh"}
+    frame = heat_frame(query.heat_counts(view_table, mask, "segment", "M"), names, "month")
+    cells = {(r.name, r.label): r.text for r in frame.itertuples()}
+    assert cells[("Tavush – Gazakh", "Jul 2020")] == "1 · 4†"  # Aygepar: 4 killed
+    assert cells[("Gegharkunik – Kalbajar", "May 2021")] == "1"  # no deaths: no †
+    assert not frame["key"].str.startswith("AM-SU").any()  # the drone strike is on no segment
+    assert (frame["end"] > frame["period"]).all()
 
 
 def test_store_version_changes_when_a_store_is_replaced_by_one_of_the_same_size(tmp_path):
