@@ -3,6 +3,7 @@ segments, and where a coordinate falls."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 
@@ -11,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import query
-from dashboard.app import data, filters
+from dashboard.app import data, filters, panels, pictures
 
 HEAT_KEY = "heat_table"
 HEAT_LEVEL_KEY = "heat_level"
@@ -153,11 +154,33 @@ def render_heat() -> None:
     )
     if apply_cell(dict(event.get("selection") or {}), level, period):
         st.rerun()  # the sidebar was drawn before the chart said what it selected
+    panels.render_picture_buttons(
+        "heat_picture",
+        functools.partial(heat_picture, view, heat_chart(frame, level), overview),
+        "heat-table",
+        "this table",
+    )
     st.caption(
         "Incidents (and deaths reported, †) by the period their date window starts in; only "
         "periods with an incident are columns, and a segment counts only incidents placed on "
         "it. Click a cell to filter every page to that stretch and period."
     )
+
+
+def heat_picture(
+    view: data.View, chart: alt.LayerChart, shown: query.IncidentFilter, fmt: str
+) -> bytes:
+    """The heat table as a captioned ``png`` or ``svg``: the caption says the filters it
+    shows (region and dates left out, as on the page)."""
+    count = int(query.filter_mask(view.table, shown, _text_ids(view)).sum())
+    caption = pictures.describe_filter(shown, data.region_names(), count, None)
+    return pictures.chart_bytes(pictures.captioned_charts([chart], caption), fmt)
+
+
+def _text_ids(view: data.View) -> set[str] | None:
+    if not view.filt.text:
+        return None
+    return set(data.text_matches(view.url, view.version, view.filt.text.strip()))
 
 
 def _on_cell(level: str, period: str) -> None:

@@ -64,6 +64,16 @@ def display_layers() -> dict[str, Any]:
 
 
 @st.cache_resource(show_spinner=False)
+def region_names() -> dict[str, str]:
+    """Every country, province and segment code the filters take, with its name."""
+    layers = border_layers()
+    names = {code: cartography.country_name(code) for code in layers.countries}
+    names.update(zip(layers.provinces["code"], layers.provinces["name"], strict=True))
+    names.update(zip(layers.segments["id"], layers.segments["name"], strict=True))
+    return names
+
+
+@st.cache_resource(show_spinner=False)
 def geocoder() -> Geocoder:
     return Geocoder(border_layers())
 

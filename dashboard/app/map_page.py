@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.app import data, filters, maps, panels
+from dashboard import query
+from dashboard.app import data, filters, maps, panels, pictures
 
 MAP_KEY = "incident_map"
 # Only what the page uses comes back, so pan and zoom cause no rerun; a click one.
@@ -72,6 +75,9 @@ def render_map(view: data.View) -> None:
         height=MAP_HEIGHT,
         use_container_width=True,
     )
+    panels.render_picture_buttons(
+        "map_picture", functools.partial(map_picture, view, drawn), "map", "the map"
+    )
     if drawn["shown"] == "cells":
         st.caption(
             f"{drawn['drawn']:,} incidents: too many to draw one by one, so the map shows "
@@ -84,6 +90,21 @@ def render_map(view: data.View) -> None:
             "the list); click a province or a border segment to filter to it. Dashed rings are "
             "incidents known only to a segment or a province."
         )
+
+
+def map_picture(view: data.View, drawn: dict, fmt: str) -> bytes:
+    """The map of this view as a captioned ``png`` or ``svg``: the filtered region if one
+    is chosen, else the border area (the page cannot know where the user panned)."""
+    layers = data.display_layers()
+    caption = pictures.describe_filter(
+        view.filt, data.region_names(), view.count, query.date_range(view.table, view.visible)
+    )
+    svg = pictures.map_svg(
+        {**drawn, "neighbours": layers["neighbours"], "labels": layers["labels"]},
+        drawn["fit"] or layers["bounds"],
+        caption,
+    )
+    return svg.encode("utf-8") if fmt == "svg" else pictures.svg_to_png(svg)
 
 
 def render() -> None:

@@ -362,3 +362,24 @@ def render_downloads(view: data.View) -> None:
             help=f"The {view.count:,} incidents of the current filters, as `borderwatch export` "
             "writes them.",
         )
+
+
+def render_picture_buttons(
+    key: str, make: Callable[[str], bytes], name: str, what: str = "this view"
+) -> None:
+    """PNG and SVG buttons for a picture of ``what``; ``make(fmt)`` draws it only when
+    a button is clicked (a picture takes about a second)."""
+    for column, fmt, mime in zip(
+        st.columns([1, 1, 4]), ("png", "svg"), ("image/png", "image/svg+xml"), strict=False
+    ):
+        column.download_button(
+            fmt.upper(),
+            data=functools.partial(make, fmt),
+            file_name=f"borderwatch-{name}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            icon=":material/image:",
+            on_click="ignore",
+            width="stretch",
+            help=f"A picture of {what}, captioned with the filters and the data's attribution.",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import replace
@@ -13,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import query
-from dashboard.app import data, filters, panels
+from dashboard.app import data, filters, panels, pictures
 
 CHART_KEY = "timeline_chart"
 PERIOD_KEY = "timeline_period"
@@ -217,6 +218,14 @@ def render_play(bounds: tuple[date, date], period: str) -> None:
     st.fragment(run_every=STEP_SECONDS if playing else None)(tick)()
 
 
+def chart_picture(view: data.View, charts: list, fmt: str) -> bytes:
+    """The page's charts as one captioned ``png`` or ``svg`` (filters and attribution)."""
+    caption = pictures.describe_filter(
+        view.filt, data.region_names(), view.count, query.date_range(view.table, view.visible)
+    )
+    return pictures.chart_bytes(pictures.captioned_charts(charts, caption), fmt)
+
+
 def render() -> None:
     view = data.current_view()
     panels.render_kpis(view)
@@ -250,6 +259,13 @@ def render() -> None:
             st.rerun()  # the sidebar was drawn before the chart said what it selected
     if spans is not None:
         st.altair_chart(spans, key="timeline_spans", width="stretch")
+    charts = [c for c in (top, spans) if c is not None]
+    panels.render_picture_buttons(
+        "timeline_picture",
+        functools.partial(chart_picture, view, charts),
+        "timeline",
+        "these charts",
+    )
     st.caption(
         "Bars: incidents dated to the day. Orange spans: incidents known only to a few days, "
         "a week, a month or a year, drawn across that window, not on a guessed day. "

@@ -617,6 +617,36 @@ def test_heat_frame_names_rows_and_writes_counts_and_deaths(fixture_url):
     assert (frame["end"] > frame["period"]).all()
 
 
+@pytest.mark.parametrize(
+    ("page", "key"),
+    [
+        ("map_page.py", "map_picture"),
+        ("timeline_page.py", "timeline_picture"),
+        ("border_page.py", "heat_picture"),
+    ],
+)
+def test_each_view_offers_a_png_and_an_svg(fixture_url, page, key):
+    at = _app(synthetic="1")
+    at.switch_page(page).run()
+    assert not at.exception
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.label for b in at.get("download_button")}
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "PNG" in labels and "SVG" in labels, buttons
+
+
+def test_the_map_picture_is_the_filtered_view(fixture_url):
+    from dashboard.app import map_page  # noqa: PLC0415 - a page module
+
+    url = fixture_url
+    version = data.store_version(url)
+    filt = IncidentFilter(provinces=("AM-GR",), include_synthetic=True)
+    view = data.build_view(url, filt)
+    drawn = data.map_layers(url, version, filt, None)
+    svg = map_page.map_picture(view, drawn, "svg").decode()
+    assert "3 incidents · 2020-07-12 – 2023-06-01 · Province: Gegharkunik" in svg
+    assert map_page.map_picture(view, drawn, "png").startswith(b"\x89PNG")
+
+
 def test_store_version_changes_when_a_store_is_replaced_by_one_of_the_same_size(tmp_path):
     """Counts alone would serve a stale cached table for a re-created store."""
     url = f"sqlite:///{tmp_path / 'replaced.sqlite'}"
