@@ -41,7 +41,8 @@ bench: setup
 bench-app: setup
 	$(BIN)/python bench/app_bench.py --browser $(BENCH_ARGS)
 
-# The README's picture: a first run on the bundled sample, one click, in offline Chromium.
+# The README's pictures (docs/): map, a clicked incident and the timeline at 1280x720 and
+# 1920x1080, from a first run on the bundled sample, in offline Chromium.
 screenshot: setup
 	$(BIN)/python bench/app_screenshot.py
 

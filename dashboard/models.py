@@ -50,6 +50,11 @@ def window_label(start: date, end: date, precision: DatePrecision | str) -> str:
     return f"{first} – {last}"
 
 
+# A point this close to the border line is on its nearest segment: the importers' placing
+# rule (dashboard/importers/placing.py) and the dashboard's "on a segment" (dashboard/query.py).
+SEGMENT_WITHIN_KM = 10.0
+
+
 class LocationPrecision(StrEnum):
     """How exactly an incident is placed, from an exact point to a whole country.
 

@@ -12,15 +12,22 @@ to keep in memory at scale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.models import DatePrecision, LocationPrecision, ReviewStatus, window_label
+from dashboard.models import (
+    SEGMENT_WITHIN_KM,
+    DatePrecision,
+    LocationPrecision,
+    ReviewStatus,
+    window_label,
+)
 from dashboard.store import Store
 from dashboard.store.columns import RawColumns
 
@@ -101,6 +108,31 @@ DEFAULT_REVIEW = tuple(
 ALL_REVIEW = tuple(s.value for s in ReviewStatus)
 
 
+def unknown_filter_values(
+    filt: IncidentFilter,
+    *,
+    countries: Collection[str],
+    provinces: Collection[str],
+    segments: Collection[str],
+    event_types: Collection[str],
+) -> list[tuple[str, str]]:
+    """``(link parameter, value)`` for each code in ``filt`` that names nothing known.
+
+    A filter on a code that does not exist selects nothing, silently: the
+    dashboard says which link values it dropped, and ``borderwatch export``
+    refuses them, from this one check.
+    """
+    checks = (
+        ("country", filt.countries, countries),
+        ("province", filt.provinces, provinces),
+        ("segment", filt.segments, segments),
+        ("type", filt.event_types, event_types),
+    )
+    return [
+        (name, value) for name, values, known in checks for value in values if value not in known
+    ]
+
+
 def _day(value: date | None) -> date | None:
     """A ``datetime`` (what click's DateTime gives) is narrowed to its day; empty is no day."""
     if not value:
@@ -143,6 +175,45 @@ class IncidentTable:
 
     def __len__(self) -> int:
         return len(self.incidents)
+
+    @cached_property
+    def on_segment(self) -> np.ndarray:
+        """Whether each incident is placed *on* a border segment, not merely near one.
+
+        The store links an incident known only to a province to every segment of
+        that province (the words name no stretch), so a segment link alone says
+        nothing. An incident is on its segments when its precision is
+        ``border_segment`` (a stretch was named, or both sides' provinces), or
+        when it has a point or a named place that lies within
+        :data:`~dashboard.models.SEGMENT_WITHIN_KM` of the line (an unknown
+        distance trusts the link: importers link a point only when it is that
+        close). Computed once per table (it is shared and read-only).
+        """
+        frame = self.incidents
+        precision = frame["location_precision"].to_numpy(dtype=object)
+        km = frame["distance_km"].to_numpy(dtype=float)
+        named = precision == LocationPrecision.BORDER_SEGMENT.value
+        pointed = np.isin(precision, _POINT_PRECISIONS) & ~(km > SEGMENT_WITHIN_KM)
+        linked = np.zeros(len(frame), dtype=bool)
+        linked[self.segments["row"].to_numpy()] = True
+        return (named | pointed) & linked
+
+    @cached_property
+    def segment_links(self) -> pd.DataFrame:
+        """The segment links of the incidents :attr:`on_segment`: what segments count and filter."""
+        if self.segments.empty:
+            return self.segments
+        return self.segments[self.on_segment[self.segments["row"].to_numpy()]]
+
+    @cached_property
+    def in_province(self) -> np.ndarray:
+        """Whether each incident is known only to a province or a district ("somewhere in it")."""
+        precision = self.incidents["location_precision"].to_numpy(dtype=object)
+        return np.isin(precision, _AREA_PRECISIONS)
+
+
+_POINT_PRECISIONS = [LocationPrecision.POINT.value, LocationPrecision.NEAR_PLACE.value]
+_AREA_PRECISIONS = [LocationPrecision.PROVINCE.value, LocationPrecision.DISTRICT.value]
 
 
 def load_incident_table(store: Store) -> IncidentTable:
@@ -257,7 +328,8 @@ def filter_mask(
     if filt.provinces:
         mask &= _rows_with(table.provinces, "code", filt.provinces, len(frame))
     if filt.segments:
-        mask &= _rows_with(table.segments, "segment_id", filt.segments, len(frame))
+        # On the segment, as the map's segment counts: not every incident of its provinces.
+        mask &= _rows_with(table.segment_links, "segment_id", filt.segments, len(frame))
     if filt.text:
         mask &= frame["id"].isin(text_ids or set()).to_numpy()
     mask &= frame["review_status"].isin(filt.review or DEFAULT_REVIEW).to_numpy()
@@ -292,37 +364,97 @@ class Summary:
     provinces: int
     segments: int
     reports: int
+    on_segment: int
+    in_province: int
 
 
 def summarise(table: IncidentTable, mask: np.ndarray) -> Summary:
-    """KPIs: counts, fatalities (only where reported), regions touched, reports."""
+    """KPIs: counts, fatalities (only where reported), regions touched, reports.
+
+    ``segments`` counts the segments incidents are placed *on*
+    (:attr:`IncidentTable.on_segment`); ``on_segment`` and ``in_province``
+    split the incidents by how they are placed, so a page can say how many are
+    on a stretch of the border and how many only somewhere in a province.
+    """
     fatalities = table.incidents["fatalities"][mask]
     rows = np.flatnonzero(mask)
+    links = table.segment_links
     return Summary(
         incidents=int(mask.sum()),
         fatalities=int(fatalities.fillna(0).sum()),
         fatalities_reported=int(fatalities.notna().sum()),
         provinces=int(table.provinces.loc[table.provinces["row"].isin(rows), "code"].nunique()),
-        segments=int(table.segments.loc[table.segments["row"].isin(rows), "segment_id"].nunique()),
+        segments=int(links.loc[links["row"].isin(rows), "segment_id"].nunique()),
         reports=int(table.reports[mask].sum()),
+        on_segment=int((mask & table.on_segment).sum()),
+        in_province=int((mask & table.in_province).sum()),
     )
 
 
 def counts_by(table: IncidentTable, mask: np.ndarray, level: str) -> pd.DataFrame:
     """Incidents and fatalities per province (``level="province"``) or per segment.
 
-    An incident involving two provinces counts once in each.
+    An incident involving two provinces counts once in each. A segment counts
+    only the incidents placed on it (:attr:`IncidentTable.on_segment`), not
+    those known only to one of its provinces; ``in_province`` says how many of
+    each row's incidents are known only to the province (or a district of it).
     """
     links, key = (
-        (table.provinces, "code") if level == "province" else (table.segments, "segment_id")
+        (table.provinces, "code") if level == "province" else (table.segment_links, "segment_id")
     )
     selected = links[mask[links["row"].to_numpy()]] if len(links) else links
+    rows = selected["row"].to_numpy()
     fatalities = table.incidents["fatalities"].fillna(0).to_numpy()
-    frame = pd.DataFrame({key: selected[key], "fatalities": fatalities[selected["row"].to_numpy()]})
+    frame = pd.DataFrame(
+        {
+            key: selected[key],
+            "fatalities": fatalities[rows],
+            "in_province": table.in_province[rows].astype(np.int64),
+        }
+    )
     grouped = frame.groupby(key, sort=True).agg(
-        incidents=("fatalities", "size"), fatalities=("fatalities", "sum")
+        incidents=("fatalities", "size"),
+        fatalities=("fatalities", "sum"),
+        in_province=("in_province", "sum"),
     )
     return grouped.reset_index()
+
+
+def heat_counts(
+    table: IncidentTable, mask: np.ndarray, level: str, period: str = "M"
+) -> pd.DataFrame:
+    """Incidents and fatalities per segment (or province) and period: "which stretch heated up?"
+
+    One row per ``(key, period)`` with at least one incident: ``key`` a segment
+    id (``level="segment"``, only incidents placed on it, as
+    :func:`counts_by`) or a province code; ``period`` the first day of the
+    month (``"M"``) or week (``"W"``) in which the incident's window starts.
+    """
+    links, key = (
+        (table.provinces, "code") if level == "province" else (table.segment_links, "segment_id")
+    )
+    selected = links[mask[links["row"].to_numpy()]] if len(links) else links
+    if selected.empty:
+        return pd.DataFrame(
+            {
+                "key": pd.Series(dtype=object),
+                "period": pd.Series(dtype="datetime64[s]"),
+                "incidents": pd.Series(dtype=np.int64),
+                "fatalities": pd.Series(dtype=np.int64),
+            }
+        )
+    rows = selected["row"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "key": selected[key].to_numpy(),
+            "period": table.incidents["date_start"].iloc[rows].dt.to_period(period).dt.start_time,
+            "fatalities": table.incidents["fatalities"].fillna(0).to_numpy()[rows],
+        }
+    )
+    grouped = frame.groupby(["key", "period"], sort=True).agg(
+        incidents=("fatalities", "size"), fatalities=("fatalities", "sum")
+    )
+    return grouped.reset_index().astype({"incidents": np.int64, "fatalities": np.int64})
 
 
 def timeline(table: IncidentTable, mask: np.ndarray, period: str = "M") -> pd.DataFrame:
@@ -383,9 +515,9 @@ def incident_rows(table: IncidentTable, mask: np.ndarray, limit: int | None = No
 
     Columns: ``id``, ``date`` (the window in words), ``date_start``,
     ``event_type``, ``place``, ``provinces``, ``segments`` (names joined by
-    ``; ``), ``fatalities``, ``location_precision``, ``reports``, ``review``
-    (the review status) and ``flagged`` (a machine reading disagrees with a
-    correction).
+    ``; ``; only the segments an incident is placed on), ``fatalities``,
+    ``location_precision``, ``reports``, ``review`` (the review status) and
+    ``flagged`` (a machine reading disagrees with a correction).
     """
     rows = np.flatnonzero(mask)
     frame = table.incidents
@@ -448,7 +580,7 @@ def _rows_frame(table: IncidentTable, rows: np.ndarray) -> pd.DataFrame:
             "event_type": picked["event_type"].to_numpy(),
             "place": picked["place_name"].to_numpy(),
             "provinces": _joined_names(table.provinces, rows),
-            "segments": _joined_names(table.segments, rows),
+            "segments": _joined_names(table.segment_links, rows),
             "fatalities": picked["fatalities"].to_numpy(),
             "location_precision": picked["location_precision"].to_numpy(),
             "reports": table.reports[rows],

@@ -40,6 +40,15 @@ SHARUR = ProvinceRef("AZ-SAR", "Sharur", "AZ")
 GR_KAL = SegmentRef("AM-GR_AZ-KAL", "Gegharkunik – Kalbajar")
 TV_QAZ = SegmentRef("AM-TV_AZ-QAZ", "Tavush – Gazakh")
 VD_SAR = SegmentRef("AM-VD_AZ-SAR", "Vayots Dzor – Sharur")
+SYUNIK_SEGMENTS = (
+    SegmentRef("AM-SU_AZ-CUL", "Syunik – Julfa"),
+    SegmentRef("AM-SU_AZ-KAL", "Syunik – Kalbajar"),
+    SegmentRef("AM-SU_AZ-LAC", "Syunik – Lachin"),
+    SegmentRef("AM-SU_AZ-ORD", "Syunik – Ordubad"),
+    SegmentRef("AM-SU_AZ-QBI", "Syunik – Qubadli"),
+    SegmentRef("AM-SU_AZ-SAH", "Syunik – Shahbuz"),
+    SegmentRef("AM-SU_AZ-ZAN", "Syunik – Zangilan"),
+)
 
 # The incident the browser test clicks, and where it is.
 SOTK_ID = "fx-sotk-2022-09-13"
@@ -228,6 +237,8 @@ def fixture_documents() -> list[tuple[Source, list[Incident]]]:
         location_precision=LocationPrecision.PROVINCE,
         fatalities=0,
         provinces=(SYUNIK,),
+        # As extraction links a province-level incident: to every segment of the province.
+        segments=SYUNIK_SEGMENTS,
     )
     text = "Heavy fighting broke out near Aygepar in Tavush on 12 July; four soldiers were killed."
     single(
@@ -364,3 +375,45 @@ def seed_fixture_url(url: str) -> int:
 
     with open_store(url, upgrade=True) as opened:
         return seed_fixture_store(opened)
+
+
+# Three incidents at one spot (as province-level incidents share their province's anchor).
+STACK_POINT = (39.2076, 46.4068)  # Kapan
+STACK_IDS = ("fx-kapan-2021-03-01", "fx-kapan-2021-04-01", "fx-kapan-2021-05-01")
+
+
+def stacked_documents() -> list[tuple[Source, list[Incident]]]:
+    """Three reports of shelling at Kapan on three days: three incidents on one pixel."""
+    docs = []
+    for month, iid in enumerate(STACK_IDS, start=3):
+        day = date(2021, month, 1)
+        text = f"Shelling hit the outskirts of Kapan on {day:%d %B %Y}."
+        source = _source(f"src-{iid}", f"Shelling at Kapan, {day:%B}", text, day)
+        incident = Incident(
+            id=iid,
+            date_start=day,
+            date_end=day,
+            date_precision=DatePrecision.DAY,
+            event_type=EventType.EXPLOSIONS,
+            location_precision=LocationPrecision.POINT,
+            lat=STACK_POINT[0],
+            lon=STACK_POINT[1],
+            place_name="Kapan",
+            fatalities=None,
+            provinces=(SYUNIK,),
+            segments=(SegmentRef("AM-SU_AZ-ZAN", "Syunik – Zangilan"),),
+            distance_km=3.1,
+            citations=(Citation(source.id, excerpts=(_excerpt(text, text, []),)),),
+        )
+        docs.append((source, [incident]))
+    return docs
+
+
+def seed_stacked_url(url: str) -> int:
+    """A store holding only :func:`stacked_documents`; returns its incident count."""
+    from dashboard.store import open_store  # noqa: PLC0415 - keep the import light
+
+    with open_store(url, upgrade=True) as opened:
+        for source, incidents in stacked_documents():
+            opened.save_document(source, incidents)
+        return opened.count_incidents()

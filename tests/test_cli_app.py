@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from dashboard.cli import app as app_module
 from dashboard.cli import app_command_line, main
 
 STARTUP_SECONDS = 120
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -35,6 +37,21 @@ def test_streamlit_always_runs_headless():
     assert command[1:5] == ["-m", "streamlit", "run", str(app_module.APP_SCRIPT)]
     assert settings["--server.headless"] == "true"
     assert settings["--server.port"] == "8765"
+
+
+def test_the_config_file_says_what_the_command_line_says():
+    """`streamlit run` started by hand from the checkout gets the same settings as
+    `borderwatch app`: headless, no usage statistics, a viewer's toolbar, static files."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    command = app_command_line(8765)
+    settings = dict(zip(command[5::2], command[6::2], strict=True))
+    for flag, value in settings.items():
+        if flag == "--server.port":
+            continue
+        section, name = flag.removeprefix("--").split(".")
+        assert str(config[section][name]).lower() == value, flag
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["server"]["headless"] is True
 
 
 class FakeServer:

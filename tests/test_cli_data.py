@@ -123,6 +123,25 @@ def test_export_formats_and_filters(url: str, tmp_path: Path) -> None:
     assert "give --format" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--province", "AM-XX"], "--province AM-XX"),
+        (["--province", "AM-SU", "--segment", "AM-SU_AZ-NOPE"], "--segment AM-SU_AZ-NOPE"),
+        (["--country", "GE"], "--country GE"),
+        (["--event-type", "Shelling"], "--event-type Shelling"),
+    ],
+)
+def test_export_refuses_codes_the_border_does_not_know(url, tmp_path, args, named):
+    """An unknown code would select nothing and exit 0: a typo read as "no incidents there"."""
+    out = tmp_path / "out.csv"
+    code, _, err = run("export", "--out", str(out), "--url", url, *args)
+    assert code == 2
+    assert err.startswith("borderwatch: error: unknown ") and named in err
+    assert "--province AM-SU" not in err  # a known code is not called unknown
+    assert not out.exists()
+
+
 def test_demo_writes_synthetic_incidents_once_per_seed(url: str) -> None:
     code, out, _ = run("demo", "--synthetic", "25", "--seed", "7", "--url", url)
     assert code == 0

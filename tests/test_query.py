@@ -25,6 +25,7 @@ from dashboard.query import (
     IncidentFilter,
     counts_by,
     filter_mask,
+    heat_counts,
     incident_rows,
     load_incident_table,
     review_queue,
@@ -38,6 +39,7 @@ SYUNIK = ProvinceRef("AM-SU", "Syunik", "AM")
 GEGHARKUNIK = ProvinceRef("AM-GR", "Gegharkunik", "AM")
 KALBAJAR = ProvinceRef("AZ-KAL", "Kalbajar", "AZ")
 GR_KAL = SegmentRef("AM-GR_AZ-KAL", "Gegharkunik – Kalbajar")
+SU_LAC = SegmentRef("AM-SU_AZ-LAC", "Syunik – Lachin")
 
 
 def _source(n: int, text: str) -> Source:
@@ -60,6 +62,8 @@ def _incident(
     fatalities: int | None = None,
     event: EventType = EventType.BATTLES,
     source_id: str = "src-1",
+    location: LocationPrecision = LocationPrecision.PROVINCE,
+    distance_km: float | None = None,
 ) -> Incident:
     return Incident(
         id=iid,
@@ -67,7 +71,8 @@ def _incident(
         date_end=end,
         date_precision=precision,
         event_type=event,
-        location_precision=LocationPrecision.PROVINCE,
+        location_precision=location,
+        distance_km=distance_km,
         fatalities=fatalities,
         provinces=provinces,
         segments=segments,
@@ -91,6 +96,7 @@ def table(store):
                 (SYUNIK, GEGHARKUNIK),
                 (GR_KAL,),
                 fatalities=0,
+                location=LocationPrecision.BORDER_SEGMENT,  # the report names the stretch
             ),
             _incident(
                 "i-sep",
@@ -101,6 +107,8 @@ def table(store):
                 (GR_KAL,),
                 fatalities=2,
                 event=EventType.EXPLOSIONS,
+                location=LocationPrecision.NEAR_PLACE,
+                distance_km=3.0,
             ),
         ],
     )
@@ -113,6 +121,7 @@ def table(store):
                 date(2023, 1, 5),
                 DatePrecision.DAY,
                 (SYUNIK,),
+                (SU_LAC,),  # known only to Syunik, linked to its segment as extraction does
                 source_id="src-2",
             ),
             # The same September incident, reported again: merged, two reports.
@@ -126,6 +135,8 @@ def table(store):
                 fatalities=2,
                 event=EventType.EXPLOSIONS,
                 source_id="src-2",
+                location=LocationPrecision.NEAR_PLACE,
+                distance_km=3.0,
             ),
         ],
     )
@@ -155,6 +166,8 @@ def test_synthetic_incidents_are_hidden_by_default(table):
         (IncidentFilter(provinces=("AZ-KAL", "AM-SU")), ["i-jan", "i-may", "i-sep"]),
         (IncidentFilter(countries=("AZ",)), ["i-sep"]),
         (IncidentFilter(segments=("AM-GR_AZ-KAL",)), ["i-may", "i-sep"]),
+        # i-jan is linked to Syunik – Lachin only because it is somewhere in Syunik
+        (IncidentFilter(segments=("AM-SU_AZ-LAC",)), []),
         (IncidentFilter(event_types=("Explosions/Remote violence",)), ["i-sep"]),
         (IncidentFilter(min_fatalities=1), ["i-sep"]),
         (IncidentFilter(provinces=("AM-SU",), date_from=date(2023, 1, 1)), ["i-jan"]),
@@ -253,8 +266,10 @@ def test_summary_counts_reports_and_regions(table):
     assert summary.fatalities == 2
     assert summary.fatalities_reported == 2  # i-may reported 0, i-jan did not report
     assert summary.provinces == 3
-    assert summary.segments == 1
+    assert summary.segments == 1  # not Syunik – Lachin: i-jan is only somewhere in Syunik
     assert summary.reports == 4  # i-sep has two
+    assert summary.on_segment == 2
+    assert summary.in_province == 1
 
 
 def test_counts_by_province_and_segment(table):
@@ -263,8 +278,49 @@ def test_counts_by_province_and_segment(table):
     assert provinces.loc["AM-GR", "incidents"] == 2
     assert provinces.loc["AM-GR", "fatalities"] == 2
     assert provinces.loc["AM-SU", "incidents"] == 2
+    assert provinces.loc["AM-SU", "in_province"] == 1  # i-jan; i-may is on a segment
+    assert provinces.loc["AM-GR", "in_province"] == 0
     segments = counts_by(table, mask, "segment").set_index("segment_id")
     assert segments.loc["AM-GR_AZ-KAL", "incidents"] == 2
+    assert list(segments.index) == ["AM-GR_AZ-KAL"]
+
+
+@pytest.mark.parametrize(
+    ("location", "distance_km", "on_segment", "in_province"),
+    [
+        (LocationPrecision.BORDER_SEGMENT, None, True, False),
+        (LocationPrecision.POINT, 2.0, True, False),
+        (LocationPrecision.NEAR_PLACE, 9.9, True, False),
+        (LocationPrecision.NEAR_PLACE, 25.0, False, False),  # a town inland: its nearest
+        (LocationPrecision.NEAR_PLACE, None, True, False),  # no distance: the link stands
+        (LocationPrecision.PROVINCE, None, False, True),
+        (LocationPrecision.DISTRICT, None, False, True),
+        (LocationPrecision.COUNTRY, None, False, False),
+    ],
+)
+def test_an_incident_is_on_a_segment_only_when_placed_there(
+    store, location, distance_km, on_segment, in_province
+):
+    incident = _incident(
+        "i-one",
+        date(2023, 1, 5),
+        date(2023, 1, 5),
+        DatePrecision.DAY,
+        (SYUNIK,),
+        (SU_LAC,),
+        location=location,
+        distance_km=distance_km,
+    )
+    store.save_document(_source(1, "Synthetic text about Syunik."), [incident])
+    table = load_incident_table(store)
+    assert table.on_segment.tolist() == [on_segment]
+    assert table.in_province.tolist() == [in_province]
+    everything = filter_mask(table, ALL)
+    assert summarise(table, everything).segments == int(on_segment)
+    on_lachin = filter_mask(
+        table, IncidentFilter(segments=("AM-SU_AZ-LAC",), include_synthetic=True)
+    )
+    assert on_lachin.tolist() == [on_segment]
 
 
 def test_timeline_by_month_keeps_precision(table):
@@ -305,3 +361,18 @@ def test_review_queue_puts_flagged_then_vaguest_then_newest_first(store, table):
     assert list(review_queue(reviewed, filter_mask(reviewed, everything), limit=1)["id"]) == [
         "i-sep"
     ]
+
+
+def test_heat_counts_by_segment_and_month_count_only_incidents_on_the_segment(table):
+    mask = filter_mask(table, ALL)
+    by_segment = heat_counts(table, mask, "segment", "M")
+    rows = [
+        (r.key, str(r.period.date()), r.incidents, r.fatalities) for r in by_segment.itertuples()
+    ]
+    # i-jan is only somewhere in Syunik: no Syunik – Lachin row
+    assert rows == [("AM-GR_AZ-KAL", "2021-05-01", 1, 0), ("AM-GR_AZ-KAL", "2022-09-01", 1, 2)]
+    by_province = heat_counts(table, mask, "province", "W")
+    syunik = by_province[by_province["key"] == "AM-SU"]
+    assert [str(p.date()) for p in syunik["period"]] == ["2021-04-26", "2023-01-02"]
+    empty = heat_counts(table, np.zeros(len(table), dtype=bool), "segment")
+    assert empty.empty and list(empty.columns) == ["key", "period", "incidents", "fatalities"]

@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import paths, query, store
-from dashboard.app import assets, maps
+from dashboard.app import assets, cartography, maps
+from dashboard.gazetteer.data import read_places
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import BorderLayers, load_border
 from dashboard.pipeline import ensure_sample_store
@@ -39,17 +40,37 @@ def border_layers() -> BorderLayers:
 
 @st.cache_resource(show_spinner=False)
 def display_layers() -> dict[str, Any]:
-    """The simplified provinces and segments for the map, with their anchors and extent."""
+    """The simplified provinces and segments for the map, with their anchors, the
+    first view (the border area), the grey neighbours and the labels."""
     layers = border_layers()
     provinces = layers.display_layer("provinces")
     segments = layers.display_layer("segments")
+    area = cartography.area_bounds(maps.geojson_bounds(segments))
+    neighbours = (
+        layers.display_layer("neighbours")
+        if (layers.folder / "display" / "neighbours.geojson").is_file()
+        else None
+    )
+    places = read_places(layers.folder / "places.csv")
     return {
         "provinces": provinces,
         "segments": segments,
         "province_anchors": maps.layer_anchors(provinces, "code"),
         "segment_anchors": maps.layer_anchors(segments, "id"),
-        "bounds": maps.geojson_bounds(segments),
+        "bounds": area,
+        "neighbours": neighbours,
+        "labels": cartography.label_collection(provinces, neighbours, places, area),
     }
+
+
+@st.cache_resource(show_spinner=False)
+def region_names() -> dict[str, str]:
+    """Every country, province and segment code the filters take, with its name."""
+    layers = border_layers()
+    names = {code: cartography.country_name(code) for code in layers.countries}
+    names.update(zip(layers.provinces["code"], layers.provinces["name"], strict=True))
+    names.update(zip(layers.segments["id"], layers.segments["name"], strict=True))
+    return names
 
 
 @st.cache_resource(show_spinner=False)

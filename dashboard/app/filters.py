@@ -9,14 +9,15 @@ differ from the default go into the URL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping
 from datetime import date, timedelta
 from typing import Any
 
 import streamlit as st
 
+from dashboard.markup import Html
 from dashboard.models import EventType
-from dashboard.query import IncidentFilter
+from dashboard.query import IncidentFilter, unknown_filter_values
 
 # Session-state keys of the widgets (and of the selection), used by tests too.
 DATES = "f_dates"
@@ -31,8 +32,14 @@ TEXT = "f_text"
 SYNTHETIC = "f_synthetic"
 SELECTED = "selected"
 _INITIALISED = "_filters_from_url"
+# What a link asked for that the view does not do as asked (shown until Reset).
+URL_NOTICES = "_url_notices"
+# How many times Reset was pressed: the map goes back to its first view on each.
+VIEW_RESETS = "_view_resets"
 # A date window asked for after the sidebar was drawn (brush, play): applied next run.
 PENDING_DATES = "_pending_dates"
+# A region asked for after the sidebar was drawn (a heat-table cell): applied next run.
+PENDING_REGION = "_pending_region"
 
 # URL parameter names: short, stable, documented in the README.
 PARAMS = {
@@ -82,6 +89,63 @@ def state_from_params(params: Mapping[str, list[str]]) -> dict[str, Any]:
         known = {e.value for e in EventType}
         state[EVENT_TYPES] = [t for t in state[EVENT_TYPES] if t in known]
     return state
+
+
+def url_notices(
+    params: Mapping[str, list[str]],
+    bounds: tuple[date, date] | None,
+    known: Mapping[str, Collection[str]],
+) -> list[str]:
+    """One sentence for each link parameter the view does not apply as written.
+
+    Dropped: a date that is not one, a minimum that is not a number, a
+    country, province, segment or event type that does not exist (``known``
+    maps ``country``, ``province``, ``segment`` and ``type`` to their codes).
+    Clamped: a date outside the data's range, moved to its first or last day.
+    Plain text: the caller escapes it.
+    """
+    notices = []
+    for name in ("from", "to"):
+        raw = next((v for v in params.get(name, []) if v), None)
+        if raw is None:
+            continue
+        day = _parse_date(raw)
+        if day is None:
+            notices.append(f"“{name}={raw}” is not a date (YYYY-MM-DD), so it was ignored.")
+        elif bounds and day < bounds[0]:
+            notices.append(
+                f"“{name}={raw}” is before the first incident, so the range starts at "
+                f"{bounds[0].isoformat()}."
+            )
+        elif bounds and day > bounds[1]:
+            notices.append(
+                f"“{name}={raw}” is after the last incident, so the range ends at "
+                f"{bounds[1].isoformat()}."
+            )
+    minimum = next((v for v in params.get("minfat", []) if v), None)
+    if minimum is not None and not minimum.isdigit():
+        notices.append(f"“minfat={minimum}” is not a whole number, so it was ignored.")
+    lists = state_from_params({n: params.get(n, []) for n in ("country", "province", "segment")})
+    raw_types = [v for part in params.get("type", []) for v in part.split(",") if v]
+    filt = IncidentFilter(
+        countries=tuple(lists.get(COUNTRIES, ())),
+        provinces=tuple(lists.get(PROVINCES, ())),
+        segments=tuple(lists.get(SEGMENTS, ())),
+        event_types=tuple(raw_types),
+    )
+    for name, value in unknown_filter_values(
+        filt,
+        countries=known.get("country", ()),
+        provinces=known.get("province", ()),
+        segments=known.get("segment", ()),
+        event_types=known.get("type", ()),
+    ):
+        notices.append(f"“{name}={value}” names no {_KINDS[name]}, so it was dropped.")
+    return notices
+
+
+_KINDS = {"country": "country", "province": "province", "segment": "border segment",
+          "type": "event type"}  # fmt: skip
 
 
 def params_from_state(
@@ -152,24 +216,47 @@ def preset_range(name: str, bounds: tuple[date, date]) -> tuple[date, date]:
 
 
 def reset_state(state: MutableMapping[str, Any]) -> None:
-    """Back to no filters and no selection (the synthetic toggle stays as it is)."""
-    for key in (DATE_FROM, DATE_TO, DATES, TEXT, MIN_FATALITIES, SELECTED):
+    """Back to no filters, no selection, no notices about the link, and the map's first
+    view (the synthetic toggle stays as it is)."""
+    for key in (DATE_FROM, DATE_TO, DATES, TEXT, MIN_FATALITIES, SELECTED, URL_NOTICES):
         state.pop(key, None)
     for key in _LISTS:
         state[key] = []
+    state[VIEW_RESETS] = int(state.get(VIEW_RESETS, 0)) + 1
 
 
 # ------------------------------------------------------------------ widgets
 
 
-def init_from_url() -> None:
-    """On a session's first run, take the filters and the selection from the URL."""
+def init_from_url(
+    bounds: tuple[date, date] | None = None, known: Mapping[str, Collection[str]] | None = None
+) -> None:
+    """On a session's first run, take the filters and the selection from the URL, and
+    note what in it cannot be applied as written (:func:`url_notices`)."""
     if st.session_state.get(_INITIALISED):
         return
     params = {name: st.query_params.get_all(name) for name in PARAMS}
     for key, value in state_from_params(params).items():
         st.session_state[key] = value
+    notices = url_notices(params, bounds, known or {})
+    if notices:
+        st.session_state[URL_NOTICES] = notices
     st.session_state[_INITIALISED] = True
+
+
+_NOTICE = Html('<div class="bw-notice" data-testid="bw-url-notice">{}</div>')
+_NOTICE_LINE = Html("<div>{}</div>")
+
+
+def render_url_notices() -> None:
+    """The link's dropped or moved parameters, named, above the filters (until Reset).
+
+    Through :class:`~dashboard.markup.Html`: the values come from a link anyone can write.
+    """
+    notices = st.session_state.get(URL_NOTICES)
+    if notices:
+        lines = Html().join(_NOTICE_LINE.format(n) for n in notices)
+        st.sidebar.html(_NOTICE.format(lines))
 
 
 def write_url(bounds: tuple[date, date] | None) -> None:
@@ -218,13 +305,25 @@ def render_sidebar(
     through; ``provinces`` and ``segments`` map codes to names for the
     pickers (both sides of the border).
     """
-    init_from_url()
+    init_from_url(
+        bounds,
+        {
+            "country": list(COUNTRY_NAMES),
+            "province": list(provinces),
+            "segment": list(segments),
+            "type": [e.value for e in EventType],
+        },
+    )
     pending = st.session_state.pop(PENDING_DATES, None)
     if pending:
         set_date_window(st.session_state, *pending)
+    region = st.session_state.pop(PENDING_REGION, None)
+    if region:
+        apply_map_click(st.session_state, region)
     clamp_dates(st.session_state, bounds)
     sidebar = st.sidebar
     sidebar.header("Filters")
+    render_url_notices()
     if bounds is not None and bounds[0] < bounds[1]:
         sidebar.slider(
             "Date range",
@@ -259,6 +358,7 @@ def render_sidebar(
             )
     elif bounds is not None:
         sidebar.caption(f"All incidents are dated {bounds[0].isoformat()}.")
+    _keep_known(COUNTRIES, list(COUNTRY_NAMES))
     sidebar.multiselect(
         "Country", list(COUNTRY_NAMES), key=COUNTRIES, format_func=lambda c: COUNTRY_NAMES.get(c, c)
     )
@@ -321,6 +421,12 @@ def set_date_window(state: MutableMapping[str, Any], start: date, end: date) -> 
         start, end = end, start
     state[DATE_FROM], state[DATE_TO] = start, end
     state[DATES] = (start, end)
+
+
+def request_region(state: MutableMapping[str, Any], kind: str, value: str) -> None:
+    """Ask for a province (``kind="p"``) or segment (``"s"``) filter from below the sidebar;
+    the next run applies it as a click on the map would."""
+    state[PENDING_REGION] = {"k": kind, "id": value}
 
 
 def request_date_window(state: MutableMapping[str, Any], start: date, end: date) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.app import data, filters, panels
@@ -31,8 +32,22 @@ def _on_select() -> None:
     select_rows(list((state or {}).get("selection", {}).get("rows") or []))
 
 
+NOT_REPORTED = "not reported"
+
+
+def shown_fatalities(values: pd.Series) -> pd.Series:
+    """Tolls as the table shows them: the number, or "not reported" (never "None" or 0:
+    a report that gives no toll says nothing about deaths)."""
+    return pd.Series(
+        [NOT_REPORTED if pd.isna(v) else str(int(v)) for v in values],
+        index=values.index,
+        dtype=object,
+    )
+
+
 def render_table(view: data.View) -> None:
     frame = data.table_frame(view, TABLE_LIMIT)
+    frame = frame.assign(fatalities=shown_fatalities(frame["fatalities"]))
     st.session_state[_TABLE_IDS] = frame["id"].tolist()
     # Date first, the id (for reference and links) last.
     columns = [c for c in frame.columns if c not in ("id", "date_start")] + ["id"]
@@ -49,7 +64,7 @@ def render_table(view: data.View) -> None:
         height=min(480, 35 * (len(shown) + 1) + 3),  # no empty rows below a short list
         column_config={
             "id": st.column_config.TextColumn("id", width="small"),
-            "fatalities": st.column_config.NumberColumn("fatalities", format="%d"),
+            "fatalities": st.column_config.TextColumn("fatalities"),
         },
     )
     select_rows(list((event.get("selection") or {}).get("rows") or []))

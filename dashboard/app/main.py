@@ -40,7 +40,10 @@ def main() -> None:
             page.run()
         return
     if status.loaded_sample:
-        st.toast("First run: the store was created from the bundled sample report.")
+        panels.notify_once(
+            panels.FIRST_RUN_NOTICE,
+            "First run: the store was created from the bundled sample report.",
+        )
     version = data.store_version(url)
     table = data.incident_table(url, version)
     include_synthetic = bool(st.session_state.get(filters.SYNTHETIC)) or _synthetic_in_url()

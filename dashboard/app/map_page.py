@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.app import data, filters, maps, panels
+from dashboard import query
+from dashboard.app import data, filters, maps, panels, pictures
 
 MAP_KEY = "incident_map"
 # Only what the page uses comes back, so pan and zoom cause no rerun; a click one.
 RETURNED = ["last_active_drawing", "last_object_clicked"]
-MAP_HEIGHT = 560
+MAP_HEIGHT = 540
+# The map takes most of the width; the source panel the rest (below it on a narrow screen).
+MAP_SHARE = (7, 3)
 
 
 def _on_map_click() -> None:
@@ -18,6 +23,21 @@ def _on_map_click() -> None:
     value = st.session_state.get(MAP_KEY) or {}
     feature = value.get("last_active_drawing") or {}
     filters.apply_map_click(st.session_state, feature.get("properties") or {})
+
+
+def map_fit(
+    region: list[list[float]] | None, home: list[list[float]], resets: int | None
+) -> tuple[list[list[float]] | None, str]:
+    """Where the map should zoom this run, and the token that makes it zoom once.
+
+    A region filter wins; after Reset (which clears filters) the map goes
+    back to its first view, once per press, whatever the user had panned to.
+    """
+    if region is not None:
+        return region, ""
+    if resets:
+        return home, f"reset-{resets}"
+    return None, ""
 
 
 def render_map(view: data.View) -> None:
@@ -28,15 +48,23 @@ def render_map(view: data.View) -> None:
     js, css = data.asset_links()
     tiles, attribution = data.tile_settings()
     base = maps.build_base_map(
-        layers["bounds"], js=js, css=css, tiles=tiles, attribution=attribution
+        layers["bounds"],
+        js=js,
+        css=css,
+        tiles=tiles,
+        attribution=attribution,
+        neighbours=layers["neighbours"],
+        labels=layers["labels"],
     )
+    fit, token = map_fit(drawn["fit"], layers["bounds"], st.session_state.get(filters.VIEW_RESETS))
     group = maps.build_incident_layers(
         drawn["provinces"],
         drawn["segments"],
         drawn["incidents"],
         selection=drawn["selection"],
         legend=drawn["legend"],
-        fit=drawn["fit"],
+        fit=fit,
+        fit_token=token,
     )
     st_folium(
         base,
@@ -47,6 +75,9 @@ def render_map(view: data.View) -> None:
         height=MAP_HEIGHT,
         use_container_width=True,
     )
+    panels.render_picture_buttons(
+        "map_picture", functools.partial(map_picture, view, drawn), "map", "the map"
+    )
     if drawn["shown"] == "cells":
         st.caption(
             f"{drawn['drawn']:,} incidents: too many to draw one by one, so the map shows "
@@ -55,13 +86,29 @@ def render_map(view: data.View) -> None:
         )
     else:
         st.caption(
-            "Click an incident to read its sources; click a province or a border segment to "
-            "filter to it. Dashed rings are incidents known only to a segment or a province."
+            "Click an incident to read its sources (where several share a spot, pick one from "
+            "the list); click a province or a border segment to filter to it. Dashed rings are "
+            "incidents known only to a segment or a province."
         )
 
 
+def map_picture(view: data.View, drawn: dict, fmt: str) -> bytes:
+    """The map of this view as a captioned ``png`` or ``svg``: the filtered region if one
+    is chosen, else the border area (the page cannot know where the user panned)."""
+    layers = data.display_layers()
+    caption = pictures.describe_filter(
+        view.filt, data.region_names(), view.count, query.date_range(view.table, view.visible)
+    )
+    svg = pictures.map_svg(
+        {**drawn, "neighbours": layers["neighbours"], "labels": layers["labels"]},
+        drawn["fit"] or layers["bounds"],
+        caption,
+    )
+    return svg.encode("utf-8") if fmt == "svg" else pictures.svg_to_png(svg)
+
+
 def render() -> None:
-    panels.render_beside_sources(render_map)
+    panels.render_beside_sources(render_map, MAP_SHARE)
 
 
 if __name__ == "__main__":  # Streamlit runs each page file as a script

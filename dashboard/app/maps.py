@@ -53,36 +53,45 @@ EVENT_COLOURS = {
     EventType.RIOTS.value: "#8c564b",
     EventType.STRATEGIC_DEVELOPMENTS.value: "#1f77b4",
 }
-# Precision is drawn, not only written: an exact point is a small solid dot;
-# the vaguer the place, the bigger, paler and more dashed the ring.
+# Precision is drawn, not only written: an exact point is a small solid dot with a dark
+# edge; the vaguer the place, the bigger the ring and the longer its dashes. Every mark has
+# a heavy stroke over a white halo (map.js), so it stands out on the palest and on the
+# darkest province fill alike: a province-level incident must not be a faint dotted ring.
 PRECISION_STYLES: dict[str, dict[str, Any]] = {
-    LocationPrecision.POINT.value: {"radius": 4, "weight": 1, "fillOpacity": 0.9},
-    LocationPrecision.NEAR_PLACE.value: {"radius": 6, "weight": 1.5, "fillOpacity": 0.5},
+    LocationPrecision.POINT.value: {
+        "radius": 5,
+        "weight": 1.5,
+        "fillOpacity": 1.0,
+        "stroke": "#1a1a1a",
+    },
+    LocationPrecision.NEAR_PLACE.value: {"radius": 7, "weight": 2.5, "fillOpacity": 0.6},
     LocationPrecision.BORDER_SEGMENT.value: {
-        "radius": 8,
-        "weight": 2,
-        "fillOpacity": 0.15,
-        "dashArray": "4 3",
+        "radius": 10,
+        "weight": 3,
+        "fillOpacity": 0.25,
+        "dashArray": "7 4",
     },
     LocationPrecision.DISTRICT.value: {
-        "radius": 11,
-        "weight": 1.5,
-        "fillOpacity": 0.08,
-        "dashArray": "2 4",
+        "radius": 13,
+        "weight": 3,
+        "fillOpacity": 0.2,
+        "dashArray": "3 4",
     },
     LocationPrecision.PROVINCE.value: {
-        "radius": 14,
-        "weight": 1.5,
-        "fillOpacity": 0.05,
-        "dashArray": "2 5",
+        "radius": 15,
+        "weight": 3,
+        "fillOpacity": 0.2,
+        "dashArray": "3 4",
     },
     LocationPrecision.COUNTRY.value: {
         "radius": 18,
-        "weight": 1,
-        "fillOpacity": 0.03,
-        "dashArray": "1 6",
+        "weight": 2,
+        "fillOpacity": 0.1,
+        "dashArray": "1 5",
     },
 }
+# The white band under every mark, this many pixels wider than its stroke.
+HALO_PX = 3
 # Vaguest (biggest ring) first; see incident_features.
 _DRAW_ORDER = {precision: rank for rank, precision in enumerate(reversed(PRECISION_STYLES))}
 PRECISION_WORDS = {
@@ -96,8 +105,13 @@ PRECISION_WORDS = {
 # Province shading: no incidents is the basemap grey; then five log-spaced classes.
 ZERO_FILL = {"AM": "#f4f1ec", "AZ": "#eceff2"}
 CLASS_FILLS = ("#fee6ce", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
-SEGMENT_IDLE = "#7f7f7f"
-SEGMENT_ACTIVE = "#67000d"
+# The border line is the map's subject: dark and drawn over a white casing.
+SEGMENT_IDLE = "#3b3b3b"
+SEGMENT_ACTIVE = "#b10026"
+# The legend's width when open (map.css), and the narrowest map that opens it at first:
+# the first view and every fit leave this much room on the right, so it covers no data.
+LEGEND_PX = 190
+LEGEND_OPEN_MIN_PX = 500
 
 
 # ------------------------------------------------------------------ GeoJSON
@@ -119,12 +133,18 @@ def _class_fill(count: int, bounds: Sequence[int]) -> str | None:
 
 
 def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[str, Any]:
-    """The display provinces with ``n`` incidents, ``f`` fatalities and fill ``c``.
+    """The display provinces with ``n`` incidents, ``f`` fatalities, ``a`` of them known
+    only to the province ("somewhere in it"), and fill ``c``.
 
     ``counts`` is :func:`dashboard.query.counts_by` at the province level.
     Geometry objects are shared with ``layer``, not copied.
     """
     by_code = _counts_by_key(counts, "code")
+    vague = (
+        dict(zip(counts["code"], counts["in_province"].astype(int), strict=True))
+        if "in_province" in counts
+        else {}
+    )
     bounds = count_classes(max((n for n, _ in by_code.values()), default=0))
     features = []
     for feature in layer["features"]:
@@ -142,6 +162,7 @@ def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[st
                     "name": props["name"],
                     "n": n,
                     "f": f,
+                    "a": int(vague.get(props["code"], 0)),
                     "c": fill,
                 },
             }
@@ -217,7 +238,8 @@ def placed_coordinates(
     lat = frame["lat"].to_numpy(dtype=float).copy()
     lon = frame["lon"].to_numpy(dtype=float).copy()
     for links, column, anchors in (
-        (table.segments, "segment_id", segment_anchors),
+        # Only a segment the incident is on: one known to a province is drawn in the province.
+        (table.segment_links, "segment_id", segment_anchors),
         (table.provinces, "code", province_anchors),
     ):
         missing = np.isnan(lat)
@@ -428,6 +450,9 @@ class MapScripts(MacroElement):
                 "precision_styles": PRECISION_STYLES,
                 "precision_words": PRECISION_WORDS,
                 "event_colours": EVENT_COLOURS,
+                "legend_px": LEGEND_PX,
+                "halo_px": HALO_PX,
+                "legend_open_min_px": LEGEND_OPEN_MIN_PX,
             }
         )
         self.code = web_text("map.js")
@@ -473,20 +498,42 @@ class Legend(MacroElement):
 
 
 class FitBounds(MacroElement):
-    """Fit the map to ``bounds`` once per distinct bounds (e.g. a region filter)."""
+    """Fit the map to ``bounds`` once per distinct ``(token, bounds)``.
+
+    The same region filter on every rerun fits once, so the user's pan and
+    zoom survive; a new ``token`` (e.g. each press of Reset) fits again.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = new bw.FitBounds({{ this.bounds_json }})
+        var {{ this.get_name() }} = new bw.FitBounds({{ this.bounds_json }}, {{ this.token_json }})
             .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]], token: str = "") -> None:
+        super().__init__()
+        self._name = "bw_fit"
+        self.bounds_json = script_json(bounds)
+        self.token_json = script_json(token)
+
+
+class HomeView(MacroElement):
+    """The first view: ``bounds`` fitted into the part of the map the legend leaves free."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        bw.fit({{ this._parent.get_name() }}, {{ this.bounds_json }}, {animate: false});
         {% endmacro %}
         """
     )
 
     def __init__(self, bounds: list[list[float]]) -> None:
         super().__init__()
-        self._name = "bw_fit"
+        self._name = "bw_home"
         self.bounds_json = script_json(bounds)
 
 
@@ -497,41 +544,62 @@ def _incidents(n: int) -> str:
 def legend_spec(
     province_classes: Sequence[int], shown: str, cell_degrees: float | None, unplaced: int
 ) -> dict[str, Any]:
-    """What the legend lists: province classes, segment lines, precision styles."""
-    rows: list[dict[str, Any]] = []
+    """What the legend keys, in sections: event types (colours), how an incident is
+    placed (the marks' own styles), provinces (count classes) and the border line."""
+    sections: list[dict[str, Any]] = []
+    if shown == "cells":
+        km = round(cell_degrees * 111) if cell_degrees else 0
+        cells = {"shape": "ring", "fill": "#f16913", "stroke": "#7f2704"}
+        sections.append({"title": "Incidents", "rows": [{**cells, "label": f"per ~{km} km cell"}]})
+    else:
+        sections.append(
+            {
+                "title": "Event type",
+                "rows": [
+                    {"shape": "dot", "fill": colour, "stroke": colour, "label": name}
+                    for name, colour in EVENT_COLOURS.items()
+                ],
+            }
+        )
+        sections.append(
+            {
+                "title": "Placed",
+                "rows": [
+                    {"shape": "mark", "precision": precision, "label": PRECISION_WORDS[precision]}
+                    for precision in LEGEND_PRECISIONS
+                ],
+            }
+        )
+    rows: list[dict[str, Any]] = [{"shape": "box", "fill": ZERO_FILL["AM"], "label": "none"}]
     lower = 1
     offset = len(CLASS_FILLS) - len(province_classes)
     for i, upper in enumerate(province_classes):
-        label = _incidents(upper) if lower == upper else f"{lower}–{upper} incidents"
+        label = str(upper) if lower == upper else f"{lower}–{upper}"
         rows.append({"shape": "box", "fill": CLASS_FILLS[offset + i], "label": label})
         lower = upper + 1
-    rows.append({"shape": "box", "fill": ZERO_FILL["AM"], "label": "no incidents"})
-    rows.append({"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "segment with incidents"})
-    if shown == "cells":
-        km = round(cell_degrees * 111) if cell_degrees else 0
-        label = f"incidents per ~{km} km cell"
-        rows.append({"shape": "ring", "fill": "#f16913", "stroke": "#7f2704", "label": label})
-    else:
-        for precision in (
-            LocationPrecision.POINT.value,
-            LocationPrecision.NEAR_PLACE.value,
-            LocationPrecision.BORDER_SEGMENT.value,
-            LocationPrecision.PROVINCE.value,
-        ):
-            exact = precision == LocationPrecision.POINT.value
-            rows.append(
-                {
-                    "shape": "dot" if exact else "ring",
-                    "stroke": "#333",
-                    "fill": "#333" if exact else None,
-                    "dash": "dashArray" in PRECISION_STYLES[precision],
-                    "label": PRECISION_WORDS[precision],
-                }
-            )
+    sections.append({"title": "Incidents per province", "rows": rows, "inline": True})
+    sections.append(
+        {
+            "title": "Border",
+            "rows": [
+                {"shape": "line", "stroke": SEGMENT_IDLE, "label": "border line"},
+                {"shape": "line", "stroke": SEGMENT_ACTIVE, "label": "with incidents on it"},
+            ],
+        }
+    )
     note = (
         f"{_incidents(unplaced)} known only to a country: listed, not drawn" if unplaced else None
     )
-    return {"title": "Incidents", "rows": rows, "note": note}
+    return {"title": "Legend", "sections": sections, "note": note}
+
+
+# The precisions the legend keys (district is drawn as a province, country not at all).
+LEGEND_PRECISIONS = (
+    LocationPrecision.POINT.value,
+    LocationPrecision.NEAR_PLACE.value,
+    LocationPrecision.BORDER_SEGMENT.value,
+    LocationPrecision.PROVINCE.value,
+)
 
 
 # --------------------------------------------------------------------- maps
@@ -545,13 +613,16 @@ def build_base_map(
     tiles: str | None = None,
     attribution: str | None = None,
     max_zoom: int = 14,
+    neighbours: Mapping[str, Any] | None = None,
+    labels: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     """The part of the map that does not depend on filters.
 
     Parameters
     ----------
     bounds
-        ``[[south, west], [north, east]]`` to show first (the border's extent).
+        ``[[south, west], [north, east]]`` to show first (the border area),
+        fitted beside the legend so the legend covers none of it.
     js, css
         ``(name, url)`` pairs replacing folium's CDN links (see
         :func:`dashboard.app.assets.asset_urls`).
@@ -562,6 +633,10 @@ def build_base_map(
         Required by most tile servers when ``tiles`` is set.
     max_zoom
         Set even without tiles: Leaflet needs it to place clustered layers.
+    neighbours, labels
+        The grey neighbouring countries and the map's names
+        (:mod:`dashboard.app.cartography`): drawn under, and over, every
+        incident layer.
     """
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(
@@ -574,15 +649,22 @@ def build_base_map(
         # Leaflet needs maxZoom on the map when there is none.
         minZoom=5,
         maxZoom=max_zoom,
+        # Quarter zooms, so the border area fills the map instead of a third of it.
+        zoomSnap=0.25,
+        zoomDelta=0.5,
     )
     # Per instance: folium's class lists are shared by every map in the process.
     m.default_js = list(js)
     m.default_css = list(css)
     if tiles:
         folium.TileLayer(tiles=tiles, attr=attribution or "", max_zoom=max_zoom).add_to(m)
-    m.fit_bounds(bounds)
     m.get_root().header.add_child(Element(style_element("map.css")), name="bw_css")
     MapScripts().add_to(m)
+    if neighbours:
+        DataLayer("neighbours", neighbours).add_to(m)
+    if labels:
+        DataLayer("labels", labels).add_to(m)
+    HomeView(bounds).add_to(m)
     return m
 
 
@@ -594,11 +676,13 @@ def build_incident_layers(
     selection: Mapping[str, Any] | None = None,
     legend: Mapping[str, Any] | None = None,
     fit: list[list[float]] | None = None,
+    fit_token: str = "",
 ) -> folium.FeatureGroup:
     """Everything the filters change, as one group (bottom to top).
 
     ``incidents`` is :func:`incident_features` or :func:`incident_cells`;
-    the others come from the functions of the same names.
+    the others come from the functions of the same names. ``fit`` is where to
+    zoom, once per distinct ``(fit_token, fit)`` (:class:`FitBounds`).
     """
     group = folium.FeatureGroup(name="incidents", control=False)
     DataLayer("provinces", provinces).add_to(group)
@@ -612,7 +696,7 @@ def build_incident_layers(
     if legend:
         Legend(legend).add_to(group)
     if fit:
-        FitBounds(fit).add_to(group)
+        FitBounds(fit, fit_token).add_to(group)
     return group
 
 
@@ -628,6 +712,7 @@ __all__ = [
     "MAX_POINTS",
     "PRECISION_STYLES",
     "PRECISION_WORDS",
+    "HomeView",
     "build_base_map",
     "build_incident_layers",
     "build_incident_map",

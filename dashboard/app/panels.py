@@ -12,7 +12,8 @@ untrusted is passed to a Markdown element. The only markup in excerpts is
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -23,14 +24,21 @@ from dashboard.app.webfiles import style_element
 from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
 from dashboard.markup import Html, link
 from dashboard.models import (
+    SEGMENT_WITHIN_KM,
     CasualtyCount,
     CasualtyKind,
     Citation,
     DatePrecision,
     Incident,
+    LocationPrecision,
     Source,
 )
 
+_AREA_PRECISIONS = {
+    LocationPrecision.PROVINCE.value,
+    LocationPrecision.DISTRICT.value,
+    LocationPrecision.COUNTRY.value,
+}
 DATE_PRECISION_WORDS = {
     DatePrecision.DAY: "the exact day",
     DatePrecision.DAYS: "within a few days",
@@ -49,9 +57,10 @@ def render_css() -> None:
 
 
 def render_kpis(view: data.View) -> None:
-    """Incidents, fatalities, provinces and segments affected, reports."""
+    """Incidents (how many on a segment, how many only somewhere in a province),
+    fatalities, provinces and segments affected, reports."""
     summary = query.summarise(view.table, view.mask)
-    cells = st.columns(5)
+    cells = st.columns([1, 1, 1, 1.4, 1, 1, 1])
     cells[0].metric("Incidents", f"{summary.incidents:,}")
     cells[1].metric(
         "Fatalities",
@@ -59,12 +68,49 @@ def render_kpis(view: data.View) -> None:
         help=f"Reported for {summary.fatalities_reported:,} of {summary.incidents:,} incidents; "
         "unreported counts as unknown, not zero.",
     )
-    cells[2].metric("Provinces affected", summary.provinces)
-    cells[3].metric("Segments affected", summary.segments)
-    cells[4].metric("Reports", f"{summary.reports:,}")
+    cells[2].metric(
+        "On a segment",
+        f"{summary.on_segment:,}",
+        help="Incidents placed on a named stretch of the border: the report names it, or "
+        f"the place it names lies within {SEGMENT_WITHIN_KM:g} km of the line.",
+    )
+    cells[3].metric(
+        "Somewhere in the province",
+        f"{summary.in_province:,}",
+        help="Incidents known only to a province or a district: drawn in the province, "
+        "never counted on its border segments.",
+    )
+    cells[4].metric("Provinces affected", summary.provinces)
+    cells[5].metric(
+        "Segments affected",
+        summary.segments,
+        help="Segments with an incident on them (not every segment of a province with one).",
+    )
+    cells[6].metric("Reports", f"{summary.reports:,}")
 
 
 # ---------------------------------------------------------------- states
+
+# Session-state key of the notice shown once per session (tests use it too).
+FIRST_RUN_NOTICE = "_notice_first_run"
+
+
+def first_time(state: MutableMapping[str, Any], key: str) -> bool:
+    """True the first time ``key`` is asked about in this session, False ever after.
+
+    The store reports "loaded the sample" for the life of the process (it is
+    cached), so without this the notice would come back on every rerun and page.
+    """
+    if state.get(key):
+        return False
+    state[key] = True
+    return True
+
+
+def notify_once(key: str, message: str) -> None:
+    """A toast the session sees once, however often the script reruns."""
+    if first_time(st.session_state, key):
+        st.toast(message)
 
 
 def render_store_error(status: data.StoreStatus) -> None:
@@ -104,13 +150,16 @@ def render_empty(view: data.View) -> bool:
 # ----------------------------------------------------------- source panel
 
 
-def render_beside_sources(render_main: Callable[[data.View], None]) -> None:
-    """The page layout the map and incidents pages share: KPIs, then main view | sources."""
+def render_beside_sources(
+    render_main: Callable[[data.View], None], share: Sequence[float] = (3, 2)
+) -> None:
+    """The page layout the map and incidents pages share: KPIs, then main view | sources,
+    their widths in the ratio ``share`` (Streamlit stacks them on a narrow screen)."""
     view = data.current_view()
     render_kpis(view)
     if render_empty(view):
         return
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns(list(share), gap="medium")
     with left:
         render_main(view)
     with right:
@@ -170,11 +219,18 @@ def _incident_facts(incident: Incident) -> list[tuple[str, str]]:
     place_parts = [incident.place_name] if incident.place_name else []
     provinces = ", ".join(f"{p.name} ({p.country})" for p in incident.provinces)
     segments = ", ".join(s.name for s in incident.segments)
+    # Known only to a province, the incident is linked to all of the province's segments:
+    # say so, rather than seem to place it on them.
+    segment_label = (
+        "Segments of its provinces"
+        if str(incident.location_precision) in _AREA_PRECISIONS
+        else "Border segment"
+    )
     return [
         ("Date", f"{date_label} — {DATE_PRECISION_WORDS[incident.date_precision]}"),
         ("Place", "; ".join([*place_parts, precision])),
         ("Provinces", provinces),
-        ("Border segment", segments),
+        (segment_label, segments),
         (
             "Distance",
             f"{incident.distance_km:.1f} km from the border"
@@ -305,4 +361,25 @@ def render_downloads(view: data.View) -> None:
             width="stretch",
             help=f"The {view.count:,} incidents of the current filters, as `borderwatch export` "
             "writes them.",
+        )
+
+
+def render_picture_buttons(
+    key: str, make: Callable[[str], bytes], name: str, what: str = "this view"
+) -> None:
+    """PNG and SVG buttons for a picture of ``what``; ``make(fmt)`` draws it only when
+    a button is clicked (a picture takes about a second)."""
+    for column, fmt, mime in zip(
+        st.columns([1, 1, 4]), ("png", "svg"), ("image/png", "image/svg+xml"), strict=False
+    ):
+        column.download_button(
+            fmt.upper(),
+            data=functools.partial(make, fmt),
+            file_name=f"borderwatch-{name}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            icon=":material/image:",
+            on_click="ignore",
+            width="stretch",
+            help=f"A picture of {what}, captioned with the filters and the data's attribution.",
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import time
 from dataclasses import replace
 from datetime import date
@@ -12,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import query
-from dashboard.app import data, filters, panels
+from dashboard.app import data, filters, panels, pictures
 
 CHART_KEY = "timeline_chart"
 PERIOD_KEY = "timeline_period"
@@ -24,24 +26,52 @@ PERIODS = {"day": "D", "week": "W", "month": "M"}
 STEP_SECONDS = 1.5
 
 
+# Tick labels for each granularity: a label names its period and no coarser one, so ticks
+# one period (or a whole number of periods) apart never read the same ("May 2021" × 4).
+AXIS_FORMATS = {"day": "%-d %b %Y", "week": "%-d %b %Y", "month": "%b %Y"}
+MAX_TICKS = 10
+
+
+def time_axis(period: str, bounds: tuple[date, date]) -> dict[str, object]:
+    """The time axis for ``period``: ticks on period boundaries, ``step`` periods apart so
+    at most :data:`MAX_TICKS` fit, each label formatted to that period.
+
+    Returns the Vega-Lite ``format`` and ``tickCount`` (a time interval) and the
+    scale's ``domain``: from the first day to the start of the period after the last.
+    """
+    start = pd.Timestamp(bounds[0])
+    after = (pd.Timestamp(bounds[1]).to_period(PERIODS[period]) + 1).start_time
+    periods = len(pd.period_range(start, pd.Timestamp(bounds[1]), freq=PERIODS[period]))
+    step = max(1, math.ceil(periods / MAX_TICKS))
+    interval = {"day": "day", "week": "week", "month": "month"}[period]
+    return {
+        "format": AXIS_FORMATS[period],
+        "tickCount": {"interval": interval, "step": step},
+        "domain": [start.isoformat(), after.isoformat()],
+    }
+
+
 def timeline_charts(
     view: data.View, period: str, bounds: tuple[date, date], window: tuple[date, date] | None
-) -> tuple[alt.Chart | alt.LayerChart, alt.Chart | None]:
+) -> tuple[alt.Chart | alt.LayerChart | None, alt.Chart | None]:
     """Exact-day incidents as bars per period, the filter's date window shaded (with the
     brush); and the incidents known only to a wider window, as spans over the same axis.
 
-    Two charts rather than one concatenation, so each takes the page's width.
+    Two charts rather than one concatenation, so each takes the page's width. The
+    bars are ``None`` when no incident is dated to the day: an empty chart with a
+    lone 0 says nothing, the page says so in words.
     """
-    domain = [
-        pd.Timestamp(bounds[0]).isoformat(),
-        (pd.Timestamp(bounds[1]) + pd.DateOffset(months=1)).isoformat(),
-    ]
-    axis = alt.Axis(format="%b %Y", labelOverlap=True)
-    scale = alt.Scale(domain=domain)
+    spec = time_axis(period, bounds)
+    axis = alt.Axis(format=spec["format"], tickCount=spec["tickCount"], labelOverlap=True)
+    scale = alt.Scale(domain=spec["domain"])
     undated = query.filter_mask(
         view.table, replace(view.filt, date_from=None, date_to=None), _text_ids(view)
     )
+    windows = query.timeline_windows(view.table, undated)
+    spans = None if windows.empty else _span_chart(windows, axis, scale)
     bars = day_bars(view.table, undated, period)
+    if bars.empty:
+        return None, spans
     brush = alt.selection_interval(encodings=["x"], name="brush")
     x = alt.X("period:T", title=None, axis=axis, scale=scale)
     top = (
@@ -75,10 +105,7 @@ def timeline_charts(
             .encode(x="start:T", x2="end:T")
         )
         top = alt.layer(shade, top)
-    windows = query.timeline_windows(view.table, undated)
-    if windows.empty:
-        return top, None
-    return top, _span_chart(windows, axis, scale)
+    return top, spans
 
 
 def _span_chart(windows: pd.DataFrame, axis: alt.Axis, scale: alt.Scale) -> alt.Chart:
@@ -191,6 +218,14 @@ def render_play(bounds: tuple[date, date], period: str) -> None:
     st.fragment(run_every=STEP_SECONDS if playing else None)(tick)()
 
 
+def chart_picture(view: data.View, charts: list, fmt: str) -> bytes:
+    """The page's charts as one captioned ``png`` or ``svg`` (filters and attribution)."""
+    caption = pictures.describe_filter(
+        view.filt, data.region_names(), view.count, query.date_range(view.table, view.visible)
+    )
+    return pictures.chart_bytes(pictures.captioned_charts(charts, caption), fmt)
+
+
 def render() -> None:
     view = data.current_view()
     panels.render_kpis(view)
@@ -207,13 +242,30 @@ def render() -> None:
         render_play(bounds, period)
     window = filters.date_window(st.session_state, bounds)
     top, spans = timeline_charts(view, period, bounds, window)
-    event = st.altair_chart(
-        top, key=CHART_KEY, on_select=_on_brush, selection_mode="brush", width="stretch"
-    )
+    if top is None:
+        st.info(
+            "No incident here is dated to the day, so there are no bars to draw"
+            + (
+                ": those known only to a few days, a week, a month or a year are the spans below."
+                if spans is not None
+                else "."
+            )
+        )
+    else:
+        event = st.altair_chart(
+            top, key=CHART_KEY, on_select=_on_brush, selection_mode="brush", width="stretch"
+        )
+        if apply_brush(dict(event.get("selection") or {})):  # item access: AppTest gives a dict
+            st.rerun()  # the sidebar was drawn before the chart said what it selected
     if spans is not None:
         st.altair_chart(spans, key="timeline_spans", width="stretch")
-    if apply_brush(dict(event.get("selection") or {})):  # item access: AppTest gives a dict
-        st.rerun()  # the sidebar was drawn before the chart said what it selected
+    charts = [c for c in (top, spans) if c is not None]
+    panels.render_picture_buttons(
+        "timeline_picture",
+        functools.partial(chart_picture, view, charts),
+        "timeline",
+        "these charts",
+    )
     st.caption(
         "Bars: incidents dated to the day. Orange spans: incidents known only to a few days, "
         "a week, a month or a year, drawn across that window, not on a guessed day. "

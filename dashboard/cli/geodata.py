@@ -69,3 +69,16 @@ def geodata_places(border: str | None) -> None:
 
     for path in write_gazetteer(border or default_border_id()):
         click.echo(str(path))
+
+
+@geodata_group.command("neighbours")
+@click.argument("world", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@border_option
+def geodata_neighbours(world: Path, border: str | None) -> None:
+    """Write the grey neighbouring countries of the map from WORLD (world-atlas's
+    countries-50m.json; see geodata/SOURCES.md)."""
+    from dashboard.geo.build.neighbours import write_neighbours
+
+    layers = border_layers(border)
+    path = write_neighbours(world, layers.folder, layers.countries)
+    click.echo(str(path))

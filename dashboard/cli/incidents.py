@@ -13,6 +13,7 @@ from dashboard.cli.options import border_option, incident_filter_options, url_op
 from dashboard.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
 if TYPE_CHECKING:
+    from dashboard.geo.layers import BorderLayers
     from dashboard.query import IncidentFilter
 
 # Row problems printed before pointing at the rejects file.
@@ -118,10 +119,13 @@ def export_command(
         fmt = export.format_for(out, fmt)
     except ValueError as exc:
         fail(str(exc))
-    layers = border_layers(border) if fmt == "gpkg" else None
+    layers = border_layers(border)
+    refuse_unknown_codes(filt, layers)
     try:
         with store.open_store(url) as opened:
-            written = export.export_incidents(opened, filt, fmt, out, layers)
+            written = export.export_incidents(
+                opened, filt, fmt, out, layers if fmt == "gpkg" else None
+            )
             hidden = (
                 0
                 if filt.include_synthetic
@@ -134,6 +138,49 @@ def export_command(
     click.echo(f"wrote {written:,} incidents to {out} ({fmt})")
     if hidden:
         click.echo(f"  {hidden:,} synthetic incidents left out (--include-synthetic to add them)")
+
+
+# The export options that take codes, as the user typed them.
+_CODE_OPTIONS = {
+    "country": "--country",
+    "province": "--province",
+    "segment": "--segment",
+    "type": "--event-type",
+}
+
+
+def refuse_unknown_codes(filt: IncidentFilter, layers: BorderLayers) -> None:
+    """Stop (status 2) on a code the border does not know: it would select nothing, and an
+    empty file written with status 0 reads as "no incidents there"."""
+    from dashboard.models import EventType
+    from dashboard.query import unknown_filter_values
+
+    unknown = unknown_filter_values(
+        filt,
+        countries=set(layers.countries),
+        provinces=set(layers.provinces["code"]),
+        segments=set(layers.segments["id"]),
+        event_types={e.value for e in EventType},
+    )
+    if unknown:
+        named = ", ".join(f"{_CODE_OPTIONS[name]} {value}" for name, value in unknown)
+        kinds = sorted({name for name, _ in unknown})
+        hint = "; ".join(f"{_CODE_OPTIONS[k]}: {_known_hint(k, layers)}" for k in kinds)
+        fail(f"unknown {named} on the {layers.id} border (known {hint})")
+
+
+def _known_hint(name: str, layers: BorderLayers) -> str:
+    """A few of the known codes (all of them when they are few), or where to list them."""
+    if name == "country":
+        return ", ".join(layers.countries)
+    if name == "province":
+        codes = sorted(layers.provinces.loc[layers.provinces["on_border"].astype(bool), "code"])
+        return f"on the border {', '.join(codes)}"
+    if name == "segment":
+        return "see `borderwatch geodata segments`"
+    from dashboard.models import EventType
+
+    return ", ".join(e.value for e in EventType)
 
 
 @click.command("demo")

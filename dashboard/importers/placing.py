@@ -45,9 +45,8 @@ import numpy as np
 import pycountry
 
 from dashboard.geo.geocode import Geocoder
-from dashboard.models import LocationPrecision, ProvinceRef, SegmentRef
+from dashboard.models import SEGMENT_WITHIN_KM, LocationPrecision, ProvinceRef, SegmentRef
 
-SEGMENT_WITHIN_KM = 10.0
 OTHER_SIDE_WITHIN_KM = 5.0
 
 _CENTRES = {LocationPrecision.DISTRICT, LocationPrecision.PROVINCE}

@@ -12,13 +12,14 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
 from fixture_store import SOTK_ID, XSS_ID, seed_fixture_url
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export
+from dashboard import export, query
 from dashboard.app import data, filters, panels
 from dashboard.models import (
     SYNTHETIC_PUBLISHER,
@@ -94,6 +95,28 @@ def test_first_run_creates_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert loaded >= 1  # the bundled sample report
 
 
+def test_the_first_run_notice_shows_once_per_session(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'new' / 'store.sqlite'}"
+    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
+    at = _app()
+    assert [t.value for t in at.toast] == [
+        "First run: the store was created from the bundled sample report."
+    ]
+    at.run()  # a rerun of the same session: the store still says "loaded", the page does not
+    assert not at.toast
+    at.switch_page("timeline_page.py").run()
+    assert not at.toast
+    # another session of the same process is told once too
+    assert len(_app().toast) == 1
+
+
+def test_first_time_is_true_once_per_key():
+    state: dict = {}
+    assert panels.first_time(state, "a")
+    assert not panels.first_time(state, "a")
+    assert panels.first_time(state, "b")
+
+
 def test_a_broken_store_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"this is not a database" * 100)
@@ -121,6 +144,10 @@ def test_kpis_count_incidents_fatalities_regions_and_reports(fixture_url):
     assert _metrics(at) == {
         "Incidents": "7",
         "Fatalities": "7",
+        # Sotk and Aygepar by their places, the May incursion and Yeraskh by a named stretch
+        "On a segment": "4",
+        # the Syunik drone strike: linked to Syunik's seven segments, on none of them
+        "Somewhere in the province": "1",
         "Provinces affected": "7",
         "Segments affected": "3",
         "Reports": "8",
@@ -133,6 +160,9 @@ def test_kpis_count_incidents_fatalities_regions_and_reports(fixture_url):
         ({"province": "AM-GR"}, "3"),
         ({"province": "AZ-KAL"}, "1"),  # the other side of the border
         ({"segment": "AM-GR_AZ-KAL"}, "2"),
+        # a province-level incident in Syunik is not on Syunik's segments
+        ({"segment": "AM-SU_AZ-LAC"}, "0"),
+        ({"province": "AM-SU"}, "1"),
         ({"country": "AZ"}, "3"),
         ({"type": "Battles"}, "4"),
         ({"minfat": "2"}, "2"),
@@ -149,10 +179,72 @@ def test_a_link_reproduces_the_filters(fixture_url, params, incidents):
         assert at.query_params[name] == value
 
 
-def test_bad_url_values_are_ignored(fixture_url):
-    at = _app(synthetic="1", province="XX-NOPE", minfat="lots", type="Nonsense", to="not-a-date")
+def test_bad_url_values_are_ignored_and_named(fixture_url):
+    at = _app(
+        synthetic="1",
+        province="XX-NOPE",
+        minfat="lots",
+        type="Nonsense",
+        to="not-a-date",
+        country="<b>GE</b>",
+    )
     assert not at.exception
     assert _metrics(at)["Incidents"] == "7"
+    notice = _html(at)
+    for named in ("province=XX-NOPE", "minfat=lots", "type=Nonsense", "to=not-a-date"):
+        assert named in notice, named
+    # a link's values are text: escaped, never markup
+    assert "country=&lt;b&gt;GE&lt;/b&gt;" in notice and "<b>GE" not in notice
+    at.run()  # the notice stays while the view is the link's
+    assert "province=XX-NOPE" in _html(at)
+
+
+def test_a_clamped_date_and_reset_say_what_they_did(fixture_url):
+    """The README's own example link asks for a day before the data: it says where it starts."""
+    at = _app(synthetic="1", **{"from": "2019-01-01", "to": "2030-01-01"})
+    notice = _html(at)
+    assert "“from=2019-01-01” is before the first incident, so the range starts at 2020-07-12" in (
+        notice
+    )
+    assert "“to=2030-01-01” is after the last incident, so the range ends at 2023-06-01" in notice
+    assert _map_args(at)["feature_group"].count("new bw.FitBounds(") == 0
+    at.button(key="reset").click().run()
+    assert "bw-url-notice" not in _html(at)
+    assert at.session_state[filters.VIEW_RESETS] == 1
+    # the map goes back to its first view, once per press
+    assert '"reset-1")' in _map_args(at)["feature_group"]
+    at.button(key="reset").click().run()
+    assert '"reset-2")' in _map_args(at)["feature_group"]
+
+
+def test_a_good_link_has_no_notice(fixture_url):
+    at = _app(synthetic="1", province="AM-GR", **{"from": "2021-01-01"}, type="Battles")
+    assert "bw-url-notice" not in _html(at)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"from": ["2021-02-30"]}, ["“from=2021-02-30” is not a date (YYYY-MM-DD), so it was "
+                                    "ignored."]),
+        ({"to": ["2019-01-01"]}, ["“to=2019-01-01” is before the first incident, so the range "
+                                  "starts at 2020-01-01."]),
+        ({"minfat": ["-1"]}, ["“minfat=-1” is not a whole number, so it was ignored."]),
+        ({"segment": ["AM-GR_AZ-KAL,NOPE"]}, ["“segment=NOPE” names no border segment, so it "
+                                              "was dropped."]),
+        ({"country": ["AM"], "province": ["AM-SU"], "type": ["Battles"]}, []),
+        ({"from": ["2020-01-01"], "to": ["2020-12-31"]}, []),
+    ],
+)  # fmt: skip
+def test_url_notices_name_each_parameter_not_applied(params, expected):
+    known = {
+        "country": ["AM", "AZ"],
+        "province": ["AM-SU"],
+        "segment": ["AM-GR_AZ-KAL"],
+        "type": [e.value for e in EventType],
+    }
+    bounds = (date(2020, 1, 1), date(2020, 12, 31))
+    assert filters.url_notices(params, bounds, known) == expected
 
 
 def test_widgets_write_the_url(fixture_url):
@@ -195,6 +287,16 @@ def test_reset_clears_filters_and_selection(fixture_url):
     at.button(key="reset").click().run()
     assert _metrics(at)["Incidents"] == "7"
     assert dict(at.query_params) == {"synthetic": "1"}
+
+
+def test_the_map_fits_a_region_else_the_first_view_after_reset():
+    from dashboard.app.map_page import map_fit  # noqa: PLC0415 - a page module, imported late
+
+    home = [[38.5, 44.4], [41.5, 47.0]]
+    region = [[40.0, 45.0], [40.5, 46.0]]
+    assert map_fit(region, home, 3) == (region, "")
+    assert map_fit(None, home, None) == (None, "")
+    assert map_fit(None, home, 2) == (home, "reset-2")
 
 
 def test_an_empty_result_says_so_and_offers_reset(fixture_url):
@@ -285,7 +387,12 @@ def test_source_panel_says_when_the_date_and_place_are_vague(fixture_url):
     page = _html(_app(synthetic="1", incident="fx-segment-2021-05"))
     assert "May 2021 — within a month" in page
     assert "somewhere on a border segment" in page
-    assert "Gegharkunik – Kalbajar" in page
+    assert "<dt>Border segment</dt><dd>Gegharkunik – Kalbajar</dd>" in page
+    # known only to Syunik: its segments are the province's, not where it happened
+    page = _html(_app(synthetic="1", incident="fx-syunik-week-2021-07"))
+    assert "somewhere in a province" in page
+    assert "<dt>Segments of its provinces</dt>" in page
+    assert "<dt>Border segment</dt>" not in page
 
 
 def test_source_panel_escapes_everything_from_sources(fixture_url):
@@ -378,6 +485,10 @@ def test_incidents_table_is_newest_first_and_selects_on_click(fixture_url):
     table = at.dataframe(key="incident_table")
     assert table.value["id"].tolist()[0] == XSS_ID
     assert table.value["date"].tolist()[-1] == "2020-07-12"
+    by_id = table.value.set_index("id")
+    assert by_id.loc["fx-yeraskh-2023-03-01", "fatalities"] == "not reported"  # never "None"
+    assert by_id.loc[SOTK_ID, "fatalities"] == "2"
+    assert by_id.loc["fx-segment-2021-05", "fatalities"] == "0"  # said so: zero is a number
     index = table.value["id"].tolist().index(SOTK_ID)
     at.session_state["incident_table"] = {"selection": {"rows": [index], "columns": []}}
     at.run()
@@ -423,6 +534,25 @@ def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):
     assert _metrics(at)["Incidents"] == "1"
 
 
+def test_timeline_says_so_when_no_incident_is_dated_to_the_day(fixture_url):
+    at = _app(synthetic="1", type="Strategic developments")  # the May 2021 incursion only
+    at.switch_page("timeline_page.py").run()
+    assert not at.exception
+    assert "No incident here is dated to the day" in at.info[0].value
+    (spans,) = at.get("vega_lite_chart")  # no empty bar chart with a lone 0, only the span
+    assert '"known to a"' in spans.proto.spec
+
+
+def test_timeline_axis_is_formatted_for_the_period(fixture_url):
+    at = _app(synthetic="1")
+    at.switch_page("timeline_page.py").run()
+    bars = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert '"%b %Y"' in json.dumps(bars)
+    at.segmented_control(key="timeline_period").set_value("day").run()
+    bars = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec))
+    assert '"%-d %b %Y"' in bars and '"interval": "day"' in bars
+
+
 def test_play_steps_the_date_window_through_time():
     state: dict = {}
     bounds = (date(2021, 1, 31), date(2021, 4, 15))
@@ -441,11 +571,80 @@ def test_play_steps_the_date_window_through_time():
 def test_border_page_lists_segments_and_looks_up_a_point(fixture_url):
     at = _app()
     at.switch_page("border_page.py").run()
-    assert "22 named segments" in at.subheader[0].value
+    assert any("22 named segments" in h.value for h in at.subheader)
     at.number_input(key="lookup_lat").set_value(39.3529)
     at.number_input(key="lookup_lon").set_value(46.1504)
     at.button[0].click().run()
     assert any("Syunik (AM-SU), AM" in md.value for md in at.markdown)
+
+
+def test_border_heat_table_counts_by_stretch_and_a_cell_filters_to_it(fixture_url):
+    at = _app(synthetic="1")
+    at.switch_page("border_page.py").run()
+    assert not at.exception
+    (chart,) = at.get("vega_lite_chart")
+    assert '"name": "cell"' in json.dumps(json.loads(chart.proto.spec))  # cells are clickable
+    may_2021 = int(pd.Timestamp("2021-05-01").timestamp() * 1000)
+    at.session_state["heat_table"] = {
+        "selection": {"cell": [{"key": "AM-GR_AZ-KAL", "period": may_2021}]}
+    }
+    at.run()
+    assert at.session_state[filters.SEGMENTS] == ["AM-GR_AZ-KAL"]
+    assert (at.session_state[filters.DATE_FROM], at.session_state[filters.DATE_TO]) == (
+        date(2021, 5, 1),
+        date(2021, 5, 31),
+    )
+    at.switch_page("map_page.py").run()
+    assert _metrics(at)["Incidents"] == "1"  # the May 2021 incursion
+    # by province, both sides: the drone strike counts in Syunik
+    at.switch_page("border_page.py").run()
+    at.segmented_control(key="heat_level").set_value("province").run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_heat_frame_names_rows_and_writes_counts_and_deaths(fixture_url):
+    from dashboard.app.border_page import heat_frame  # noqa: PLC0415 - a page module
+
+    view_table = data.incident_table(fixture_url, data.store_version(fixture_url))
+    mask = np.ones(len(view_table), dtype=bool)
+    names = {"AM-GR_AZ-KAL": "Gegharkunik – Kalbajar", "AM-TV_AZ-QAZ": "Tavush – Gazakh"}
+    frame = heat_frame(query.heat_counts(view_table, mask, "segment", "M"), names, "month")
+    cells = {(r.name, r.label): r.text for r in frame.itertuples()}
+    assert cells[("Tavush – Gazakh", "Jul 2020")] == "1 · 4†"  # Aygepar: 4 killed
+    assert cells[("Gegharkunik – Kalbajar", "May 2021")] == "1"  # no deaths: no †
+    assert not frame["key"].str.startswith("AM-SU").any()  # the drone strike is on no segment
+    assert (frame["end"] > frame["period"]).all()
+
+
+@pytest.mark.parametrize(
+    ("page", "key"),
+    [
+        ("map_page.py", "map_picture"),
+        ("timeline_page.py", "timeline_picture"),
+        ("border_page.py", "heat_picture"),
+    ],
+)
+def test_each_view_offers_a_png_and_an_svg(fixture_url, page, key):
+    at = _app(synthetic="1")
+    at.switch_page(page).run()
+    assert not at.exception
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto.label for b in at.get("download_button")}
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "PNG" in labels and "SVG" in labels, buttons
+
+
+def test_the_map_picture_is_the_filtered_view(fixture_url):
+    from dashboard.app import map_page  # noqa: PLC0415 - a page module
+
+    url = fixture_url
+    version = data.store_version(url)
+    filt = IncidentFilter(provinces=("AM-GR",), include_synthetic=True)
+    view = data.build_view(url, filt)
+    drawn = data.map_layers(url, version, filt, None)
+    svg = map_page.map_picture(view, drawn, "svg").decode()
+    assert "3 incidents · 2020-07-12 – 2023-06-01 · Province: Gegharkunik" in svg
+    assert map_page.map_picture(view, drawn, "png").startswith(b"\x89PNG")
 
 
 def test_store_version_changes_when_a_store_is_replaced_by_one_of_the_same_size(tmp_path):

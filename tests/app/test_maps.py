@@ -12,7 +12,7 @@ from fixture_store import SOTK_ID, XSS_ID, XSS_TEXT, seed_fixture_store
 
 from dashboard.app import assets, maps
 from dashboard.geo.layers import load_border
-from dashboard.query import IncidentFilter, filter_mask, load_incident_table
+from dashboard.query import IncidentFilter, counts_by, filter_mask, load_incident_table
 
 # ------------------------------------------------------------------ assets
 
@@ -79,7 +79,14 @@ def test_count_classes_are_log_spaced(maximum, expected):
 
 
 def test_province_features_carry_counts_and_shading(display):
-    counts = pd.DataFrame({"code": ["AM-GR", "AZ-KAL"], "incidents": [4, 1], "fatalities": [2, 0]})
+    counts = pd.DataFrame(
+        {
+            "code": ["AM-GR", "AZ-KAL"],
+            "incidents": [4, 1],
+            "fatalities": [2, 0],
+            "in_province": [1, 0],
+        }
+    )
     layer = maps.province_features(display["provinces"], counts)
     by_code = {f["id"]: f["properties"] for f in layer["features"]}
     assert by_code["AM-GR"] == {
@@ -88,6 +95,7 @@ def test_province_features_carry_counts_and_shading(display):
         "name": "Gegharkunik",
         "n": 4,
         "f": 2,
+        "a": 1,  # one of the four known only to the province
         "c": maps.CLASS_FILLS[-1],
     }
     assert by_code["AM-SU"]["n"] == 0 and by_code["AM-SU"]["c"] == maps.ZERO_FILL["AM"]
@@ -277,3 +285,73 @@ def test_payload_stays_small_at_the_point_cap(display):
     sizes = {child.kind: len(child.data_json.encode()) for child in group._children.values()}
     assert sizes["provinces"] + sizes["segments"] <= 200_000
     assert sum(sizes.values()) <= 1_500_000
+
+
+def test_a_province_level_incident_lights_no_segment(table, display):
+    """The Syunik drone strike is linked to Syunik's seven segments (as extraction links a
+    province-level incident) but placed on none: only the segments incidents are on light up."""
+    mask = np.ones(len(table), dtype=bool)
+    layer = maps.segment_features(display["segments"], counts_by(table, mask, "segment"))
+    lit = sorted(f["id"] for f in layer["features"] if f["properties"]["c"] == maps.SEGMENT_ACTIVE)
+    assert lit == ["AM-GR_AZ-KAL", "AM-TV_AZ-QAZ", "AM-VD_AZ-SAR"]
+    provinces = maps.province_features(display["provinces"], counts_by(table, mask, "province"))
+    syunik = next(f["properties"] for f in provinces["features"] if f["id"] == "AM-SU")
+    assert (syunik["n"], syunik["a"]) == (1, 1)
+
+
+def test_the_base_map_names_places_shows_neighbours_and_fits_beside_the_legend():
+    border = load_border()
+    labels = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [45.0, 40.2]},
+                "properties": {"t": "<b>Armenia</b>", "c": "country", "z": 6},
+            }
+        ],
+    }
+    js, css = assets.asset_urls()
+    base = maps.build_base_map(
+        [[38.5, 44.4], [41.5, 47.0]],
+        js=js,
+        css=css,
+        neighbours=border.display_layer("neighbours"),
+        labels=labels,
+    )
+    page = base.get_root().render()
+    assert page.index('bw.layer("neighbours"') < page.index('bw.layer("labels"')
+    assert "bw.fit(" in page and "[[38.5,44.4],[41.5,47.0]]" in page
+    assert ".fitBounds(" not in page.split("(function () {")[0]  # folium's own fit is gone
+    assert '"Georgia"' in page
+    # a label is text: its markup arrives escaped and is set with textContent
+    assert "<b>Armenia</b>" not in page and "\\u003cb\\u003eArmenia" in page
+    assert '"zoomSnap": 0.25' in page
+
+
+def test_the_legend_keys_event_colours_precision_marks_and_the_border():
+    spec = maps.legend_spec([1, 3], "incidents", None, 0)
+    sections = {s["title"]: s["rows"] for s in spec["sections"]}
+    assert {r["label"]: r["fill"] for r in sections["Event type"]} == maps.EVENT_COLOURS
+    assert [r["precision"] for r in sections["Placed"]] == list(maps.LEGEND_PRECISIONS)
+    assert [r["label"] for r in sections["Incidents per province"]] == ["none", "1", "2–3"]
+    assert [r["stroke"] for r in sections["Border"]] == [maps.SEGMENT_IDLE, maps.SEGMENT_ACTIVE]
+    assert spec["note"] is None
+    cells = maps.legend_spec([5], "cells", 0.04, 2)
+    assert "Event type" not in {s["title"] for s in cells["sections"]}
+    assert cells["note"] == "2 incidents known only to a country: listed, not drawn"
+
+
+def test_every_mark_is_high_contrast_and_vaguer_is_bigger_and_dashed():
+    """A province-level incident was a faint dotted ring on a dark fill: every drawn mark
+    now has a heavy stroke over a white halo, and precision still reads from size and dash."""
+    drawn = [p for p in maps.PRECISION_STYLES if p != "country"]
+    radii = [maps.PRECISION_STYLES[p]["radius"] for p in drawn]
+    assert radii == sorted(radii)  # point < near place < segment < district < province
+    for precision in drawn:
+        style = maps.PRECISION_STYLES[precision]
+        assert style["weight"] >= 1.5 and style["fillOpacity"] >= 0.2, precision
+        assert ("dashArray" in style) == (precision not in ("point", "near_place")), precision
+    assert maps.PRECISION_STYLES["province"]["weight"] >= 3
+    assert maps.PRECISION_STYLES["point"]["stroke"] == "#1a1a1a"  # a dark edge on any fill
+    assert maps.HALO_PX >= 2

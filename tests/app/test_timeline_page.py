@@ -62,3 +62,30 @@ def test_bars_follow_the_mask_and_are_typed_when_empty():
     empty = day_bars(TABLE, np.zeros(4, dtype=bool), "month")
     assert empty.empty and list(empty.columns) == ["period", "end", "incidents"]
     assert pd.api.types.is_datetime64_any_dtype(empty["period"])
+
+
+def _ticks(spec: dict, bounds: tuple[str, str]) -> list[pd.Timestamp]:
+    """The tick dates Vega-Lite puts on the axis: each interval boundary, step apart."""
+    interval, step = spec["tickCount"]["interval"], spec["tickCount"]["step"]
+    start, end = pd.Timestamp(spec["domain"][0]), pd.Timestamp(spec["domain"][1])
+    freq = {"day": f"{step}D", "week": f"{step}W-SUN", "month": f"{step}MS"}[interval]
+    return list(pd.date_range(start, end, freq=freq))
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+@pytest.mark.parametrize(
+    "bounds",
+    [("2021-05-01", "2021-05-31"), ("2021-05-10", "2021-08-20"), ("2020-07-12", "2023-06-01")],
+)
+def test_axis_labels_never_repeat_and_stay_few(period, bounds):
+    """ "May 2021" four times came from weekly ticks under a month format."""
+    from dashboard.app.timeline_page import MAX_TICKS, time_axis  # noqa: PLC0415
+
+    days = tuple(pd.Timestamp(b).date() for b in bounds)
+    spec = time_axis(period, days)
+    ticks = _ticks(spec, bounds)
+    labels = [t.strftime(spec["format"]) for t in ticks]
+    assert len(labels) == len(set(labels)), labels
+    assert 1 <= len(ticks) <= MAX_TICKS + 2
+    assert pd.Timestamp(spec["domain"][0]) == pd.Timestamp(bounds[0])
+    assert pd.Timestamp(spec["domain"][1]) > pd.Timestamp(bounds[1])  # the last bar fits

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_store import seed_fixture_url
+from fixture_store import seed_fixture_url, seed_stacked_url
 
 from dashboard.cli import app_command_line
 
@@ -92,10 +92,17 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 def start_dashboard(folder: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """Start ``borderwatch app``'s command on a free port; returns process, base URL, log."""
+    """Start ``borderwatch app``'s command on a free port; returns process, base URL, log.
+
+    As on a machine where Streamlit never ran: a home of its own (no saved
+    e-mail, no settings) and nobody at the keyboard (stdin closed).
+    """
     port = free_port()
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
     env = {
         **os.environ,
+        "HOME": str(home),
         "BORDERWATCH_DATABASE_URL": database_url,
         "BORDERWATCH_CACHE_DIR": str(folder / "cache"),
     }
@@ -106,6 +113,7 @@ def start_dashboard(folder: Path, database_url: str) -> tuple[subprocess.Popen[b
             app_command_line(port),
             cwd=folder,
             env=env,
+            stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -124,16 +132,35 @@ def stop_dashboard(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a dashboard serving the fixture store."""
+def app_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """Base URL and server log of a dashboard serving the fixture store."""
     folder = tmp_path_factory.mktemp("dashboard")
     url = f"sqlite:///{folder / 'fixture.sqlite'}"
     seed_fixture_url(url)
+    process, base, log = start_dashboard(folder, url)
+    try:
+        yield base, log
+    finally:
+        stop_dashboard(process)
+
+
+@pytest.fixture(scope="session")
+def stacked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a dashboard whose three incidents lie on one spot."""
+    folder = tmp_path_factory.mktemp("stacked")
+    url = f"sqlite:///{folder / 'stacked.sqlite'}"
+    seed_stacked_url(url)
     process, base, _log = start_dashboard(folder, url)
     try:
         yield base
     finally:
         stop_dashboard(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(app_served: tuple[str, Path]) -> str:
+    """Base URL of a dashboard serving the fixture store."""
+    return app_served[0]
 
 
 @pytest.hookimpl(wrapper=True)

@@ -94,3 +94,46 @@ def choose(page: Any, label: str, option: str) -> None:
     page.keyboard.type(option)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
+
+
+# The pixel boxes, inside the map, of the data (border segments and incident marks, with
+# their radius) and of the legend: [left, top, right, bottom].
+_BOXES = """
+() => {
+  const map = window.map;
+  let box = null;
+  const grow = (x0, y0, x1, y1) => {
+    box = box ? [Math.min(box[0], x0), Math.min(box[1], y0), Math.max(box[2], x1),
+                 Math.max(box[3], y1)] : [x0, y0, x1, y1];
+  };
+  map.eachLayer(l => {
+    const k = l.feature && l.feature.properties.k;
+    if (k === 's' && l.getBounds) {
+      const b = l.getBounds();
+      const nw = map.latLngToContainerPoint(b.getNorthWest());
+      const se = map.latLngToContainerPoint(b.getSouthEast());
+      grow(nw.x, nw.y, se.x, se.y);
+    } else if (k === 'i' && l.getLatLng) {
+      const p = map.latLngToContainerPoint(l.getLatLng());
+      const r = l.getRadius();
+      grow(p.x - r, p.y - r, p.x + r, p.y + r);
+    }
+  });
+  const m = map.getContainer().getBoundingClientRect();
+  const g = document.querySelector('.bw-legend').getBoundingClientRect();
+  return {data: box, legend: [g.left - m.left, g.top - m.top, g.right - m.left, g.bottom - m.top],
+          size: [m.width, m.height], open: document.querySelector('.bw-legend').open};
+}
+"""
+
+
+def map_boxes(page: Any) -> dict[str, Any]:
+    """Where the data and the legend are drawn in the map, in pixels."""
+    return map_frame(page).evaluate(_BOXES)
+
+
+def visible_labels(page: Any, kind: str) -> list[str]:
+    """The map's labels of one kind (country, neighbour, province, place) now shown."""
+    return map_frame(page).eval_on_selector_all(
+        f".bw-label-{kind}", "els => els.map(e => e.textContent)"
+    )

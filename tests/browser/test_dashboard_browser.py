@@ -9,14 +9,16 @@ import pytest
 from dashboard_page import (
     choose,
     click_map,
+    map_boxes,
     map_frame,
     open_dashboard,
     point_on_page,
     runs,
+    visible_labels,
     wait_map_still,
     wait_runs,
 )
-from fixture_store import SOTK_ID, SOTK_POINT, XSS_ID
+from fixture_store import SOTK_ID, SOTK_POINT, STACK_IDS, STACK_POINT, XSS_ID
 
 SYNTHETIC = "/?synthetic=1"
 
@@ -44,6 +46,74 @@ def test_map_paints_with_no_internet(page, app_server):
     assert frame.evaluate("() => Object.keys(window.map._layers).length") > 100
     assert "Incidents" in frame.inner_text(".bw-legend")
     assert external == [], f"the page asked for outside resources: {external}"
+
+
+def test_a_first_run_has_no_prompt_and_no_developer_chrome(page, app_served):
+    base, log = app_served
+    open_dashboard(page, base + SYNTHETIC)
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+    body = page.inner_text("body")
+    assert "Deploy" not in body
+    assert "Help agents write better apps" not in body
+    # the server, started with a home where Streamlit never ran and nobody at the
+    # keyboard, neither asked for an e-mail nor advertised anything
+    printed = log.read_text()
+    assert "Email" not in printed and "Welcome to Streamlit" not in printed
+    assert "Help agents" not in printed
+
+
+@pytest.fixture(params=[(1280, 720), (1920, 1080)], ids=lambda size: f"{size[0]}x{size[1]}")
+def sized_page(browser, request):
+    """A fresh page at a laptop's and at a desktop's window size."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_the_map_names_what_it_shows_and_the_legend_covers_no_data(sized_page, app_server):
+    page = sized_page
+    open_dashboard(page, app_server + SYNTHETIC)
+    wait_map_still(page)
+    # at the first view: both countries, their neighbours and the large provinces
+    assert {"Armenia", "Azerbaijan"} <= set(visible_labels(page, "country"))
+    assert {"Georgia", "Iran"} <= set(visible_labels(page, "neighbour"))
+    assert {"Syunik", "Gegharkunik", "Tavush"} <= set(visible_labels(page, "province"))
+    assert visible_labels(page, "place") == []  # villages wait for a closer look
+    boxes = map_boxes(page)
+    width, height = boxes["size"]
+    left, top, right, bottom = boxes["data"]
+    assert boxes["open"]  # wide enough for the legend beside the data
+    assert boxes["legend"][0] > right, boxes  # the legend is right of everything drawn
+    # the border area fills the map: most of its height, not a third
+    assert bottom - top > 0.55 * height, boxes
+    assert left >= 0 and right <= width and top >= 0 and bottom <= height
+    # closer in, the border villages are named
+    map_frame(page).evaluate("() => { window.map.setView([39.2, 46.4], 10); }")
+    wait_map_still(page)
+    assert "Kapan" in visible_labels(page, "place")
+
+
+def test_incidents_at_one_spot_are_listed_and_each_opens_its_panel(page, stacked_server):
+    open_dashboard(page, stacked_server + SYNTHETIC)
+    wait_map_still(page)
+    frame = map_frame(page)
+    click_map(page, *STACK_POINT)
+    frame.wait_for_selector(".bw-stack")
+    assert "3 incidents here" in frame.inner_text(".bw-stack")
+    items = frame.locator(".bw-stack-item")
+    assert sorted(items.evaluate_all("els => els.map(e => e.dataset.incident)")) == sorted(
+        STACK_IDS
+    )
+    for wanted in (STACK_IDS[0], STACK_IDS[2], STACK_IDS[1]):
+        frame.locator(f".bw-stack-item[data-incident='{wanted}']").click()
+        page.wait_for_selector(f".bw-panel[data-incident='{wanted}']", timeout=15_000)
+        assert f"incident={wanted}" in page.url
+        # after the rerun the list opens again, the chosen incident marked
+        frame.wait_for_selector(f".bw-stack-selected[data-incident='{wanted}']", timeout=15_000)
+        assert frame.locator(".bw-stack-selected").count() == 1
 
 
 def test_filter_click_and_read_the_excerpt(page, app_server):
@@ -114,6 +184,24 @@ def test_pan_and_zoom_cause_no_rerun_and_a_click_exactly_one(page, app_server):
     wait_runs(page, 1)
     page.wait_for_timeout(1500)
     assert runs(page) == 1
+
+
+def test_reset_clears_a_links_notice_and_brings_the_map_back(page, app_server):
+    open_dashboard(page, app_server + SYNTHETIC + "&from=2019-01-01&province=AM-XX")
+    notice = page.locator("[data-testid='bw-url-notice']")
+    assert "from=2019-01-01" in notice.inner_text() and "province=AM-XX" in notice.inner_text()
+    wait_map_still(page)
+    frame = map_frame(page)
+    home = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+    frame.evaluate("() => { window.map.setView([40.2, 45.9], 11); }")
+    wait_map_still(page)
+    page.get_by_role("button", name="Reset filters").click()
+    wait_runs(page, 1)
+    wait_map_still(page)
+    assert notice.count() == 0
+    zoom, centre = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+    assert zoom == home[0]  # the same fit from another view lands within a pixel or two
+    assert abs(centre["lat"] - home[1]["lat"]) < 0.01 and abs(centre["lng"] - home[1]["lng"]) < 0.01
 
 
 def test_clicking_a_province_filters_to_it(page, app_server):
