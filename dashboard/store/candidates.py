@@ -31,16 +31,25 @@ def best_match(
     transaction ends, so two documents refining one incident queue. Ties go
     to the smallest id, so the choice does not depend on row order.
     """
-    incoming = Facts.of(incident, synthetic=synthetic)
-    facts = _candidate_facts(conn, incident, incoming, source_id)
-    matches = sorted(i for i, f in facts.items() if same_event(incoming, f))
+    matches = matching_ids(conn, incident, synthetic=synthetic, source_id=source_id)
     if not matches:
         return None
-    best = max(matches, key=lambda i: score(incoming, facts[i]))
+    best = matches[0]
     row = conn.execute(
         select(db.incidents).where(db.incidents.c.id == best).with_for_update()
     ).one()
     return reads.incident_fields(conn, row)
+
+
+def matching_ids(
+    conn: Connection, incident: Incident, *, synthetic: bool, source_id: str
+) -> list[str]:
+    """Every stored incident ``incident`` matches, best first (ties: smallest id first)."""
+    incoming = Facts.of(incident, synthetic=synthetic)
+    facts = _candidate_facts(conn, incident, incoming, source_id)
+    matches = sorted(i for i, f in facts.items() if same_event(incoming, f))
+    # sorted() is stable: among equal scores the smaller id stays first.
+    return sorted(matches, key=lambda i: score(incoming, facts[i]), reverse=True)
 
 
 def _candidate_facts(

@@ -23,7 +23,10 @@ database) so the rules can be read and tested on their own:
 - synthetic and real incidents never match (synthetic data must not leak
   into, or borrow from, real records).
 
-Two events on one day in different provinces therefore stay two.
+Two events on one day in different provinces therefore stay two. When one
+incoming report matches two stored incidents, :func:`bridged` says whether
+they are one event after all (the report fills the day between them), so
+that the store does not depend on the order reports arrive in.
 """
 
 from __future__ import annotations
@@ -118,6 +121,22 @@ def places_compatible(a: Facts, b: Facts) -> bool:
     if not (_has_point(a) and _has_point(b)) or _spread(a) or _spread(b):
         return True
     return distance_km(a, b) <= NEAR_KM
+
+
+def bridged(a: Facts, b: Facts) -> bool:
+    """Whether two stored incidents one report matches both of are one event.
+
+    A report of 13 May near Sev Lich matches the record of 12 May and the
+    one of 14 May: the three days are one advance, however the reports
+    arrived. They are joined when they share a province (or one segment
+    from its two sides) and their span together stays within
+    :data:`WIDE_DAYS`, so daily reports from one province never chain into
+    a record longer than a week.
+    """
+    if a.synthetic != b.synthetic:
+        return False
+    span = (max(a.date_end, b.date_end) - min(a.date_start, b.date_start)).days
+    return span <= WIDE_DAYS and bool(a.provinces & b.provinces or _across_one_segment(a, b))
 
 
 def score(incoming: Facts, stored: Facts) -> tuple[int, int, int, int]:

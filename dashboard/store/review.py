@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, select
 
 from dashboard.models import Citation, Excerpt, ReviewStatus
 from dashboard.store import reads, writes
@@ -116,7 +116,7 @@ def merge(
                 f"incident {incident_id!r} is already a duplicate of {row.duplicate_of!r}"
             )
     kept_before = _source_ids(conn, keep_id)
-    moved = _move_citations(conn, other_id, keep_id, synthetic=opened[other_id].synthetic)
+    moved = writes.move_citations(conn, other_id, keep_id, synthetic=opened[other_id].synthetic)
     kept = apply_change(
         conn,
         opened[keep_id],
@@ -282,21 +282,3 @@ def _source_ids(conn: Connection, incident_id: str) -> list[str]:
     c = db.citations.c
     query = select(c.source_id).where(c.incident_id == incident_id)
     return list(conn.execute(query.order_by(c.position, c.source_id)).scalars())
-
-
-def _move_citations(conn: Connection, from_id: str, to_id: str, *, synthetic: bool) -> list[str]:
-    """Move one incident's citations (claims, excerpts, spans) to another; the source ids moved.
-
-    The kept incident becomes real when a real incident's reports join it,
-    as with any report (:func:`writes.save_incidents`).
-    """
-    citations = reads.citations_of(conn, from_id)
-    for citation in citations:
-        writes.add_citation(conn, to_id, citation)
-    excerpt_ids = select(db.excerpts.c.id).where(db.excerpts.c.incident_id == from_id)
-    conn.execute(delete(db.excerpt_spans).where(db.excerpt_spans.c.excerpt_id.in_(excerpt_ids)))
-    conn.execute(delete(db.excerpts).where(db.excerpts.c.incident_id == from_id))
-    conn.execute(delete(db.citations).where(db.citations.c.incident_id == from_id))
-    if citations and not synthetic:
-        conn.execute(update(db.incidents).where(db.incidents.c.id == to_id).values(synthetic=False))
-    return [citation.source_id for citation in citations]

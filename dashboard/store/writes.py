@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, select, update
 
 from dashboard.models import Citation, Excerpt, Incident, Source
-from dashboard.store import candidates, locks, reads, refine, rows
+from dashboard.store import candidates, locks, matching, reads, refine, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import SaveResult
@@ -79,6 +79,7 @@ def save_incidents(
             if same is not None:
                 _merge_into(conn, same, incident, reading)
                 matched += 1
+                _absorb_bridged(conn, same.id, incident, source)
                 continue
         if insert_incident(conn, incident, synthetic=source.synthetic):
             created += 1
@@ -90,6 +91,74 @@ def save_incidents(
         incidents_merged=merged + matched,
         incidents_matched=matched,
     )
+
+
+def _absorb_bridged(conn: Connection, kept_id: str, incoming: Incident, source: Source) -> None:
+    """Fold into ``kept_id`` the other stored incidents ``incoming`` also matched, where
+    :func:`matching.bridged` says they are one event with it.
+
+    Only machine records of reports are folded: an incident an analyst has
+    reviewed, one sharing a source with the kept record (extraction judged
+    them two), or a dataset row's (its file's own place names are kept with
+    it) stays as it is.
+    """
+    others = candidates.matching_ids(
+        conn, incoming, synthetic=source.synthetic, source_id=source.id
+    )
+    others = [i for i in others if i != kept_id]
+    if not others:
+        return
+    untouchable = locks.reviewed(conn, {kept_id, *others})
+    if kept_id in untouchable:
+        return
+    for other_id in sorted(set(others) - untouchable):
+        kept = _stored_for_update(conn, kept_id)
+        other = _stored_for_update(conn, other_id)
+        if (
+            _shares_source(conn, kept_id, other_id)
+            or _imported(conn, other_id)
+            or not matching.bridged(
+                matching.Facts.of(kept, synthetic=source.synthetic),
+                matching.Facts.of(other, synthetic=source.synthetic),
+            )
+        ):
+            continue
+        rewrite_incident(conn, refine.refine(kept, other))
+        move_citations(conn, other_id, kept_id, synthetic=source.synthetic)
+        for table in (db.incident_provinces, db.incident_segments, db.incident_casualties):
+            conn.execute(delete(table).where(table.c.incident_id == other_id))
+        conn.execute(delete(db.incidents).where(db.incidents.c.id == other_id))
+
+
+def _imported(conn: Connection, incident_id: str) -> bool:
+    t = db.imported_places.c
+    found = conn.execute(select(t.incident_id).where(t.incident_id == incident_id))
+    return found.first() is not None
+
+
+def _shares_source(conn: Connection, a: str, b: str) -> bool:
+    c = db.citations.c
+    sources = select(c.source_id).where(c.incident_id == a)
+    found = select(c.source_id).where(c.incident_id == b, c.source_id.in_(sources)).limit(1)
+    return conn.execute(found).first() is not None
+
+
+def move_citations(conn: Connection, from_id: str, to_id: str, *, synthetic: bool) -> list[str]:
+    """Move one incident's citations (claims, excerpts, spans) to another; the source ids moved.
+
+    The kept incident becomes real when a real incident's reports join it,
+    as with any report (:func:`save_incidents`).
+    """
+    citations = reads.citations_of(conn, from_id)
+    for citation in citations:
+        add_citation(conn, to_id, citation)
+    excerpt_ids = select(db.excerpts.c.id).where(db.excerpts.c.incident_id == from_id)
+    conn.execute(delete(db.excerpt_spans).where(db.excerpt_spans.c.excerpt_id.in_(excerpt_ids)))
+    conn.execute(delete(db.excerpts).where(db.excerpts.c.incident_id == from_id))
+    conn.execute(delete(db.citations).where(db.citations.c.incident_id == from_id))
+    if citations and not synthetic:
+        conn.execute(update(db.incidents).where(db.incidents.c.id == to_id).values(synthetic=False))
+    return [citation.source_id for citation in citations]
 
 
 def _is_stored(conn: Connection, incident_id: str) -> bool:

@@ -39,10 +39,12 @@ from dashboard.models import (
     Incident,
     LocationPrecision,
     ProvinceRef,
+    ReviewStatus,
     Span,
     SpanKind,
 )
 from dashboard.store import (
+    Correction,
     SaveResult,
     Store,
     StoreError,
@@ -363,3 +365,43 @@ def _incident_ids(store: Store) -> list[str]:
                 schema.incidents.select().with_only_columns(schema.incidents.c.id)
             ).scalars()
         )
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_report_of_the_day_between_joins_two_records_in_any_order(
+    store: Store, order: tuple[int, ...]
+) -> None:
+    reports = [
+        account("src-12", date(2024, 5, 12)),
+        account("src-14", date(2024, 5, 14)),  # two days later: on its own, another record
+        account("src-13", date(2024, 5, 13)),  # the day between: one advance of three days
+    ]
+    for index in order:
+        save_account(store, reports[index])
+
+    assert grouping(store) == {frozenset({"src-12", "src-13", "src-14"})}
+    (incident,) = [store.get_incident(i) for i in _incident_ids(store)]
+    assert (incident.date_start, incident.date_end) == (date(2024, 5, 12), date(2024, 5, 14))
+
+
+def test_a_bridge_never_chains_past_a_week_nor_folds_a_reviewed_record(store: Store) -> None:
+    for day in (12, 14, 16, 18, 20):
+        save_account(store, account(f"src-{day}", date(2024, 5, day)))
+    store.review_incident(
+        "inc-2024-05-20-2024-05-20-AM-GR",
+        Correction(status=ReviewStatus.CONFIRMED),
+        by="alice",
+        reason="checked",
+        expected_version=0,
+    )
+    for day in (13, 15, 17, 19):
+        save_account(store, account(f"src-{day}", date(2024, 5, day)))
+
+    # 13, 15 and 17 each bridge the records beside them, up to a week (12–18); 19 joins
+    # the reviewed record of the 20th, which is never folded into another.
+    assert grouping(store) == {
+        frozenset(f"src-{day}" for day in range(12, 19)),
+        frozenset({"src-19", "src-20"}),
+    }
+    spans = {(i.date_start, i.date_end) for i in map(store.get_incident, _incident_ids(store))}
+    assert (date(2024, 5, 12), date(2024, 5, 18)) in spans
