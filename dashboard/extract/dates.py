@@ -133,7 +133,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "nth_day",
         re.compile(
-            r"\b(?:for\s+(?:a|the)\s+)?(?P<nth>second|third|fourth|fifth|sixth)\s+"
+            r"\b(?P<nth>second|third|fourth|fifth|sixth)\s+"
             r"(?:straight\s+|consecutive\s+|successive\s+)?day"
             r"(?=\s+(?:of\s+(?:fighting|clashes|shelling|hostilities|skirmishes)|in\s+a\s+row)\b"
             r"|;|,|\.|$)"

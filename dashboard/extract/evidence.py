@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from dashboard.extract.casualties import CasualtyMention, find_casualties
@@ -25,7 +26,7 @@ from dashboard.extract.cues import WEAK_CATEGORIES, Cue
 from dashboard.extract.dates import DateMention
 from dashboard.extract.sentences import Sentence
 from dashboard.extract.timeline import Anchor, Window
-from dashboard.models import Source
+from dashboard.models import DatePrecision, Source
 
 if TYPE_CHECKING:  # extraction needs the record's type, not the gazetteer's loading code
     from dashboard.gazetteer.data import Place as PlaceLike
@@ -205,9 +206,32 @@ def _take_following_casualties(doc: Doc, evidence: list[Evidence]) -> None:
 
 
 def event_dates(doc: Doc, sentence: Sentence) -> list[DateMention]:
-    """Date mentions in a sentence, except a dateline's (when the copy was filed)."""
+    """Date mentions in a sentence, except a dateline's (when the copy was filed).
+
+    The day of a statement ("the ministry reported on Wednesday morning") is
+    when it was said, not when the fire was: the event is that day or the
+    one before, so such a day stands for both.
+    """
     end = dateline_end(doc.text, sentence) or sentence.start
-    return [d for d in doc.in_sentence(doc.dates, sentence) if d.start >= end]
+    return [
+        _said_on(d) if _SAID_BEFORE.search(doc.text[max(end, d.start - 30) : d.start]) else d
+        for d in doc.in_sentence(doc.dates, sentence)
+        if d.start >= end
+    ]
+
+
+# "reported on Wednesday", "said on 12 January", «сообщило в среду»: a statement's day.
+_SAID_BEFORE = re.compile(
+    r"\b(?:said|says|reported|announced|stated|confirmed|told\s+\w+|added|wrote|"
+    r"сообщил\w*|заявил\w*|объявил\w*|подтвердил\w*)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _said_on(mention: DateMention) -> DateMention:
+    if mention.precision is not DatePrecision.DAY:
+        return mention
+    return replace(mention, first=mention.first - timedelta(days=1), precision=DatePrecision.DAYS)
 
 
 def casualties_in(text: str, sentence: Sentence) -> list[CasualtyMention]:

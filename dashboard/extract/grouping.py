@@ -126,10 +126,15 @@ def _undated_main_window(doc: Doc, first: Evidence, warnings: list[str]) -> Wind
     evidence too, with a warning that says where the date came from.
     """
     where = f"sentence {first.sentences[0].index + 1}"
+    # As incident sentences read them: no dateline, a statement's day standing for two.
+    read = [
+        next((e for e in event_dates(doc, _sentence_of(doc, d.start)) if e.start == d.start), None)
+        for d in doc.dates
+    ]
     usable = [
         d
-        for d in doc.dates
-        if d in event_dates(doc, _sentence_of(doc, d.start))
+        for d in read
+        if d is not None
         and not is_background((d.first, d.last, d.precision), doc.anchor)
         and not is_future((d.first, d.last, d.precision), doc.anchor)
     ]

@@ -61,6 +61,13 @@ CASES = [
                EventType.BATTLES, LocationPrecision.PROVINCE),
     ),
     (
+        "the day a ministry speaks is that day or the one before",
+        "Armenia's defence ministry reported on Wednesday that Azerbaijani forces had shelled "
+        "positions in Syunik.",
+        Expect({"AM-SU"}, date(2022, 9, 13), date(2022, 9, 14), DatePrecision.DAYS, None,
+               EventType.EXPLOSIONS, LocationPrecision.PROVINCE),
+    ),
+    (
         "both sides named: the shared segment",
         "On 13 September troops opened fire on the border between Gegharkunik and Kalbajar.",
         Expect({"AM-GR", "AZ-KAL"}, date(2022, 9, 13), date(2022, 9, 13), DatePrecision.DAY,
