@@ -10,7 +10,9 @@ that share a province with it: when exactly one year holds one of those
 days there, the page is read in that year (with a warning that says so);
 when none or several do, it keeps its ingest window. Years before the
 latest year the page names outright are ruled out ("April 2016" in the
-text: the page is from 2016 or later).
+text: the page is from 2016 or later). A page that names only a weekday
+("before dawn on Thursday") and places is dated the same way when exactly
+one stored incident at one of those places has that weekday in its window.
 
 Order of ingest does not matter: after every ingest, :func:`stale_undated`
 names the stored undated pages that a new incident at their places can now
@@ -20,9 +22,14 @@ date, and the pipeline re-extracts them.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, timedelta
 
-from dashboard.extract.dates import YearlessDays, find_yearless_days, latest_named_year
+from dashboard.extract.dates import (
+    YearlessDays,
+    find_weekdays,
+    find_yearless_days,
+    latest_named_year,
+)
 from dashboard.extract.evidence import GazetteerLike
 from dashboard.extract.incidents import Extraction, extract_incidents
 from dashboard.extract.timeline import AnchorBasis
@@ -40,7 +47,10 @@ def extract_with_store(
     extraction = extract_incidents(source, gazetteer, received)
     if extraction.anchor is None or extraction.anchor.basis is not AnchorBasis.RECEIVED:
         return extraction
-    span = store_span(source, _provinces(extraction), store, received)
+    provinces = _provinces(extraction)
+    span = store_span(source, provinces, store, received) or weekday_span(
+        source, provinces, _place_names(extraction, gazetteer), store, received
+    )
     if span is None:
         return extraction
     dated = extract_incidents(source, gazetteer, received, store_day=span[1])
@@ -99,6 +109,56 @@ def stale_undated(store: Store, gazetteer: GazetteerLike, provinces: Collection[
         if fresh.anchor is not None and fresh.anchor.basis is AnchorBasis.STORE:
             stale.append(source_id)
     return stale
+
+
+def weekday_span(
+    source: Source,
+    provinces: Collection[str],
+    place_names: Collection[str],
+    store: Store,
+    received: date | None,
+) -> tuple[date, date] | None:
+    """The day of the one stored incident at the page's own places that its weekday fits.
+
+    "Before dawn on Thursday … near Movses and Aygepar": a page that names a
+    weekday and places is dated when exactly one stored day-precise incident
+    at those places (its main place one of them, a province shared) has that
+    weekday in its window; none or several leave it undated.
+    """
+    weekdays = find_weekdays(source.text or "")
+    if not weekdays or not place_names:
+        return None
+    floor = latest_named_year(source.text or "")
+    ceiling = received.year if received else date.today().year
+    windows = store.place_windows(
+        provinces, place_names, synthetic=source.synthetic, max_days=MAX_WINDOW_DAYS
+    )
+    found = {
+        (incident_id, day)
+        for incident_id, start, end in windows
+        for day in _days(start, end)
+        if day.weekday() in weekdays
+        and (floor is None or day.year >= floor)
+        and day.year <= ceiling
+    }
+    if len({incident_id for incident_id, _day in found}) != 1:
+        return None
+    day = max(day for _id, day in found)
+    return day, day
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _place_names(extraction: Extraction, gazetteer: GazetteerLike) -> set[str]:
+    """Names of the settlements and landmarks the page's incidents are placed by."""
+    return {
+        gazetteer.place(match.place_id).name
+        for found in extraction.incidents
+        for match in found.places
+        if gazetteer.place(match.place_id).kind in ("settlement", "landmark")
+    }
 
 
 def _spans_in(

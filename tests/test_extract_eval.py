@@ -34,8 +34,8 @@ AT_LEAST = {
 }
 AT_MOST = {
     ("incidents_per_report", "mean"): 1.15,
-    ("store", "incidents_per_event"): 1.80,
-    ("store", "incidents_per_event_with_asides"): 1.30,
+    ("store", "incidents_per_event"): 1.65,
+    ("store", "incidents_per_event_with_asides"): 1.17,
     ("store", "country_only_share"): 0.06,
 }
 

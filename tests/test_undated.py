@@ -10,8 +10,8 @@ from dashboard.pipeline import ingest
 from dashboard.query import load_incident_table
 
 # Short texts written for these tests; marked synthetic in their metadata.
-DATED_2020 = "On 12 July 2020 Azerbaijani forces shelled Movses in Tavush province."
-DATED_2021 = "On 12 July 2021 Azerbaijani forces shelled Movses in Tavush province."
+DATED_2020 = "On 12 July 2020 Azerbaijani forces shelled the village of Movses in Tavush province."
+DATED_2021 = "On 12 July 2021 Azerbaijani forces shelled the village of Movses in Tavush province."
 UNDATED = (
     "Fighting that began on 12 July near Movses in Tavush lasted several days. "
     "Azerbaijani artillery shelled Movses and Aygepar."
@@ -90,3 +90,28 @@ def test_a_day_named_only_as_background_does_not_date_the_page(store, gazetteer,
     found = windows(store)
     assert len(found) == 2 and ("2020-07-12", "2020-07-12") in found
     assert any("dated by the day it was ingested" in w for w in summary.warnings)
+
+
+THURSDAY_2020 = (
+    "On 16 July 2020 Azerbaijani forces shelled the village of Movses in Tavush province."
+)
+THURSDAY_2021 = (
+    "On 15 July 2021 Azerbaijani forces shelled the village of Movses in Tavush province."
+)
+WEEKDAY_ONLY = "Azerbaijani forces shelled the village of Movses in Tavush before dawn on Thursday."
+
+
+def test_a_weekday_at_the_same_place_dates_the_page_when_one_incident_fits(
+    store, gazetteer, tmp_path
+):
+    ingest([report(tmp_path / "a", "dated", THURSDAY_2020, "2020-07-17")], store, gazetteer)
+    ingest([report(tmp_path / "b", "undated", WEEKDAY_ONLY)], store, gazetteer)
+    assert windows(store) == [("2020-07-16", "2020-07-16")]
+
+
+def test_a_weekday_two_incidents_fit_leaves_the_page_undated(store, gazetteer, tmp_path):
+    report(tmp_path / "a", "y2020", THURSDAY_2020, "2020-07-17")
+    report(tmp_path / "a", "y2021", THURSDAY_2021, "2021-07-16")
+    ingest([tmp_path / "a"], store, gazetteer)
+    ingest([report(tmp_path / "b", "undated", WEEKDAY_ONLY)], store, gazetteer)
+    assert len(windows(store)) == 3

@@ -424,3 +424,9 @@ def latest_named_year(text: str) -> int | None:
     mentions, _skipped = find_dates(text, None)
     years = [m.last.year for m in mentions if not m.needs_publication]
     return max(years) if years else None
+
+
+def find_weekdays(text: str) -> list[int]:
+    """The weekdays the text names as days ("on Thursday", «в среду»), Monday = 0."""
+    mentions, _skipped = find_dates(text, _PROBE)
+    return sorted({m.first.weekday() for m in mentions if m.kind == "weekday"})

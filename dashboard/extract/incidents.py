@@ -134,8 +134,8 @@ def _document_warnings(doc: Doc, skipped_dates: int) -> list[str]:
             day = doc.anchor.day.isoformat()
             warnings.append(
                 "no publication date and no year in the text: read against "
-                f"{day}, the day of a stored incident at the same places that the text names "
-                "without a year"
+                f"{day}, the day of the one stored incident at the same places that its "
+                "dates without a year (a day and month, or a weekday) fit"
             )
         else:
             warnings.append("no publication date: relative dates cannot be resolved")

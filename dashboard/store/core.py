@@ -345,6 +345,20 @@ class Store:
         with self.reading() as conn:
             return undated.day_windows(conn, provinces, synthetic=synthetic, max_days=max_days)
 
+    def place_windows(
+        self,
+        provinces: Collection[str],
+        place_names: Collection[str],
+        *,
+        synthetic: bool,
+        max_days: int,
+    ) -> list[tuple[str, date, date]]:
+        """Narrow windows of incidents at these places: what dates a page by its weekday."""
+        with self.reading() as conn:
+            return undated.place_windows(
+                conn, provinces, place_names, synthetic=synthetic, max_days=max_days
+            )
+
     def undated_report_ids(self, provinces: Collection[str], *, wider_than: int) -> list[str]:
         """Reports without a publication date citing an incident in ``provinces`` whose window
         is wider than ``wider_than`` days (still dated by ingest), in storing order."""

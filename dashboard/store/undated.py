@@ -38,6 +38,33 @@ def day_windows(
     return sorted((row.date_start, row.date_end) for row in rows)
 
 
+def place_windows(
+    conn: Connection,
+    provinces: Collection[str],
+    place_names: Collection[str],
+    *,
+    synthetic: bool,
+    max_days: int,
+) -> list[tuple[str, date, date]]:
+    """(id, start, end) of incidents at most ``max_days`` wide in ``provinces`` placed at one of
+    ``place_names`` (their main place)."""
+    if not provinces or not place_names:
+        return []
+    t = db.incidents.c
+    in_provinces = select(db.incident_provinces.c.incident_id).where(
+        db.incident_provinces.c.code.in_(sorted(provinces))
+    )
+    rows = conn.execute(
+        select(t.id, t.date_start, t.date_end).where(
+            t.synthetic.is_(synthetic),
+            t.id.in_(in_provinces),
+            t.place_name.in_(sorted(place_names)),
+            _width(conn) <= max_days,
+        )
+    ).all()
+    return sorted((row.id, row.date_start, row.date_end) for row in rows)
+
+
 def undated_report_ids(
     conn: Connection, provinces: Collection[str], *, wider_than: int
 ) -> list[str]:
