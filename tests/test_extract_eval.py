@@ -27,7 +27,7 @@ AT_LEAST = {
     ("casualties_by_side", "f1"): 0.62,
     ("date", "rate"): 0.93,
     ("undated_placed", "rate"): 0.90,
-    ("killed", "rate"): 0.72,
+    ("killed", "rate"): 0.76,
     ("event_type", "rate"): 0.90,
     ("talks_rejected", "rate"): 1.0,
     ("other_borders_not_placed", "rate"): 1.0,

@@ -42,6 +42,9 @@ _NUMBER_WORDS = {
     "трёх": 3, "четыре": 4, "четверо": 4, "четырех": 4, "четырёх": 4, "пять": 5, "пятеро": 5,
     "пяти": 5, "шесть": 6, "шестеро": 6, "шести": 6, "семь": 7, "семеро": 7, "семи": 7,
     "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9, "десять": 10, "десяти": 10,
+    # «об одном погибшем», «о гибели двоих», «троих военнослужащих»: case forms.
+    "одном": 1, "одному": 1, "двоих": 2, "троих": 3, "четверых": 4, "пятерых": 5,
+    "шестерых": 6, "семерых": 7,
 }  # fmt: skip
 # "6,500" is one number, not a 500; "1,200" likewise.
 _NUMBER = (
@@ -122,7 +125,8 @@ _ONE_FATAL = re.compile(
 _ONE_KILLED = re.compile(
     r"(?:^|[.:;]\s+)(?:(?:an?|the)\s+)?(?:\w+\s+){0,2}?"
     r"(?:soldier|serviceman|servicewoman|conscript|officer|border\s+guard|civilian)"
-    r"\s+(?:was\s+|has\s+been\s+)?killed\b"
+    # "A contract serviceman (born 1991) was killed": the bulletin's parenthesis.
+    r"(?:\s*\([^)]{0,30}\))?\s+(?:was\s+|has\s+been\s+)?killed\b"
     r"|\b(?:погиб|убит)\s+(?:\w+\s+){0,2}?(?:военнослужащий|солдат|пограничник|офицер)\b",
     re.IGNORECASE,
 )

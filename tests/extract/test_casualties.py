@@ -40,6 +40,8 @@ def test_wounded_is_not_killed():
     ("sentence", "count"),
     [
         ("A serviceman received a fatal gunshot wound.", 1),
+        ("A contract serviceman (born 1991) was killed in the fighting.", 1),
+        ("Ведомство сообщило об одном погибшем военнослужащем.", 1),
         ("Serviceman killed near the village.", 1),
         ("На участке границы погиб военнослужащий.", 1),
         ("Seven servicemen of the Azerbaijan Army became Shehids.", 7),
