@@ -72,7 +72,8 @@ _WHOSE = (
 )
 _KILLED_AFTER = re.compile(
     rf"\b{_NUMBER}{_WHO}\s*(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?"
-    r"(?:killed|dead|died|became\s+(?:shehids?|martyrs?)|погибл?\w*|убит\w*|стал\w*\s+шехид\w*)",
+    r"(?:killed|dead|(?:had\s+|have\s+)?died|became\s+(?:shehids?|martyrs?)|погибл?\w*|"
+    r"убит\w*|стал\w*\s+шехид\w*)",
     re.IGNORECASE,
 )
 _KILLED_BEFORE = re.compile(
@@ -219,14 +220,27 @@ def _read_casualties(sentence: str) -> list[CasualtyMention]:
     found.extend(_other_kinds(sentence, is_total))
     found = _inherit_sides(sentence, sorted(found, key=lambda c: c.start))
     if _EARLIER.search(sentence):
-        found = [replace(m, superseded=True) for m in found]
-    return found
+        return [replace(m, superseded=True) for m in found]
+    return [
+        replace(m, superseded=True) if _REVISED_FROM.search(sentence[: m.start]) else m
+        for m in found
+    ]
+
+
+# "raising its earlier figure of one dead", "up from two", «против ранее сообщавшихся двух»:
+# the figure the count replaced.
+_REVISED_FROM = re.compile(
+    r"(?:\b(?:earlier|previous|initial|first)\s+(?:figure|toll|count|number|report)\s+of|"
+    r"\bup\s+from|\bfrom\s+an?\s+earlier|ранее\s+сообщ\w*)\s+$",
+    re.IGNORECASE,
+)
 
 
 # "Earlier the ministry reported two dead", "In its first statement…", «Ранее ведомство
 # сообщало о двух погибших»: an earlier figure the report goes on to revise.
 _EARLIER = re.compile(
-    r"^\W*(?:earlier|previously|initially|at\s+first|ранее|до\s+этого|первоначально|сначала)\b"
+    r"^\W*(?:earlier|previously|initially|at\s+first|at\s+the\s+time(?!\s+of)|ранее|"
+    r"до\s+этого|первоначально|сначала)\b"
     r"|\bin\s+(?:its|the|a)\s+(?:first|earlier|initial)\s+(?:statement|report|update)\b"
     r"|\bв\s+(?:первом|первоначальном)\s+сообщени\w*",
     re.IGNORECASE,

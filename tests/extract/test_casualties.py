@@ -183,3 +183,28 @@ def test_an_earlier_figure_gives_way_to_the_revised_one():
     assert [m.superseded for m in earlier] == [True]
     assert incident_toll([*later, *earlier]) == 4
     assert incident_toll(earlier) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentences", "toll"),
+    [
+        (
+            [
+                "Six Armenian soldiers were killed, the ministry said, raising its earlier "
+                "figure of one dead."
+            ],
+            6,
+        ),
+        (
+            [
+                "Armenia said six of its soldiers were killed.",
+                "At the time it reported one Armenian soldier killed and 13 captured.",
+            ],
+            6,
+        ),
+        (["Azerbaijan's defence ministry said 50 of its troops had died."], 50),
+    ],
+)
+def test_a_figure_the_report_revised_gives_way(sentences, toll):
+    mentions = [m for sentence in sentences for m in find_casualties(sentence)]
+    assert incident_toll(mentions) == toll
