@@ -244,3 +244,21 @@ def test_a_form_saved_as_opened_changes_nothing_and_a_date_change_only_the_date(
     later = reviewing.FormValues(**{**before.__dict__, "date_to": date(2022, 9, 14)})
     values = reviewing.correction_from_form(incident, before, later, None, None).values()
     assert values == {"date": {"start": "2022-09-13", "end": "2022-09-14", "precision": "day"}}
+
+
+def test_with_an_oidc_provider_sign_in_goes_to_st_login_and_accounts_are_ignored(fixture_url):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                          "cookie_secret": "x", "client_id": "id", "client_secret": "s",
+                          "server_metadata_url": "https://id.example.org/.well-known"}  # fmt: skip
+    at.secrets["borderwatch"] = {**SECRETS, "analysts": ["ann@example.org"]}
+    at.query_params["synthetic"] = "1"
+    at.query_params["incident"] = SOTK_ID
+    at.run()
+    assert not at.exception
+    assert "Sign in to review" in _labels(at)
+    assert not [t for t in at.text_input if t.key == "auth_password"]  # no password form
+    at.session_state[auth.USER_KEY] = "alice"  # an account name means nothing with OIDC
+    at.run()
+    assert 'data-status="unreviewed"' in _html(at)  # the panel is there, without the form
+    assert "Save correction" not in _labels(at)
