@@ -55,7 +55,8 @@ def _on_status(url: str, incident_id: str, status: ReviewStatus) -> None:
 
 def render_shortcut_help() -> None:
     st.caption(
-        "Keys (with the focus outside a text field; press Esc after typing the reason): "
+        "Keys (with the focus outside a text field: after typing the reason, press Enter "
+        "and click beside the field): "
         + " · ".join(f"**{key}** {action}" for key, action in SHORTCUTS)
         + ". A status key records the reason above and opens the next incident."
     )

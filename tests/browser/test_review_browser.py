@@ -102,6 +102,19 @@ def test_an_analysts_correction_reaches_a_viewer_who_cannot_write(browser, revie
         assert viewer.get_by_text("Saved: a new revision").count() == 0
         with open_store(store_url) as opened:
             assert opened.review_state(SOTK_ID).version == 1  # nothing written
+
+        # the queue: a reason typed once, then one key per incident
+        alice.get_by_role("link", name="Review", exact=True).click()  # a reload signs out
+        alice.get_by_text("Incident 1 of 7").wait_for()  # a correction leaves it unreviewed
+        first = alice.locator("[data-testid='bw-incident']").get_attribute("data-incident")
+        alice.get_by_label("Reason for these changes (required)").fill("read the sources")
+        alice.keyboard.press("Enter")  # the reason is sent; then the focus leaves the field
+        alice.evaluate("() => document.activeElement.blur()")
+        alice.wait_for_selector(IDLE)
+        alice.keyboard.press("y")
+        alice.get_by_text("Incident 1 of 6").wait_for()
+        with open_store(store_url) as opened:
+            assert opened.review_state(first).status.value == "confirmed"
     finally:
         for context in (alice_context, bob_context, viewer_context):
             context.close()
