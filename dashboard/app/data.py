@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import paths, query, store
+from dashboard import paths, query, resolve, store
 from dashboard.app import assets, cartography, maps
 from dashboard.gazetteer.data import read_places
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import BorderLayers, load_border
+from dashboard.models import LocationPrecision
 from dashboard.pipeline import ensure_sample_store
 from dashboard.query import IncidentFilter, IncidentTable
 
@@ -76,6 +77,25 @@ def region_names() -> dict[str, str]:
 @st.cache_resource(show_spinner=False)
 def geocoder() -> Geocoder:
     return Geocoder(border_layers())
+
+
+@st.cache_resource(show_spinner=False)
+def gazetteer_places() -> dict[str, Any]:
+    """The border's gazetteer places with a point, by id, in name order (the review form's
+    place picker); shared read-only."""
+    layers = border_layers()
+    found = [p for p in read_places(layers.folder / "places.csv") if p.lat is not None]
+    return {p.id: p for p in sorted(found, key=lambda p: (p.name, p.id))}
+
+
+def resolve_place(place_id: str) -> tuple[Any, Any, Any]:
+    """A gazetteer place as a correction's place, provinces and segment (near the place)."""
+    found = gazetteer_places().get(place_id)
+    if found is None:
+        raise resolve.UnknownCodeError(f"no place {place_id!r} in the gazetteer")
+    return resolve.point_place(
+        geocoder(), found.lat, found.lon, found.name, precision=LocationPrecision.NEAR_PLACE
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard.markup import Html
 from dashboard.models import EventType
-from dashboard.query import IncidentFilter, unknown_filter_values
+from dashboard.query import ALL_REVIEW, DEFAULT_REVIEW, IncidentFilter, unknown_filter_values
 
 # Session-state keys of the widgets (and of the selection), used by tests too.
 DATES = "f_dates"
@@ -30,6 +30,7 @@ EVENT_TYPES = "f_types"
 MIN_FATALITIES = "f_min_fatalities"
 TEXT = "f_text"
 SYNTHETIC = "f_synthetic"
+REVIEW = "f_review"
 SELECTED = "selected"
 _INITIALISED = "_filters_from_url"
 # What a link asked for that the view does not do as asked (shown until Reset).
@@ -52,9 +53,10 @@ PARAMS = {
     "minfat": MIN_FATALITIES,
     "q": TEXT,
     "synthetic": SYNTHETIC,
+    "review": REVIEW,
     "incident": SELECTED,
 }
-_LISTS = {COUNTRIES, PROVINCES, SEGMENTS, EVENT_TYPES}
+_LISTS = {COUNTRIES, PROVINCES, SEGMENTS, EVENT_TYPES, REVIEW}
 COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan"}
 
 
@@ -88,6 +90,8 @@ def state_from_params(params: Mapping[str, list[str]]) -> dict[str, Any]:
     if EVENT_TYPES in state:
         known = {e.value for e in EventType}
         state[EVENT_TYPES] = [t for t in state[EVENT_TYPES] if t in known]
+    if REVIEW in state:
+        state[REVIEW] = [r for r in state[REVIEW] if r in ALL_REVIEW]
     return state
 
 
@@ -141,6 +145,9 @@ def url_notices(
         event_types=known.get("type", ()),
     ):
         notices.append(f"“{name}={value}” names no {_KINDS[name]}, so it was dropped.")
+    for value in (v for part in params.get("review", []) for v in part.split(",") if v):
+        if value not in ALL_REVIEW:
+            notices.append(f"“review={value}” names no review status, so it was dropped.")
     return notices
 
 
@@ -377,6 +384,14 @@ def render_sidebar(
     )
     sidebar.multiselect("Event type", [e.value for e in EventType], key=EVENT_TYPES)
     sidebar.number_input("Minimum fatalities", min_value=0, step=1, key=MIN_FATALITIES)
+    sidebar.multiselect(
+        "Review status",
+        list(ALL_REVIEW),
+        key=REVIEW,
+        placeholder="All but rejected and duplicate",
+        help="Empty: every incident but those analysts rejected (not an incident) or "
+        f"marked duplicate ({', '.join(DEFAULT_REVIEW)}). Pick statuses to see only those.",
+    )
     sidebar.text_input("Search source text", key=TEXT, placeholder="e.g. Sotk, shelling")
     sidebar.toggle(
         "Include synthetic (test) data",

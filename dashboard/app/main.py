@@ -12,7 +12,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from dashboard import query
-from dashboard.app import data, filters, panels
+from dashboard.app import auth, data, filters, panels
 
 APP_DIR = Path(__file__).resolve().parent
 
@@ -22,6 +22,7 @@ PAGES = [
     st.Page(f"{APP_DIR}/timeline_page.py", title="Timeline", url_path="timeline"),
     st.Page(f"{APP_DIR}/incidents_page.py", title="Incidents", url_path="incidents"),
     st.Page(f"{APP_DIR}/border_page.py", title="Border", url_path="border"),
+    st.Page(f"{APP_DIR}/review_page.py", title="Review", url_path="review"),
 ]
 
 
@@ -53,6 +54,7 @@ def main() -> None:
     segments = dict(zip(layers.segments["id"], layers.segments["name"], strict=True))
     bounds = query.date_range(table, visible)
     filt = filters.render_sidebar(bounds, provinces, segments)
+    auth.render_account()
     st.session_state[data.VIEW_KEY] = data.build_view(url, filt)
     page.run()
     filters.write_url(bounds)  # a page may have selected an incident

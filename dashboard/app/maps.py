@@ -92,6 +92,9 @@ PRECISION_STYLES: dict[str, dict[str, Any]] = {
 }
 # The white band under every mark, this many pixels wider than its stroke.
 HALO_PX = 3
+# An incident nobody has reviewed yet wears a dotted ring outside its halo (map.js): what
+# the map shows is the machine's reading until an analyst has looked.
+UNREVIEWED_RING = {"gap": 4, "weight": 1.5, "color": "#222", "dashArray": "2 3"}
 # Vaguest (biggest ring) first; see incident_features.
 _DRAW_ORDER = {precision: rank for rank, precision in enumerate(reversed(PRECISION_STYLES))}
 PRECISION_WORDS = {
@@ -268,8 +271,8 @@ def incident_features(
 
     Properties are short on purpose (they are most of the payload): ``k``
     kind, ``d`` date window in words, ``t`` event type, ``pl`` place, ``f``
-    fatalities (null: not reported), ``lp`` location precision, ``x`` the
-    start of the first excerpt.
+    fatalities (null: not reported), ``lp`` location precision, ``r`` the
+    review status, ``x`` the start of the first excerpt.
 
     Features come vaguest first: the canvas draws later ones on top, so an
     exact point stays clickable inside a province-wide ring around it.
@@ -288,6 +291,7 @@ def incident_features(
     places = frame["place_name"].to_numpy(dtype=object, na_value=None)[rows]
     events = frame["event_type"].to_numpy()[rows]
     precisions = frame["location_precision"].to_numpy()[rows]
+    reviews = frame["review_status"].to_numpy()[rows]
     xs = np.round(lon[rows], COORDINATE_DECIMALS).tolist()
     ys = np.round(lat[rows], COORDINATE_DECIMALS).tolist()
     features = []
@@ -306,6 +310,7 @@ def incident_features(
                     "pl": places[i],
                     "f": None if fatalities[i] is None else int(fatalities[i]),
                     "lp": precisions[i],
+                    "r": reviews[i],
                     "x": _shorten(head, EXCERPT_HEAD_CHARS) if head else None,
                 },
             }
@@ -452,6 +457,7 @@ class MapScripts(MacroElement):
                 "event_colours": EVENT_COLOURS,
                 "legend_px": LEGEND_PX,
                 "halo_px": HALO_PX,
+                "unreviewed_ring": UNREVIEWED_RING,
                 "legend_open_min_px": LEGEND_OPEN_MIN_PX,
             }
         )
@@ -567,6 +573,15 @@ def legend_spec(
                 "rows": [
                     {"shape": "mark", "precision": precision, "label": PRECISION_WORDS[precision]}
                     for precision in LEGEND_PRECISIONS
+                ],
+            }
+        )
+        sections.append(
+            {
+                "title": "Review",
+                "rows": [
+                    {"shape": "review", "reviewed": False, "label": "unreviewed (dotted ring)"},
+                    {"shape": "review", "reviewed": True, "label": "reviewed by an analyst"},
                 ],
             }
         )

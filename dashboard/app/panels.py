@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import export, query
-from dashboard.app import data, filters
+from dashboard.app import data, filters, review_panel
 from dashboard.app.maps import PRECISION_WORDS
 from dashboard.app.webfiles import style_element
 from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
@@ -181,6 +181,7 @@ def render_source_panel(view: data.View) -> None:
     rows = view.table.incidents["id"].to_numpy() == selected
     note = "" if (rows & view.mask).any() else " (outside the current filters)"
     st.html(_incident_html(incident, note))
+    review_panel.render_review(view.url, incident)
     _render_claims(incident.citations, sources)
     for i, citation in enumerate(incident.citations):
         source = sources.get(citation.source_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import click
 
+from dashboard.cli.account import account_group
 from dashboard.cli.app import APP_SCRIPT, app_command, app_command_line
 from dashboard.cli.db import db_group, migrate_store_command
 from dashboard.cli.geocode import geocode_command
@@ -35,6 +36,7 @@ for _command in (
     reextract_command,
     review_command,
     history_command,
+    account_group,
     db_group,
     migrate_store_command,
     import_command,

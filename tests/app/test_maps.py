@@ -12,7 +12,9 @@ from fixture_store import SOTK_ID, XSS_ID, XSS_TEXT, seed_fixture_store
 
 from dashboard.app import assets, maps
 from dashboard.geo.layers import load_border
+from dashboard.models import ReviewStatus
 from dashboard.query import IncidentFilter, counts_by, filter_mask, load_incident_table
+from dashboard.store import Correction
 
 # ------------------------------------------------------------------ assets
 
@@ -146,6 +148,27 @@ def test_incident_features_are_compact_and_rounded(table, display):
     month = by_id["fx-segment-2021-05"]["properties"]
     assert month["d"] == "May 2021" and month["lp"] == "border_segment"
     assert by_id["fx-yeraskh-2023-03-01"]["properties"]["f"] is None  # not reported
+    assert {f["properties"]["r"] for f in layer["features"]} == {"unreviewed"}
+
+
+def test_reviewed_incidents_lose_the_unreviewed_mark_and_the_legend_keys_both(store, display):
+    seed_fixture_store(store)
+    store.review_incident(
+        SOTK_ID, Correction(status=ReviewStatus.CONFIRMED), by="a", reason="r", expected_version=0
+    )
+    table = load_incident_table(store)
+    lat, lon = maps.placed_coordinates(
+        table, display["segment_anchors"], display["province_anchors"]
+    )
+    rows = np.flatnonzero(~np.isnan(lat))
+    layer = maps.incident_features(table, rows, lat, lon)
+    review = {f["id"]: f["properties"]["r"] for f in layer["features"]}
+    assert review[SOTK_ID] == "confirmed" and review[XSS_ID] == "unreviewed"
+    spec = maps.legend_spec([1], "incidents", None, 0)
+    rows_ = {s["title"]: s["rows"] for s in spec["sections"]}["Review"]
+    assert [r["reviewed"] for r in rows_] == [False, True]
+    assert "Review" not in {s["title"] for s in maps.legend_spec([1], "cells", 0.1, 0)["sections"]}
+    assert "unreviewed_ring" in maps.MapScripts().settings_json
 
 
 def test_vague_incidents_are_drawn_first_so_points_stay_clickable(table, display):
@@ -264,6 +287,7 @@ def test_payload_stays_small_at_the_point_cap(display):
             "distance_km": 1.0,
             "summary": "",
             "synthetic": True,
+            "review_status": "unreviewed",
         }
     )
     empty = pd.DataFrame(columns=["row", "code", "name", "country"])

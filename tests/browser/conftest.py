@@ -157,6 +157,35 @@ def stacked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stop_dashboard(process)
 
 
+# The review test's accounts; the hashes are made when the server starts.
+REVIEW_PASSWORD = "correct horse battery"
+REVIEW_ACCOUNTS = {"alice": "analyst", "bob": "analyst", "victor": "viewer"}
+
+
+@pytest.fixture(scope="session")
+def review_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Base URL and store URL of a dashboard with password accounts in its secrets.toml."""
+    from dashboard.app.auth import hash_password  # noqa: PLC0415 - argon2, only here
+
+    folder = tmp_path_factory.mktemp("review")
+    url = f"sqlite:///{folder / 'review.sqlite'}"
+    seed_fixture_url(url)
+    secrets = folder / ".streamlit" / "secrets.toml"  # Streamlit reads it from its cwd
+    secrets.parent.mkdir()
+    secrets.write_text(
+        "".join(
+            f'[borderwatch.accounts.{name}]\npassword_hash = "{hash_password(REVIEW_PASSWORD)}"\n'
+            f'role = "{role}"\n'
+            for name, role in REVIEW_ACCOUNTS.items()
+        )
+    )
+    process, base, _log = start_dashboard(folder, url)
+    try:
+        yield base, url
+    finally:
+        stop_dashboard(process)
+
+
 @pytest.fixture(scope="session")
 def app_server(app_served: tuple[str, Path]) -> str:
     """Base URL of a dashboard serving the fixture store."""

@@ -29,6 +29,7 @@
     row(box, 'Place', p.pl);
     row(box, 'Placed', S.precision_words[p.lp] || p.lp);
     row(box, 'Fatalities', p.f === null || p.f === undefined ? 'not reported' : p.f);
+    row(box, 'Review', p.r);
     if (p.x) { box.appendChild(el('div', '\u201c' + p.x + '\u201d', 'bw-popup-excerpt')); }
     box.appendChild(el('div', 'Source text in the panel beside the map', 'bw-popup-hint'));
     return box;
@@ -44,6 +45,13 @@
     var s = S.precision_styles[p.lp] || S.precision_styles.point;
     return {radius: s.radius, weight: s.weight + S.halo_px, color: '#fff', opacity: 0.9,
             fill: false, interactive: false};
+  };
+  // Unreviewed: a dotted ring outside the halo (maps.UNREVIEWED_RING), not clickable.
+  bw.unreviewedStyle = function (p) {
+    var s = S.precision_styles[p.lp] || S.precision_styles.point;
+    var u = S.unreviewed_ring;
+    return {radius: s.radius + s.weight + S.halo_px + u.gap, weight: u.weight, color: u.color,
+            dashArray: u.dashArray, opacity: 1, fill: false, interactive: false};
   };
   function spot(f) { return f.geometry.coordinates.join(','); }
   function incidentLine(p) {
@@ -92,7 +100,12 @@
       var halos = L.layerGroup(data.features.map(function (f) {
         var c = f.geometry.coordinates;
         return L.circleMarker([c[1], c[0]], bw.haloStyle(f.properties));
-      }));
+      }).concat(data.features.filter(function (f) {
+        return f.properties.r === 'unreviewed';
+      }).map(function (f) {
+        var c = f.geometry.coordinates;
+        return L.circleMarker([c[1], c[0]], bw.unreviewedStyle(f.properties));
+      })));
       if (data.selected) {
         layer.once('add', function () {
           layer.eachLayer(function (lyr) {
@@ -210,7 +223,7 @@
     map.fitBounds(bounds, L.extend({paddingTopLeft: [48, 36], paddingBottomRight: [right, 16]},
                                    options || {}));
   };
-  function markKey(precision) {
+  function markKey(precision, unreviewed) {
     // The incident mark itself, small: the same radius ratio, weight, dash and fill.
     var s = S.precision_styles[precision];
     var ns = 'http://www.w3.org/2000/svg';
@@ -224,12 +237,23 @@
     c.setAttribute('fill', '#333'); c.setAttribute('fill-opacity', String(s.fillOpacity));
     if (s.dashArray) { c.setAttribute('stroke-dasharray', s.dashArray); }
     svg.appendChild(c);
+    if (unreviewed) {
+      var u = S.unreviewed_ring;
+      var ring = document.createElementNS(ns, 'circle');
+      ring.setAttribute('cx', '11'); ring.setAttribute('cy', '11'); ring.setAttribute('r', '9');
+      ring.setAttribute('fill', 'none'); ring.setAttribute('stroke', u.color);
+      ring.setAttribute('stroke-width', String(u.weight));
+      ring.setAttribute('stroke-dasharray', u.dashArray);
+      svg.appendChild(ring);
+    }
     return svg;
   }
   function legendRow(r) {
     var line = el('div', null, 'bw-legend-row');
     if (r.shape === 'mark') {
       line.appendChild(markKey(r.precision));
+    } else if (r.shape === 'review') {
+      line.appendChild(markKey('point', !r.reviewed));
     } else {
       var key = el('span', null, 'bw-key bw-key-' + r.shape);
       key.style.background = r.fill || 'transparent';
