@@ -223,6 +223,19 @@ class SegmentRef:
     name: str
 
 
+def segment_units(segment_id: str) -> tuple[str, ...]:
+    """The first-level units a segment joins, read off its id.
+
+    Ids are ``FIRST_SECOND`` (``AM-GR_AZ-KAL``); where districts name the
+    segments each side is a district code, its unit's code, a dot and a
+    name (``KG-B.BATKEN_TJ-SU.ISFARA``), so the units are still in the id and
+    nothing needs the layers to know which provinces a segment touches.
+    A ``segment:`` place-id prefix is ignored.
+    """
+    bare = segment_id.split(":", 1)[-1]
+    return tuple(side.split(".", 1)[0] for side in bare.split("_"))
+
+
 class CasualtyKind(StrEnum):
     """What happened to the people a report counts (ACLED counts only the killed)."""
 

@@ -26,7 +26,7 @@ from dashboard.extract.cues import WEAK_CATEGORIES, Cue
 from dashboard.extract.dates import DateMention
 from dashboard.extract.sentences import Sentence
 from dashboard.extract.timeline import Anchor, Window
-from dashboard.models import DatePrecision, Source
+from dashboard.models import DatePrecision, Source, segment_units
 
 if TYPE_CHECKING:  # extraction needs the record's type, not the gazetteer's loading code
     from dashboard.gazetteer.data import Place as PlaceLike
@@ -252,8 +252,3 @@ def province_codes(doc: Doc, places: Iterable[MatchLike]) -> set[str]:
         if place.kind == "segment":
             codes.update(segment_units(place.id))
     return codes
-
-
-def segment_units(place_id: str) -> tuple[str, ...]:
-    """Segment ids are ``FIRST_SECOND`` unit codes (see geodata/README.md)."""
-    return tuple(place_id.split(":", 1)[-1].split("_"))

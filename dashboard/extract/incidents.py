@@ -236,7 +236,10 @@ def _locate(doc: Doc, matches: list[MatchLike]) -> _Location:
     province_codes = [p.province_code for p in (*points, *vague, *provinces) if p.province_code]
     if points:
         point = points[0]
-        segment_ids = list(dict.fromkeys(s for p in (*points, *vague) for s in p.segment_ids))
+        # A village known only by its province spans all of that province's segments;
+        # next to a located place it would only blur the point's own segment.
+        pointed = [p for p in vague if len(p.segment_ids) == 1]
+        segment_ids = list(dict.fromkeys(s for p in (*points, *pointed) for s in p.segment_ids))
         return _Location(
             LocationPrecision.NEAR_PLACE, point.lat, point.lon,
             _province_refs(doc, province_codes), _segment_refs(doc, segment_ids),
@@ -275,6 +278,7 @@ def _province_location(doc: Doc, provinces: list[PlaceLike]) -> _Location:
         shared = sorted(
             s for s in set().union(*by_province.values()) if set(segment_units(s)) <= set(codes)
         )
+    shared = _named_on_both_sides(provinces, shared)
     segment_ids = shared or list(dict.fromkeys(s for p in provinces for s in p.segment_ids))
     precision = LocationPrecision.BORDER_SEGMENT if shared else LocationPrecision.PROVINCE
     first = provinces[0]
@@ -283,6 +287,21 @@ def _province_location(doc: Doc, provinces: list[PlaceLike]) -> _Location:
         precision, first.lat, first.lon, _province_refs(doc, codes),
         _segment_refs(doc, segment_ids), None, name,
     )  # fmt: skip
+
+
+def _named_on_both_sides(provinces: list[PlaceLike], shared: list[str]) -> list[str]:
+    """Of the shared segments, those that a named place on each side is party to.
+
+    Two provinces share exactly their common segments already; two districts
+    ("Batken District and Isfara District") name their own segments, which
+    narrows the provinces' pairs down to the districts' one.
+    """
+    per_country: dict[str | None, set[str]] = {}
+    for place in provinces:
+        per_country.setdefault(place.country, set()).update(place.segment_ids)
+    both = set.intersection(*per_country.values()) if len(per_country) > 1 else set()
+    narrowed = [s for s in shared if s in both]
+    return narrowed or shared
 
 
 def _province_refs(doc: Doc, codes: Iterable[str]) -> tuple[ProvinceRef, ...]:

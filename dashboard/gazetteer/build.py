@@ -8,9 +8,11 @@ What goes in, and why:
 
 * every unit of the province layer (its layer names, minus the former
   raion names the build joined into it, which are towns), the parent
-  regions curated in ``geodata/names/places.csv`` (Nakhchivan), every
-  border segment (its name and "A – B" spellings built from its units'
-  names, both ways round);
+  regions curated in ``geodata/names/places.csv`` (Nakhchivan), the
+  districts where a border has a district layer (named only as
+  "X District" and curated forms, since a bare district name is its
+  town's), every border segment (its name and "A – B" spellings built
+  from its units' or districts' names, both ways round);
 * settlements of the two countries from GeoNames' smallest file (population
   ≥ 500) within ``NEAR_KM`` of the line, and larger towns anywhere in them;
   each is geocoded, so its province and nearest segment are the layers'
@@ -21,6 +23,11 @@ What goes in, and why:
   (former USSR, Türkiye, Iran) from 15,000 people, and the world's large
   cities and capitals. They carry no province and no segment, so a report
   about Batken or Moscow is recognised as outside, never put on the map.
+
+Curated files are shared by every border at the top of ``geodata/names/``
+(the first border's, Armenia–Azerbaijan) unless the border has its own
+folder ``geodata/names/<border>/``: a second border's villages and aliases
+must not become places of the first.
 
 GeoNames lists many alternate names per town, some of them wrong or
 shared with other places (Masis lists "Hrazdan"; Kapan lists "Zangezur").
@@ -66,7 +73,9 @@ from dashboard.geo.layers import BorderLayers, default_border_id, geodata_root, 
 
 NEAR_KM = 50.0
 COVERAGE_ANYWHERE_MIN_POP = 15_000
-NEIGHBOURHOOD = ("BY", "GE", "IR", "KG", "KZ", "MD", "RU", "TJ", "TM", "TR", "UA", "UZ")
+NEIGHBOURHOOD = (
+    *("AM", "AZ", "BY", "GE", "IR", "KG", "KZ", "MD", "RU", "TJ", "TM", "TR", "UA", "UZ"),
+)
 NEIGHBOURHOOD_MIN_POP = 15_000
 WORLD_MIN_POP = 1_000_000
 SHORT_NAME_MIN_POP = 100_000  # names of three letters or fewer only for cities this big
@@ -87,11 +96,13 @@ def build_gazetteer(
     of ≥ 500 people, keyed by GeoNames id; countries keyed by ISO code).
     """
     ambiguity = Ambiguity.read(names_dir / "ambiguous.csv")
-    curated = read_curated_aliases(names_dir / "aliases.csv")
+    own = curated_dir(names_dir, layers.id)
+    curated = read_curated_aliases(own / "aliases.csv")
     geocoder = Geocoder(layers)
     groups = [
         _provinces(layers),
-        _curated_places(layers, read_curated_places(names_dir / "places.csv"), geocoder),
+        _districts(layers),
+        _curated_places(layers, read_curated_places(own / "places.csv"), geocoder),
         _segments(layers, curated),
         _countries(layers, countries),
         _settlements(geocoder, cities),
@@ -103,7 +114,7 @@ def build_gazetteer(
         for place in group_places:
             places.setdefault(place.id, place)
         aliases.extend(group_aliases)
-    accepted = read_geonames_alternates(names_dir / "geonames_alternates.csv")
+    accepted = read_geonames_alternates(own / "geonames_alternates.csv")
     aliases.extend(_accepted_alternates(accepted, cities))
     aliases.extend(a for a in curated if a.place_id in places)
     flagged = [
@@ -113,6 +124,12 @@ def build_gazetteer(
         for a in aliases
     ]
     return sorted(places.values(), key=lambda p: p.id), _dedupe(flagged, places)
+
+
+def curated_dir(names_dir: Path, border_id: str) -> Path:
+    """Where a border's curated places and aliases are: its own folder, else the shared one."""
+    own = names_dir / border_id
+    return own if own.is_dir() else names_dir
 
 
 def _dedupe(aliases: list[AliasRow], places: dict[str, Place]) -> list[AliasRow]:
@@ -160,6 +177,36 @@ def _provinces(layers: BorderLayers) -> tuple[list[Place], list[AliasRow]]:
             # when they name the unit itself ("Kalbajar District"), not a former raion.
             if i < 2 or fold(row.name) in fold(name):
                 aliases.append(AliasRow(pid, name, _latin_lang(name), frozenset(), "layer"))
+    return places, aliases
+
+
+def _districts(layers: BorderLayers) -> tuple[list[Place], list[AliasRow]]:
+    """Second-level units of a border that has them, as provinces of their parent unit.
+
+    A district is named only with its qualifier ("Isfara District"): the
+    bare name is its town's, and a town is the finer place. A district on
+    the line is party to the segments it names; one off the line takes its
+    unit's segments, as a village placed by province does.
+    """
+    if layers.districts is None:
+        return [], []
+    own: dict[str, list[str]] = {}
+    for seg_id, districts in zip(layers.segments["id"], layers.segments["districts"], strict=True):
+        for code in districts:
+            own.setdefault(code, []).append(seg_id)
+    by_unit = _segments_of(layers)
+    places, aliases = [], []
+    for row in layers.districts.itertuples():
+        lat, lon = _point(row.geometry)
+        pid = f"district:{row.code}"
+        segments = sorted(own.get(row.code, by_unit.get(row.parent, [])))
+        places.append(
+            Place(pid, "province", f"{row.name} District", row.country, row.parent, lat, lon,
+                  tuple(segments), None, True)
+        )  # fmt: skip
+        for name in dict.fromkeys([f"{row.name} District", *row.names]):
+            if fold(name) != fold(row.name) and fold(row.name) in fold(name):
+                aliases.append(AliasRow(pid, name, "en", frozenset(), "layer"))
     return places, aliases
 
 
@@ -211,7 +258,7 @@ def _segments(layers: BorderLayers, curated: list[AliasRow]) -> tuple[list[Place
         pid = f"segment:{row.id}"
         places.append(Place(pid, "segment", row.name, None, None, lat, lon, (row.id,), 0.0, True))
         aliases.append(AliasRow(pid, row.name, "en", frozenset({"fixed"}), "layer"))
-        first, second = row.units
+        first, second = getattr(row, "districts", None) or row.units
         for lang in ("latn", "ru", "hy"):
             for a in names.get((first, lang), ()):
                 for b in names.get((second, lang), ()):
@@ -225,9 +272,12 @@ def _unit_names(layers: BorderLayers, curated: list[AliasRow]) -> dict[tuple[str
     names: dict[tuple[str, str], list[str]] = {}
     for row in layers.provinces.itertuples():
         names.setdefault((row.code, "latn"), []).extend(list(row.names[:2]))
+    for row in () if layers.districts is None else layers.districts.itertuples():
+        names.setdefault((row.code, "latn"), []).append(row.name)
     for alias in curated:
-        code = alias.place_id.removeprefix("province:")
-        if alias.place_id.startswith("province:") and "adj" not in alias.flags:
+        # A district's curated names are qualified ("Исфаринский район"): no half of "A – B".
+        kind, _, code = alias.place_id.partition(":")
+        if kind == "province" and "adj" not in alias.flags:
             group = {"ru": "ru", "hy": "hy"}.get(alias.lang, "latn")
             names.setdefault((code, group), []).append(alias.alias)
     return {key: sorted(set(value)) for key, value in names.items()}

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dashboard.gazetteer.text import fold, script, words
 
-LANGS = ("en", "ru", "hy", "az", "latn", "und")
+LANGS = ("en", "ru", "hy", "az", "ky", "tg", "latn", "und")
 FLAGS = ("context", "cap", "adj", "fixed")
 # Which source's claim on a shared spelling wins: curated and user names first.
 SOURCE_RANK = {"curated": 0, "extra": 0, "layer": 1, "generated": 1, "pycountry": 2, "geonames": 3}

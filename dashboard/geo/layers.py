@@ -56,6 +56,7 @@ class BorderLayers:
     provinces: gpd.GeoDataFrame
     segments: gpd.GeoDataFrame
     manifest: dict[str, Any]
+    districts: gpd.GeoDataFrame | None = None
 
     def province_name(self, code: str) -> str | None:
         match = self.provinces.loc[self.provinces["code"] == code, "name"]
@@ -100,4 +101,13 @@ def _load_border(border_id: str, root: Path) -> BorderLayers:
         provinces=layers["provinces"],
         segments=layers["segments"],
         manifest=manifest,
+        districts=_optional_layer(folder / "districts.geojson"),
     )
+
+
+def _optional_layer(path: Path) -> gpd.GeoDataFrame | None:
+    """A layer only some borders have (districts, where they name the segments)."""
+    try:
+        return geojson_io.read(path) if path.is_file() else None
+    except (OSError, ValueError) as exc:
+        raise GeodataError(f"{path}: cannot read layer: {exc}") from exc

@@ -35,7 +35,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dashboard.models import DatePrecision, Incident, LocationPrecision
+from dashboard.models import DatePrecision, Incident, LocationPrecision, segment_units
 
 # Two points further apart than this are different places, even in one province.
 NEAR_KM = 25.0
@@ -170,7 +170,7 @@ def _across_one_segment(a: Facts, b: Facts) -> bool:
     if not precise or not a.provinces or not b.provinces:
         return False
     return any(
-        set(segment.split("_")) & a.provinces and set(segment.split("_")) & b.provinces
+        set(segment_units(segment)) & a.provinces and set(segment_units(segment)) & b.provinces
         for segment in a.segments & b.segments
     )
 

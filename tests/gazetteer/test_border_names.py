@@ -35,7 +35,7 @@ JERMUK, ISTISU_KALBAJAR, LACHIN_TOWN = (
 
 @pytest.fixture(scope="module")
 def gazetteer() -> Gazetteer:
-    return load_gazetteer()
+    return load_gazetteer("am-az")
 
 
 def first(gazetteer: Gazetteer, text: str) -> tuple[str, str | None]:

