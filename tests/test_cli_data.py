@@ -80,12 +80,16 @@ def test_generic_csv_needs_its_mapping(url: str, tmp_path: Path) -> None:
     assert "neither 'a' nor 'b' is a field" in err
 
 
-def test_import_into_a_store_without_schema_says_to_upgrade(tmp_path: Path) -> None:
+def test_import_creates_a_fresh_store_as_ingest_does(tmp_path: Path) -> None:
     path = copy(tmp_path, "acled_sample.csv")
-    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
-    code, _, err = run("import", str(path), "--format", "acled", "--url", url)
-    assert code == 2
-    assert "borderwatch db upgrade" in err
+    database = tmp_path / "new.sqlite"
+    url = f"sqlite:///{database}"
+    assert not database.exists()
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 0, err
+    assert "4 rows: 4 imported, 0 already stored, 0 rejected" in out
+    with open_store(url) as opened:  # no upgrade needed: the import migrated it
+        assert opened.count_incidents() == 4
 
 
 def test_export_formats_and_filters(url: str, tmp_path: Path) -> None:

@@ -53,7 +53,8 @@ def import_command(
     side, border segment, distance); the file's own place names are kept and
     disagreements counted. Bad rows are reported with their line and reason,
     written to FILE.rejects.csv (.rejects.geojson) and skipped: the exit
-    status is then 1. Importing the same file again changes nothing.
+    status is then 1. Importing the same file again changes nothing. A store
+    that does not exist yet is created (its schema migrated), as ingest does.
     """
     from dashboard import store
     from dashboard.geo.geocode import Geocoder
@@ -67,7 +68,8 @@ def import_command(
     geocoder = Geocoder(border_layers(border))
     try:
         with (
-            store.open_store(url) as opened,
+            # A fresh store is created and an old one migrated, as `ingest` does.
+            store.open_store(url, upgrade=True) as opened,
             click.progressbar(
                 length=file.stat().st_size,
                 label=f"importing {file.name}",
