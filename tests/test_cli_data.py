@@ -175,3 +175,15 @@ def test_export_selects_what_the_same_dashboard_link_shows(url: str, tmp_path: P
         )
     assert exported == sorted(table.incidents.loc[mask, "id"])
     assert exported  # the filters leave something to compare
+
+
+def test_rejects_option_names_the_file(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_bad_rows.csv")
+    chosen = tmp_path / "fix-these.csv"
+    code, out, _ = run(
+        "import", str(path), "--format", "acled", "--url", url, "--rejects", str(chosen)
+    )
+    assert code == 1
+    assert f"rejected rows, with the reason: {chosen}" in out
+    assert chosen.is_file()
+    assert not (tmp_path / "acled_bad_rows.csv.rejects.csv").exists()

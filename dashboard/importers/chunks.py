@@ -69,6 +69,8 @@ class ImportReport:
     workers: int = 1
     rejects_path: Path | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the run decided that the user should know (where rejects went, date order)."""
 
     @property
     def rows_per_second(self) -> float:
@@ -96,6 +98,7 @@ class ImportReport:
             )
         if self.sources_created:
             lines.append(f"  {self.sources_created:,} new sources")
+        lines.extend(f"  {note}" for note in self.notes)
         if self.rejects_path is not None:
             lines.append(f"  rejected rows, with the reason: {self.rejects_path}")
         processes = f" in {self.workers} processes" if self.workers > 1 else ""

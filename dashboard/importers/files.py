@@ -13,7 +13,10 @@ Rejected rows go to ``FILE.rejects.csv`` (``_line``, ``_reason``, then the
 row exactly as read) or ``FILE.rejects.geojson`` (each feature as read, with
 ``_feature`` and ``_reason`` properties): fix them there and import that
 file, which the formats read like the original. A rejects file left by an
-earlier run is removed when the new run starts.
+earlier run is removed when the new run starts. ``--rejects PATH`` puts them
+elsewhere (:func:`choose_rejects_path`); when the input's folder cannot be
+written (a read-only share, a mounted archive) they go to the store's
+folder instead, and the run's summary says so.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -276,16 +280,52 @@ def open_table(path: Path, kind: str, rename: Mapping[str, str]) -> Table:
 
 
 def rejects_path(path: Path, kind: str) -> Path:
-    """Where the rejected rows of ``path`` go."""
+    """Where the rejected rows of ``path`` go by default: beside it."""
     suffix = ".rejects.geojson" if kind == "geojson" else ".rejects.csv"
     return path.with_name(path.name + suffix)
 
 
-class Rejects:
-    """Collects rejected rows and writes them beside the input (only if there are any)."""
+def writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``, by trying (permission bits do not tell
+    the whole story: a read-only mount, ACLs, root)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
-    def __init__(self, table: Table, kind: str) -> None:
-        self.path = rejects_path(table.path, kind)
+
+def choose_rejects_path(
+    path: Path, kind: str, chosen: Path | None, fallback_folder: Path
+) -> tuple[Path, str | None]:
+    """Where rejects go, and a note when that is not where the user would look first.
+
+    ``chosen`` (``--rejects``) is used as given, or :class:`ImportFileError`
+    if its folder cannot be written (before anything is imported). Otherwise
+    beside the input, or in ``fallback_folder`` (the store's) when the
+    input's folder cannot be written.
+    """
+    if chosen is not None:
+        if not chosen.parent.is_dir() or not writable(chosen.parent):
+            raise ImportFileError(f"--rejects {chosen}: cannot write in {chosen.parent}")
+        return chosen, None
+    beside = rejects_path(path, kind)
+    if writable(beside.parent):
+        return beside, None
+    moved = fallback_folder / beside.name
+    if not writable(fallback_folder):
+        raise ImportFileError(
+            f"{path}: cannot write rejected rows beside it nor in {fallback_folder}; "
+            f"name a file with --rejects PATH"
+        )
+    return moved, f"{beside.parent} is not writable: rejected rows go to {moved} instead"
+
+
+class Rejects:
+    """Collects rejected rows and writes them to ``path`` (only if there are any)."""
+
+    def __init__(self, table: Table, kind: str, path: Path | None = None) -> None:
+        self.path = path or rejects_path(table.path, kind)
         self.count = 0
         self._table = table
         self._kind = kind

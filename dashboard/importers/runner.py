@@ -19,7 +19,12 @@ from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import load_border
 from dashboard.importers.acled import AcledMapper
 from dashboard.importers.chunks import ChunkImport, ImportReport, Progress, gc_paused
-from dashboard.importers.files import Rejects, normalise_rename, open_table
+from dashboard.importers.files import (
+    Rejects,
+    choose_rejects_path,
+    normalise_rename,
+    open_table,
+)
 from dashboard.importers.placing import Placer
 from dashboard.importers.records import ImportFileError, ImportRecord, RowMapper
 from dashboard.importers.tabular import TabularMapper
@@ -74,13 +79,15 @@ def import_file(
     chunk_rows: int = CHUNK_ROWS,
     progress: Progress | None = None,
     workers: int | None = None,
+    rejects_to: Path | None = None,
 ) -> ImportReport:
     """Import ``path`` (format ``fmt``, one of :data:`FORMATS`) into ``store``.
 
     Parameters
     ----------
     path
-        The file; rejected rows go beside it (see :mod:`.files`).
+        The file; rejected rows go beside it, or to the store's folder when
+        its own cannot be written (see :mod:`.files`).
     fmt
         ``acled``, ``ucdp``, ``csv`` or ``geojson``.
     store
@@ -94,6 +101,8 @@ def import_file(
     workers
         Processes sharing the work chunk by chunk (see :func:`default_workers`,
         which decides when not given).
+    rejects_to
+        Where rejected rows go instead (``--rejects``).
 
     Returns
     -------
@@ -123,7 +132,10 @@ def import_file(
             )
         placer = Placer(geocoder or Geocoder(load_border()))
         column_of = _columns_for_messages(mapper, rename, table.spelling)
-        rejects = Rejects(table, kind)
+        where, note = choose_rejects_path(path, kind, rejects_to, store_folder(store))
+        if note:
+            report.notes.append(note)
+        rejects = Rejects(table, kind, where)
         try:
             count = default_workers(table, store) if workers is None else max(1, workers)
             report.workers = count
@@ -144,6 +156,14 @@ def import_file(
     return report
 
 
+def store_folder(store: Store) -> Path:
+    """The folder of a SQLite store's file; the working folder for any other store."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).resolve().parent
+    return Path.cwd()
+
+
 def _columns_for_messages(
     mapper: RowMapper, rename: dict[str, str], spelling: dict[str, str]
 ) -> dict[str, str]:
@@ -162,4 +182,5 @@ __all__ = [
     "import_file",
     "mapper_for",
     "parse_mapping",
+    "store_folder",
 ]
