@@ -187,3 +187,12 @@ def test_rejects_option_names_the_file(url: str, tmp_path: Path) -> None:
     assert f"rejected rows, with the reason: {chosen}" in out
     assert chosen.is_file()
     assert not (tmp_path / "acled_bad_rows.csv.rejects.csv").exists()
+
+
+def test_day_first_option_overrides_the_files_decision(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_resave_us.csv")
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url, "--day-first")
+    assert code == 0, err
+    assert "read as" not in out  # the user decided: nothing to report
+    with open_store(url) as opened:
+        assert str(opened.get_incident("acled:TSTU1").date_start) == "2020-08-05"

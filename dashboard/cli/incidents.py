@@ -38,6 +38,13 @@ _PROBLEMS_SHOWN = 20
     help="Processes sharing the import (default: 2 for files over 32 MB on 2+ cores, else 1).",
 )
 @click.option(
+    "--day-first/--month-first",
+    "day_first",
+    default=None,
+    help="How to read dates like 05/08/2020 (default: decided from all the file's dates, "
+    "and reported).",
+)
+@click.option(
     "--rejects",
     "rejects_to",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -51,6 +58,7 @@ def import_command(
     fmt: str,
     pairs: tuple[str, ...],
     workers: int | None,
+    day_first: bool | None,
     rejects_to: Path | None,
     url: str | None,
     border: str | None,
@@ -94,6 +102,7 @@ def import_command(
                 progress=lambda done, _size: bar.update(done - bar.pos),
                 workers=workers,
                 rejects_to=rejects_to,
+                day_first=day_first,
             )
     except ImportFileError as exc:
         fail(str(exc))

@@ -10,8 +10,9 @@ Mappings (ACLED codebook wording, paraphrased):
 
 - ``event_id_cnty`` → incident id ``acled:<event_id_cnty>``: the stable key,
   so re-importing an export, or a newer one, changes nothing already stored.
-- ``event_date``: ``2021-05-12`` or ``12 May 2021``; it must agree with
-  ``year`` when that is given.
+- ``event_date``: every shape ACLED's tools and spreadsheets write
+  (:mod:`.dates`: ``2021-05-12``, ``12 May 2021``, ``8-May-20``,
+  ``5/8/2020``…); it must agree with ``year`` when that is given.
 - ``time_precision`` → date precision and window:
   1 the source gives the day → ``day``, that day;
   2 the source gives a week (or a few days), coded to a day inside it →
@@ -42,8 +43,9 @@ from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from dashboard.importers.dates import DateReader
 from dashboard.importers.fields import code, event_type
-from dashboard.importers.records import RowError, dataset_source, parse_date, split_list
+from dashboard.importers.records import RowError, dataset_source, split_list
 from dashboard.models import DatePrecision, LocationPrecision
 
 DATASET = "acled"
@@ -137,6 +139,12 @@ class AcledMapper:
     dataset = DATASET
     columns = ACLED_COLUMNS + OLD_COLUMNS
 
+    def __init__(self) -> None:
+        self.dates = DateReader()
+
+    def date_columns(self) -> tuple[str, ...]:
+        return ("event_date",)
+
     def missing_columns(self, present: Collection[str]) -> list[str]:
         return [c for c in REQUIRED if not any(a in present for a in c.split("|"))]
 
@@ -151,7 +159,7 @@ class AcledMapper:
         if not event_id:
             raise RowError("event_id_cnty is empty")
         try:
-            day = parse_date(get("event_date") or "")
+            day = self.dates.read(get("event_date") or "")
         except RowError as exc:
             raise RowError(f"event_date: {exc}") from None
         year = get("year", "").strip()

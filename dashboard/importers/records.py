@@ -15,11 +15,10 @@ name cites the same stored source.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -32,6 +31,9 @@ from dashboard.models import (
     SourceKind,
     content_hash,
 )
+
+if TYPE_CHECKING:
+    from dashboard.importers.dates import DateReader
 
 # Incident and source ids are String(200) in the store.
 MAX_ID_CHARS = 200
@@ -53,6 +55,12 @@ class RowMapper(Protocol):
     dataset: str
     columns: tuple[str, ...]
     """Every column the format reads (``--map`` names these)."""
+    dates: DateReader
+    """Reads the file's dates; the runner has it learn them all first (:mod:`.dates`)."""
+
+    def date_columns(self) -> tuple[str, ...]:
+        """The row keys holding event dates (after :meth:`missing_columns`)."""
+        ...
 
     def missing_columns(self, present: Collection[str]) -> list[str]:
         """Required columns (or alternatives, "a|b") that ``present`` lacks."""
@@ -163,51 +171,7 @@ def describe_errors(exc: ValidationError, column_of: Mapping[str, str]) -> str:
     return "; ".join(parts)
 
 
-# --------------------------------------------------------------------- parsing
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_TIME = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]+)\.?,?[ -](\d{4})")
-
-
-@lru_cache(maxsize=65536)
-def parse_date(text: str) -> date:
-    """``2021-05-12`` (a time after it is ignored) or ``12 May 2021`` / ``12-May-2021``.
-
-    Raises :class:`RowError` for anything else, or for an impossible date.
-    Cached: a big file has a few thousand distinct dates.
-    """
-    value = text.strip()
-    try:
-        iso = len(value) >= 10 and value[4] == "-" and value[7] == "-"
-        if iso and (len(value) == 10 or _TIME.fullmatch(value[10:])):
-            return date.fromisoformat(value[:10])
-        match = _DAY_MONTH_YEAR.fullmatch(value)
-        if match and match[2].lower() in _MONTHS:
-            return date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-    except ValueError as exc:
-        raise RowError(f"{value!r} is not a real date ({exc})") from None
-    raise RowError(f"{value!r} is not a date like 2021-05-12 or 12 May 2021")
+# --------------------------------------------------------------------- cells
 
 
 def split_list(value: Any, separator: str = ";") -> tuple[str, ...]:

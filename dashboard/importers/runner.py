@@ -19,8 +19,10 @@ from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import load_border
 from dashboard.importers.acled import AcledMapper
 from dashboard.importers.chunks import ChunkImport, ImportReport, Progress, gc_paused
+from dashboard.importers.dates import DateReader
 from dashboard.importers.files import (
     Rejects,
+    Table,
     choose_rejects_path,
     normalise_rename,
     open_table,
@@ -80,6 +82,7 @@ def import_file(
     progress: Progress | None = None,
     workers: int | None = None,
     rejects_to: Path | None = None,
+    day_first: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` (format ``fmt``, one of :data:`FORMATS`) into ``store``.
 
@@ -103,6 +106,9 @@ def import_file(
         which decides when not given).
     rejects_to
         Where rejected rows go instead (``--rejects``).
+    day_first
+        How ``a/b/yyyy`` dates read; ``None`` decides from all the file's
+        dates (:mod:`.dates`, reported in the summary).
 
     Returns
     -------
@@ -119,7 +125,7 @@ def import_file(
     started = time.perf_counter()
     mapper = mapper_for(fmt)
     rename = normalise_rename(mapping or {})
-    kind = "geojson" if fmt == "geojson" else "csv"
+    kind = table_kind(path, fmt)
     table = open_table(path, kind, rename)
     report = ImportReport(path=path, format=fmt)
     try:
@@ -130,6 +136,7 @@ def import_file(
                 f"(columns: {', '.join(sorted(table.spelling.get(c, c) for c in table.columns))}); "
                 f"name one with --map FIELD=COLUMN"
             )
+        learn_dates(mapper, table, day_first, report)
         placer = Placer(geocoder or Geocoder(load_border()))
         column_of = _columns_for_messages(mapper, rename, table.spelling)
         where, note = choose_rejects_path(path, kind, rejects_to, store_folder(store))
@@ -154,6 +161,27 @@ def import_file(
         table.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def table_kind(path: Path, fmt: str) -> str:
+    """``geojson`` for that format, ``json`` for an API's answer saved as .json, else ``csv``."""
+    if fmt == "geojson":
+        return "geojson"
+    return "json" if path.suffix.lower() == ".json" else "csv"
+
+
+def learn_dates(
+    mapper: RowMapper, table: Table, day_first: bool | None, report: ImportReport
+) -> None:
+    """The pre-pass: read every date of the file before any row, so one order holds for all."""
+    mapper.dates = DateReader(day_first)
+    columns = [c for c in mapper.date_columns() if c in table.columns]
+    if not columns:
+        return
+    named = ", ".join(table.spelling.get(c, c) for c in columns)
+    mapper.dates.learn(table.distinct(columns), named)
+    if mapper.dates.note:
+        report.notes.append(mapper.dates.note)
 
 
 def store_folder(store: Store) -> Path:

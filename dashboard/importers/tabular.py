@@ -57,6 +57,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from dashboard.casualty_text import parse_casualties
+from dashboard.importers.dates import DateReader, parse_date
 from dashboard.importers.fields import event_type
 from dashboard.importers.records import (
     RowError,
@@ -65,7 +66,6 @@ from dashboard.importers.records import (
     dataset_source,
     describe_errors,
     hashed_id,
-    parse_date,
 )
 from dashboard.models import CasualtyCount, DatePrecision, LocationPrecision
 
@@ -137,7 +137,17 @@ class TabularMapper:
 
     def __init__(self, prefix: str) -> None:
         self.dataset = prefix
+        self.dates = DateReader()
         self._column_of: dict[str, str] = {}
+
+    def date_columns(self) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(
+                column
+                for name in ("date", "date_start", "date_end")
+                for column in (name, *DEFAULT_COLUMNS[name])
+            )
+        )
 
     def missing_columns(self, present: Collection[str]) -> list[str]:
         self._column_of = {
@@ -209,7 +219,7 @@ class TabularMapper:
 
     def _date(self, raw: Mapping[str, Any], field: str) -> date:
         try:
-            return parse_date(str(raw[field]))
+            return self.dates.read(str(raw[field]))
         except RowError as exc:
             raise RowError(f"{self.column_of(field)}: {exc}") from None
 

@@ -34,13 +34,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from dashboard.importers.dates import DateReader, parse_date
 from dashboard.importers.fields import code
 from dashboard.importers.records import (
     HASH_ID_CHARS,
     RowError,
     SourceRecord,
     blank_to_none,
-    parse_date,
     split_list,
 )
 from dashboard.models import DatePrecision, EventType, LocationPrecision, content_hash
@@ -149,6 +149,12 @@ class UcdpMapper:
     dataset = DATASET
     columns = UCDP_COLUMNS
 
+    def __init__(self) -> None:
+        self.dates = DateReader()
+
+    def date_columns(self) -> tuple[str, ...]:
+        return ("date_start", "date_end")
+
     def missing_columns(self, present: Collection[str]) -> list[str]:
         return [c for c in REQUIRED if c not in present]
 
@@ -167,7 +173,7 @@ class UcdpMapper:
         dates = {}
         for column in ("date_start", "date_end"):
             try:
-                dates[column] = parse_date(str(row.get(column) or ""))
+                dates[column] = self.dates.read(str(row.get(column) or ""))
             except RowError as exc:
                 raise RowError(f"{column}: {exc}") from None
         return {

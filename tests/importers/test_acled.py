@@ -62,7 +62,8 @@ def test_both_acled_date_forms_are_read(text: str, expected: date) -> None:
     ("text", "reason"),
     [
         ("2021-02-30", "event_date: '2021-02-30' is not a real date"),
-        ("12/05/2021", "event_date: '12/05/2021' is not a date like 2021-05-12 or 12 May 2021"),
+        ("12/05/2021", "event_date: '12/05/2021' could be day/month or month/day and the file"),
+        ("2021/13/01", "event_date: '2021/13/01' is not a real date"),
         ("12 Mai 2021", "is not a date like"),
         ("", "is not a date like"),
     ],
