@@ -31,9 +31,16 @@ Mappings (ACLED codebook wording, paraphrased):
   without text, shared by every row naming it. A source named ``synthetic``
   is the synthetic publisher: such rows are test data.
 
-Not kept: ``sub_event_type``, ``disorder_type``, ``inter1/2``,
-``interaction``, ``civilian_targeting``, ``admin3``, ``source_scale``,
-``tags``, ``timestamp`` and the identifiers other than ``event_id_cnty``.
+Dataset fields: every other column is kept as the file wrote it, in the
+record's attributes (:data:`ATTRIBUTE_COLUMNS`): ``disorder_type``,
+``sub_event_type``, both actors with their associates and ``inter`` codes,
+``interaction``, ``civilian_targeting``, ``tags``, ``source``,
+``source_scale``, ``geo_precision``, ``time_precision``, ``admin3``,
+``iso``, ``region``, ``timestamp`` and the older layouts' ids. ``notes`` is
+the summary, verbatim. ``timestamp`` (epoch seconds: when ACLED last changed
+the event) is also the record's version: re-importing a newer export
+revises the stored event, an older one leaves it (see
+:mod:`dashboard.store.living`).
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from typing import Any
 
 from dashboard.importers.dates import DateReader
 from dashboard.importers.fields import code, event_type
-from dashboard.importers.records import RowError, dataset_source, split_list
+from dashboard.importers.records import RowError, dataset_source, kept_columns, split_list
 from dashboard.models import DatePrecision, LocationPrecision
 
 DATASET = "acled"
@@ -84,6 +91,13 @@ ACLED_COLUMNS = (
     "timestamp",
 )
 OLD_COLUMNS = ("data_id", "event_id_no_cnty", "iso3", "geo_precis")
+# Columns kept as dataset fields: all but those the incident's own fields hold as written.
+ATTRIBUTE_COLUMNS = tuple(
+    c
+    for c in ACLED_COLUMNS + OLD_COLUMNS
+    if c not in ("event_id_cnty", "event_date", "year", "notes", "fatalities", "latitude",
+                 "longitude", "location", "country", "admin1", "admin2")
+)  # fmt: skip
 REQUIRED = (
     "event_id_cnty",
     "event_date",
@@ -194,7 +208,19 @@ class AcledMapper:
                 if sources
                 else ()
             ),
+            "attributes": kept_columns(row, ATTRIBUTE_COLUMNS),
+            "dataset_timestamp": _timestamp(get("timestamp", "")),
         }  # fmt: skip
+
+
+def _timestamp(value: str) -> int | None:
+    """ACLED's ``timestamp`` (epoch seconds, "1700000000" or "1700000000.0"); ``None`` if blank."""
+    text = value.strip().removesuffix(".0")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RowError(f"timestamp: {value!r} is not epoch seconds")
+    return int(text)
 
 
 def _actors(*values: str) -> tuple[str, ...]:

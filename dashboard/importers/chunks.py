@@ -1,5 +1,9 @@
 """Import a table a chunk at a time: validate rows, place them, build incidents, write.
 
+Every imported record keeps what its file said beside the incident (place
+names, the dataset's other fields, a hash of the row that tells a revised
+record on re-import: :class:`~dashboard.store.ImportedPlace`).
+
 Each chunk's rows are mapped by their format and validated one by one; a
 bad row is reported with its line and reason, sent to the rejects and
 skipped, so it is never half-written. The chunk's good rows are re-geocoded
@@ -15,6 +19,7 @@ passes over the growing heap cost a third of the run.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -104,6 +109,16 @@ class ImportReport:
         processes = f" in {self.workers} processes" if self.workers > 1 else ""
         lines.append(f"  {self.seconds:.1f} s{processes}, {self.rows_per_second:,.0f} rows/s")
         return lines
+
+
+def record_hash(row: RawRow) -> str:
+    """A hash of the row as read (column by name, so CSV and JSON of one record agree).
+
+    Stored with the record: a re-import whose hash differs is a revised record.
+    """
+    return hashlib.sha256(
+        "\x1f".join(f"{k}={v}" for k, v in sorted(row.values.items())).encode("utf-8")
+    ).hexdigest()
 
 
 @contextmanager
@@ -238,7 +253,10 @@ class ChunkImport:
             for s in record.sources:
                 if s.id not in cited:
                     cited[s.id] = known.get(s.id) or known.setdefault(s.id, s.to_source())
-            if (record.country or record.admin1 or record.admin2) and record.id not in places:
+            # A row with neither place names nor dataset fields (a monitor's bare
+            # table, an export of reports) has nothing to keep.
+            named = record.country or record.admin1 or record.admin2 or record.attributes
+            if named and record.id not in places:
                 places[record.id] = ImportedPlace(
                     record.dataset,
                     record.country,
@@ -246,6 +264,9 @@ class ChunkImport:
                     record.admin2,
                     country_agrees[k],
                     admin_agrees[k],
+                    record.attributes or None,
+                    record_hash(row),
+                    record.dataset_timestamp,
                 )
         self.count(kept, records, placed, country_agrees, admin_agrees)
         return incidents, list(cited.values()), places

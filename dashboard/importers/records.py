@@ -109,6 +109,8 @@ class ImportRecord(BaseModel):
     ``country``/``admin1``/``admin2`` are the file's own place names, kept
     beside borderwatch's geocoding; ``dataset`` says whose names they are.
     ``casualties`` is the breakdown by kind and side, where the file gives one.
+    ``attributes`` keeps what the format has no field for (ACLED's sub-event
+    type, UCDP's deaths by side…), so nothing a user imports is dropped.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -131,6 +133,10 @@ class ImportRecord(BaseModel):
     admin1: str | None = None
     admin2: str | None = None
     sources: tuple[SourceRecord, ...] = ()
+    attributes: dict[str, str] = Field(default_factory=dict)
+    """The dataset's other columns as the file wrote them (blank ones left out)."""
+    dataset_timestamp: int | None = None
+    """When the dataset last changed the record (ACLED's ``timestamp``, epoch seconds)."""
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> ImportRecord:
@@ -206,6 +212,19 @@ def dataset_source(dataset: str, name: str) -> SourceRecord:
         title=name,
         publisher=name,
     )
+
+
+def kept_columns(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, str]:
+    """The row's non-blank values of ``columns``, as text: a record's dataset fields."""
+    kept = {}
+    for column in columns:
+        value = row.get(column)
+        if value is None:
+            continue
+        text = value.strip() if isinstance(value, str) else str(value)
+        if text:
+            kept[column] = text
+    return kept
 
 
 def hashed_id(prefix: str, fields: Mapping[str, Any]) -> str:

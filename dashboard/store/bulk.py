@@ -193,12 +193,16 @@ def _executemany_ignore(conn: Connection, table: Table, columns: rows.Columns) -
 def _bind_column(column: Any, dialect: Any, values: list[Any]) -> list[Any]:
     """Values as the driver takes them; each distinct value converted once.
 
-    Values must be hashable (the bulk path passes JSON lists as tuples).
+    JSON lists come as tuples (hashable, so repeats are converted once);
+    JSON objects, which differ per row anyway, are converted one by one.
     """
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return values
-    converted = {value: process(value) for value in set(values)}
+    try:
+        converted = {value: process(value) for value in set(values)}
+    except TypeError:  # unhashable (a JSON object per row): each is converted on its own
+        return [process(value) for value in values]
     return [converted[value] for value in values]
 
 
@@ -234,8 +238,24 @@ def _insert_children_bulk(
             "admin2": [p.admin2 for _, p in found],
             "country_agrees": [p.country_agrees for _, p in found],
             "admin_agrees": [p.admin_agrees for _, p in found],
+            **_record_columns([p for _, p in found]),
         },
     )
+
+
+def _record_columns(places: Sequence[ImportedPlace]) -> dict[str, list[Any]]:
+    """The dataset-field columns (migration 0006), only when some record has them.
+
+    Synthetic data and older callers write none, so the bulk path still
+    works on a store at an earlier revision (see the migration tests).
+    """
+    if not any(p.attributes or p.record_hash for p in places):
+        return {}
+    return {
+        "attributes": [dict(p.attributes) if p.attributes else None for p in places],
+        "record_hash": [p.record_hash for p in places],
+        "dataset_timestamp": [p.dataset_timestamp for p in places],
+    }
 
 
 def _first_citations(citations: Sequence[Citation]) -> Sequence[Citation]:

@@ -361,6 +361,17 @@ class Store:
         with self.reading() as conn:
             return reads.get_imported_place(conn, incident_id)
 
+    def dataset_fields(self, incident_id: str) -> dict[str, str]:
+        """The dataset's own fields of an imported incident, as its file wrote them.
+
+        For the source panel: ACLED's sub-event type, actors' associates and
+        inter codes, source scale, tags…; UCDP GED's conflict and dyad, deaths
+        by side, best/high/low… Empty for an incident extracted from reports
+        or imported before borderwatch kept them.
+        """
+        place = self.get_imported_place(incident_id)
+        return dict(place.attributes or {}) if place is not None else {}
+
     def is_synthetic(self, incident_id: str) -> bool | None:
         """Whether the incident is flagged synthetic (``None`` if not stored)."""
         with self.reading() as conn:
