@@ -40,12 +40,15 @@ def test_import_prints_a_summary_and_reimport_changes_nothing(url: str, tmp_path
     path = copy(tmp_path, "acled_sample.csv")
     code, out, err = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 0, err
-    assert "acled_sample.csv (acled): 4 rows: 4 imported, 0 already stored, 0 rejected" in out
+    assert (
+        "acled_sample.csv (acled): 4 rows: 4 new, 0 updated, 0 unchanged, 0 deleted, 0 rejected"
+        in out
+    )
     assert "disagree with ours: 1 on the country, 1 on the province" in out
     assert "importing acled_sample.csv" in err  # the progress bar, on stderr
     code, out, _ = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 0
-    assert "4 rows: 0 imported, 4 already stored, 0 rejected" in out
+    assert "4 rows: 0 new, 0 updated, 4 unchanged, 0 deleted, 0 rejected" in out
 
 
 def test_rejected_rows_are_named_and_the_exit_status_is_1(url: str, tmp_path: Path) -> None:
@@ -53,7 +56,7 @@ def test_rejected_rows_are_named_and_the_exit_status_is_1(url: str, tmp_path: Pa
     code, out, err = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 1
     assert f"borderwatch: error: {path}: line 5: latitude: Input should be" in err
-    assert "2 imported, 0 already stored, 8 rejected" in out
+    assert "2 new, 0 updated, 0 unchanged, 0 deleted, 8 rejected" in out
     assert f"rejected rows, with the reason: {path}.rejects.csv" in out
 
 
@@ -74,7 +77,7 @@ def test_generic_csv_needs_its_mapping(url: str, tmp_path: Path) -> None:
     ]
     code, out, _ = run("import", str(path), "--format", "csv", "--url", url, *maps)
     assert code == 1  # one row has a bad latitude
-    assert "2 imported" in out
+    assert "2 new" in out
     code, _, err = run("import", str(path), "--format", "csv", "--url", url, "--map", "a=b")
     assert code == 2
     assert "neither 'a' nor 'b' is a field" in err
@@ -87,7 +90,7 @@ def test_import_creates_a_fresh_store_as_ingest_does(tmp_path: Path) -> None:
     assert not database.exists()
     code, out, err = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 0, err
-    assert "4 rows: 4 imported, 0 already stored, 0 rejected" in out
+    assert "4 rows: 4 new, 0 updated, 0 unchanged, 0 deleted, 0 rejected" in out
     with open_store(url) as opened:  # no upgrade needed: the import migrated it
         assert opened.count_incidents() == 4
 

@@ -61,7 +61,14 @@ class ImportReport:
     format: str
     rows: int = 0
     imported: int = 0
+    """New records (incidents created)."""
+    updated: int = 0
     unchanged: int = 0
+    flagged: int = 0
+    older: int = 0
+    deleted: int = 0
+    not_stored: int = 0
+    """Ids of a deletions list that were not stored."""
     rejected: int = 0
     sources_created: int = 0
     outside: int = 0
@@ -83,14 +90,23 @@ class ImportReport:
 
     def summary(self) -> list[str]:
         """The summary printed after an import, one line per item."""
+        if self.format.endswith("deletions"):
+            return self._deletion_summary()
         lines = [
-            f"{self.path.name} ({self.format}): {self.rows:,} rows: {self.imported:,} imported, "
-            f"{self.unchanged:,} already stored, {self.rejected:,} rejected",
+            f"{self.path.name} ({self.format}): {self.rows:,} rows: {self.imported:,} new, "
+            f"{self.updated:,} updated, {self.unchanged:,} unchanged, {self.deleted:,} deleted, "
+            f"{self.rejected:,} rejected",
             f"  placed by borderwatch's layers: {self.near_border:,} near a border segment "
             f"(≤ {SEGMENT_WITHIN_KM:g} km), {self.outside:,} outside both countries",
             f"  the file's own place names disagree with ours: {self.country_disagreements:,} "
             f"on the country, {self.admin_disagreements:,} on the province",
         ]
+        if self.older:
+            lines.append(f"  {self.older:,} older than the stored version: left as stored")
+        if self.flagged:
+            lines.append(
+                f"  {self.flagged:,} revised but reviewed by an analyst: flagged, not changed"
+            )
         if self.widened:
             lines.append(
                 f"  {self.widened:,} placed on a border segment but more than "
@@ -106,19 +122,38 @@ class ImportReport:
         lines.extend(f"  {note}" for note in self.notes)
         if self.rejects_path is not None:
             lines.append(f"  rejected rows, with the reason: {self.rejects_path}")
-        processes = f" in {self.workers} processes" if self.workers > 1 else ""
-        lines.append(f"  {self.seconds:.1f} s{processes}, {self.rows_per_second:,.0f} rows/s")
+        lines.append(self._speed())
         return lines
 
+    def _deletion_summary(self) -> list[str]:
+        lines = [
+            f"{self.path.name} ({self.format}): {self.rows:,} rows: {self.deleted:,} deleted, "
+            f"{self.not_stored:,} not stored, {self.rejected:,} rejected"
+        ]
+        if self.flagged:
+            lines.append(f"  {self.flagged:,} reviewed by an analyst: flagged, not deleted")
+        lines.extend(f"  {note}" for note in self.notes)
+        if self.rejects_path is not None:
+            lines.append(f"  rejected rows, with the reason: {self.rejects_path}")
+        return [*lines, self._speed()]
 
-def record_hash(row: RawRow) -> str:
-    """A hash of the row as read (column by name, so CSV and JSON of one record agree).
+    def _speed(self) -> str:
+        processes = f" in {self.workers} processes" if self.workers > 1 else ""
+        return f"  {self.seconds:.1f} s{processes}, {self.rows_per_second:,.0f} rows/s"
 
-    Stored with the record: a re-import whose hash differs is a revised record.
+
+def record_hash(fmt: str, row: RawRow) -> str:
+    """``<format>:<hash of the row as read>`` (columns by name, so an API's JSON and CSV of
+    one record agree), 64 characters.
+
+    Stored with the record: a re-import in the same format whose hash
+    differs is a revised record. Rows of another format (an export of the
+    store, imported back) are not comparable, and the format says so.
     """
-    return hashlib.sha256(
+    digest = hashlib.sha256(
         "\x1f".join(f"{k}={v}" for k, v in sorted(row.values.items())).encode("utf-8")
     ).hexdigest()
+    return f"{fmt}:{digest[: 63 - len(fmt)]}"
 
 
 @contextmanager
@@ -191,6 +226,9 @@ class ChunkImport:
                     result = store.save_incidents_bulk(sources, incidents, places)
                 self.report.imported += result.incidents_created
                 self.report.unchanged += result.incidents_unchanged
+                self.report.updated += result.incidents_updated
+                self.report.flagged += result.incidents_flagged
+                self.report.older += result.incidents_older
                 self.report.sources_created += result.sources_created
             if progress is not None:
                 progress(self.table.position(), self.table.size)
@@ -265,7 +303,7 @@ class ChunkImport:
                     country_agrees[k],
                     admin_agrees[k],
                     record.attributes or None,
-                    record_hash(row),
+                    record_hash(self.mapper.dataset, row),
                     record.dataset_timestamp,
                 )
         self.count(kept, records, placed, country_agrees, admin_agrees)

@@ -17,6 +17,7 @@ from pathlib import Path
 from dashboard.formats import IMPORT_FORMATS as FORMATS
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import load_border
+from dashboard.importers import deletions
 from dashboard.importers.acled import AcledMapper
 from dashboard.importers.chunks import ChunkImport, ImportReport, Progress, gc_paused
 from dashboard.importers.dates import DateReader
@@ -129,38 +130,65 @@ def import_file(
     table = open_table(path, kind, rename)
     report = ImportReport(path=path, format=fmt)
     try:
-        missing = mapper.missing_columns(table.columns)
-        if missing:
-            raise ImportFileError(
-                f"{path}: no column {', '.join(repr(m) for m in missing)} for {fmt} "
-                f"(columns: {', '.join(sorted(table.spelling.get(c, c) for c in table.columns))}); "
-                f"name one with --map FIELD=COLUMN"
-            )
-        learn_dates(mapper, table, day_first, report)
-        placer = Placer(geocoder or Geocoder(load_border()))
-        column_of = _columns_for_messages(mapper, rename, table.spelling)
         where, note = choose_rejects_path(path, kind, rejects_to, store_folder(store))
         if note:
             report.notes.append(note)
-        rejects = Rejects(table, kind, where)
-        try:
-            count = default_workers(table, store) if workers is None else max(1, workers)
-            report.workers = count
-            if count > 1:
+        if deletions.is_deletions(fmt, table.columns):
+            rejects = Rejects(table, kind, where)
+            try:
+                deletions.delete_listed(
+                    table, store, rejects, report, chunk_rows=chunk_rows, progress=progress
+                )
+            finally:
+                report.rejects_path = rejects.close()
+        else:
+            _check_columns(mapper, table, fmt)
+            learn_dates(mapper, table, day_first, report)
+            placer = Placer(geocoder or Geocoder(load_border()))
+            column_of = _columns_for_messages(mapper, rename, table.spelling)
+            rejects = Rejects(table, kind, where)
+            try:
+                count = default_workers(table, store) if workers is None else max(1, workers)
+                report.workers = count
                 job = WorkerJob(
                     path, fmt, kind, rename, mapper, column_of, placer, chunk_rows, store
                 )
-                run_in_workers(job, count, table, rejects, report, progress=progress)
-            else:
-                run = ChunkImport(table, mapper, column_of, placer, report)
-                with gc_paused():
-                    run.run(store, rejects, chunk_rows, progress)
-        finally:
-            report.rejects_path = rejects.close()
+                _import_records(job, count, table, rejects, report, progress=progress)
+            finally:
+                report.rejects_path = rejects.close()
     finally:
         table.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _import_records(
+    job: WorkerJob,
+    count: int,
+    table: Table,
+    rejects: Rejects,
+    report: ImportReport,
+    *,
+    progress: Progress | None,
+) -> None:
+    """The records of a checked file, in ``count`` processes or in this one."""
+    if count > 1:
+        run_in_workers(job, count, table, rejects, report, progress=progress)
+        return
+    run = ChunkImport(table, job.mapper, job.column_of, job.placer, report)
+    with gc_paused():
+        run.run(job.store, rejects, job.chunk_rows, progress)
+
+
+def _check_columns(mapper: RowMapper, table: Table, fmt: str) -> None:
+    """Stop, writing nothing, when the file lacks a column the format needs."""
+    missing = mapper.missing_columns(table.columns)
+    if missing:
+        raise ImportFileError(
+            f"{table.path}: no column {', '.join(repr(m) for m in missing)} for {fmt} "
+            f"(columns: {', '.join(sorted(table.spelling.get(c, c) for c in table.columns))}); "
+            f"name one with --map FIELD=COLUMN"
+        )
 
 
 def table_kind(path: Path, fmt: str) -> str:

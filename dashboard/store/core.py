@@ -25,6 +25,7 @@ from dashboard.store import (
     bulk,
     columns,
     details,
+    living,
     reads,
     reextract,
     review,
@@ -198,6 +199,13 @@ class Store:
         """
         with self.writing(bulk=True) as conn:
             return bulk.save_incidents_bulk(conn, sources, incidents, places or {})
+
+    def delete_records(self, deletions: Mapping[str, int | None]) -> living.Deleted:
+        """Remove the imported incidents a dataset deleted (id → its deletion time), in one
+        transaction; an incident an analyst changed is flagged instead
+        (:mod:`~dashboard.store.living`)."""
+        with self.writing(bulk=True) as conn:
+            return living.delete_records(conn, deletions)
 
     # --- analyst review (see :mod:`~dashboard.store.review`) -----------------
 
