@@ -148,12 +148,22 @@ def _older(new: ImportedPlace, old: Any) -> bool:
 
 
 def _stored_places(conn: Connection, ids: list[str]) -> dict[str, Any]:
+    """Each stored record's hash and timestamp (not its fields: a re-import of a million
+    unchanged records must not decode a million JSON objects)."""
     p = db.imported_places.c
     found: dict[str, Any] = {}
     for start in range(0, len(ids), _IN_CHUNK):
-        query = select(db.imported_places).where(p.incident_id.in_(ids[start : start + _IN_CHUNK]))
+        query = select(p.incident_id, p.record_hash, p.dataset_timestamp).where(
+            p.incident_id.in_(ids[start : start + _IN_CHUNK])
+        )
         found.update({row.incident_id: row for row in conn.execute(query)})
     return found
+
+
+def _stored_fields(conn: Connection, incident_id: str) -> dict[str, str]:
+    p = db.imported_places.c
+    query = select(p.attributes).where(p.incident_id == incident_id)
+    return dict(conn.execute(query).scalar_one_or_none() or {})
 
 
 def _write_place(conn: Connection, incident_id: str, place: ImportedPlace, *, exists: bool) -> None:
@@ -180,7 +190,7 @@ def _revise(conn: Connection, incident: Incident, new: ImportedPlace, old: Any) 
     }
     if incident.summary != stored.summary:
         changes["summary"] = {"before": stored.summary, "after": incident.summary}
-    fields = _changed_fields(old.attributes or {}, dict(new.attributes or {}))
+    fields = _changed_fields(_stored_fields(conn, incident.id), dict(new.attributes or {}))
     if fields:
         changes["dataset_fields"] = fields
     cited = [c.source_id for c in stored.citations], [c.source_id for c in incident.citations]
