@@ -18,12 +18,16 @@ CSV (:func:`incidents_to_csv`)
     precision codes are given by name and as UCDP codes. ``casualties`` is the
     breakdown by kind and side, ``killed:AM=4;killed:AZ=3;wounded:?=1``
     (``?``: side not stated; see :mod:`dashboard.casualty_text`).
+    ``file_attributes`` holds an imported record's dataset fields (ACLED's
+    sub-event type, inter codes, tags…; UCDP's deaths by side…) as one JSON
+    object, empty for incidents from reports.
 GeoJSON (:func:`incidents_to_geojson`)
     A FeatureCollection of points (``null`` geometry for an incident without
     coordinates); properties are the CSV columns with lists as JSON arrays,
     provinces and segments as objects, ``casualties`` as ``{kind, side, count}``
-    objects (``side`` null where not stated), and ``sources`` as objects with
-    their ``excerpts`` (text and character offsets).
+    objects (``side`` null where not stated), ``file_attributes`` as an object
+    (null when none), and ``sources`` as objects with their ``excerpts`` (text
+    and character offsets).
 
 Every format carries ``review_status`` (``unreviewed``, ``confirmed``, …;
 :class:`~dashboard.models.ReviewStatus`); rejected and duplicate incidents
@@ -97,6 +101,7 @@ CSV_COLUMNS = (
     "file_country",
     "file_admin1",
     "file_admin2",
+    "file_attributes",
     "synthetic",
     "review_status",
 )
@@ -216,6 +221,11 @@ def export_frame(table: IncidentTable, mask: np.ndarray, details: IncidentDetail
     places = details.places.set_index("row").reindex(rows)
     for column in ("dataset", "country", "admin1", "admin2"):
         frame[f"file_{column}"] = places[column].to_numpy() if len(places) else None
+    attributes = places["attributes"] if len(places) else pd.Series([None] * len(rows))
+    frame["file_attributes"] = [
+        json.dumps(a, ensure_ascii=False, sort_keys=True) if isinstance(a, dict) and a else ""
+        for a in attributes
+    ]
     frame["synthetic"] = incidents["synthetic"].to_numpy()
     frame["review_status"] = incidents["review_status"].to_numpy()
     return frame.reset_index(drop=True)
@@ -290,6 +300,8 @@ def incidents_to_geojson(
         properties = _json_properties(record)
         properties["actors"] = list(details.actors.get(row) or [])
         properties["casualties"] = casualty_objects(details.casualties.get(int(row), ()))
+        attributes = record["file_attributes"]
+        properties["file_attributes"] = json.loads(attributes) if attributes else None
         for name, by_row in lists.items():
             properties[name] = by_row.get(int(row), [])
         for name in (

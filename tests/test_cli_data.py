@@ -40,12 +40,15 @@ def test_import_prints_a_summary_and_reimport_changes_nothing(url: str, tmp_path
     path = copy(tmp_path, "acled_sample.csv")
     code, out, err = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 0, err
-    assert "acled_sample.csv (acled): 4 rows: 4 imported, 0 already stored, 0 rejected" in out
+    assert (
+        "acled_sample.csv (acled): 4 rows: 4 new, 0 updated, 0 unchanged, 0 deleted, 0 rejected"
+        in out
+    )
     assert "disagree with ours: 1 on the country, 1 on the province" in out
     assert "importing acled_sample.csv" in err  # the progress bar, on stderr
     code, out, _ = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 0
-    assert "4 rows: 0 imported, 4 already stored, 0 rejected" in out
+    assert "4 rows: 0 new, 0 updated, 4 unchanged, 0 deleted, 0 rejected" in out
 
 
 def test_rejected_rows_are_named_and_the_exit_status_is_1(url: str, tmp_path: Path) -> None:
@@ -53,7 +56,7 @@ def test_rejected_rows_are_named_and_the_exit_status_is_1(url: str, tmp_path: Pa
     code, out, err = run("import", str(path), "--format", "acled", "--url", url)
     assert code == 1
     assert f"borderwatch: error: {path}: line 5: latitude: Input should be" in err
-    assert "2 imported, 0 already stored, 8 rejected" in out
+    assert "2 new, 0 updated, 0 unchanged, 0 deleted, 8 rejected" in out
     assert f"rejected rows, with the reason: {path}.rejects.csv" in out
 
 
@@ -74,18 +77,22 @@ def test_generic_csv_needs_its_mapping(url: str, tmp_path: Path) -> None:
     ]
     code, out, _ = run("import", str(path), "--format", "csv", "--url", url, *maps)
     assert code == 1  # one row has a bad latitude
-    assert "2 imported" in out
+    assert "2 new" in out
     code, _, err = run("import", str(path), "--format", "csv", "--url", url, "--map", "a=b")
     assert code == 2
     assert "neither 'a' nor 'b' is a field" in err
 
 
-def test_import_into_a_store_without_schema_says_to_upgrade(tmp_path: Path) -> None:
+def test_import_creates_a_fresh_store_as_ingest_does(tmp_path: Path) -> None:
     path = copy(tmp_path, "acled_sample.csv")
-    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
-    code, _, err = run("import", str(path), "--format", "acled", "--url", url)
-    assert code == 2
-    assert "borderwatch db upgrade" in err
+    database = tmp_path / "new.sqlite"
+    url = f"sqlite:///{database}"
+    assert not database.exists()
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 0, err
+    assert "4 rows: 4 new, 0 updated, 0 unchanged, 0 deleted, 0 rejected" in out
+    with open_store(url) as opened:  # no upgrade needed: the import migrated it
+        assert opened.count_incidents() == 4
 
 
 def test_export_formats_and_filters(url: str, tmp_path: Path) -> None:
@@ -171,3 +178,24 @@ def test_export_selects_what_the_same_dashboard_link_shows(url: str, tmp_path: P
         )
     assert exported == sorted(table.incidents.loc[mask, "id"])
     assert exported  # the filters leave something to compare
+
+
+def test_rejects_option_names_the_file(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_bad_rows.csv")
+    chosen = tmp_path / "fix-these.csv"
+    code, out, _ = run(
+        "import", str(path), "--format", "acled", "--url", url, "--rejects", str(chosen)
+    )
+    assert code == 1
+    assert f"rejected rows, with the reason: {chosen}" in out
+    assert chosen.is_file()
+    assert not (tmp_path / "acled_bad_rows.csv.rejects.csv").exists()
+
+
+def test_day_first_option_overrides_the_files_decision(url: str, tmp_path: Path) -> None:
+    path = copy(tmp_path, "acled_resave_us.csv")
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url, "--day-first")
+    assert code == 0, err
+    assert "read as" not in out  # the user decided: nothing to report
+    with open_store(url) as opened:
+        assert str(opened.get_incident("acled:TSTU1").date_start) == "2020-08-05"

@@ -19,6 +19,7 @@ import pytest
 from dashboard.export import (
     CSV_COLUMNS,
     GEOPACKAGE_LAYERS,
+    export_frame,
     export_incidents,
     format_for,
     incidents_to_csv,
@@ -259,10 +260,17 @@ def snapshot(store: Store) -> dict:
         "sources": by_id(
             details.sources, ["source_id", "title", "publisher", "url", "published", "claim"]
         ),
-        "places": by_id(details.places, ["dataset", "country", "admin1", "admin2"]),
+        "places": by_id(
+            details.places.assign(attributes=details.places["attributes"].map(_frozen)),
+            ["dataset", "country", "admin1", "admin2", "attributes"],
+        ),
         "actors": {ids[row]: actors for row, actors in details.actors.items()},
         "casualties": {ids[row]: counts for row, counts in details.casualties.items()},
     }
+
+
+def _frozen(attributes: dict | None) -> tuple | None:
+    return tuple(sorted(attributes.items())) if attributes else None
 
 
 def assert_same(first: dict, second: dict) -> None:
@@ -338,3 +346,25 @@ def test_format_from_the_file_name(name: str, given: str | None, expected: str) 
 def test_unknown_suffix_needs_a_format() -> None:
     with pytest.raises(ValueError, match="give --format"):
         format_for(Path("a.txt"))
+
+
+def test_dataset_fields_are_exported(filled: Store) -> None:
+    frame = export_frame(*export(filled)).set_index("id")
+    acled = json.loads(frame.loc["acled:TST1", "file_attributes"])
+    assert acled["sub_event_type"] == "Armed clash"
+    assert acled["assoc_actor_2"] == "Test Militia C; Test Unit D"
+    assert (acled["inter1"], acled["source_scale"], acled["timestamp"]) == (
+        "8",
+        "Other",
+        "1700000000",
+    )
+    ucdp = json.loads(frame.loc["ucdp:900001", "file_attributes"])
+    assert (ucdp["dyad_name"], ucdp["deaths_a"], ucdp["high"]) == (
+        "Test Side A - Test Side B", "1", "3",
+    )  # fmt: skip
+    assert frame.loc["report:1", "file_attributes"] == ""
+    features = {f["properties"]["id"]: f for f in incidents_to_geojson(*export(filled))["features"]}
+    assert features["acled:TST1"]["properties"]["file_attributes"]["disorder_type"] == (
+        "Political violence"
+    )
+    assert features["report:1"]["properties"]["file_attributes"] is None

@@ -396,6 +396,11 @@ def load_incident(url: str, incident_id: str):
     return open_app_store(url).get_incident(incident_id)
 
 
+def load_dataset_fields(url: str, incident_id: str) -> dict[str, str]:
+    """An imported incident's own dataset fields (:meth:`Store.dataset_fields`); not cached."""
+    return open_app_store(url).dataset_fields(incident_id)
+
+
 def load_sources(url: str, source_ids: tuple[str, ...]) -> dict[str, Any]:
     opened = open_app_store(url)
     return {sid: opened.get_source(sid) for sid in source_ids}

@@ -191,6 +191,18 @@ def render_source_panel(view: data.View) -> None:
                 st.html(_FULL_TEXT.format(highlight_in_context(source.text, citation.excerpts)))
         if i == 0 and len(incident.citations) > 1:
             st.caption(f"{len(incident.citations) - 1} more report(s) below.")
+    fields = data.load_dataset_fields(view.url, selected)
+    if fields:
+        with st.expander(f"Dataset fields ({len(fields)})", expanded=False):
+            st.html(dataset_fields_html(fields))
+
+
+_DATASET_FIELDS = Html('<dl class="bw-panel bw-facts" data-testid="bw-dataset-fields">{}</dl>')
+
+
+def dataset_fields_html(fields: dict[str, str]) -> Html:
+    """An imported record's own columns as the file wrote them (escaped, in file order)."""
+    return _DATASET_FIELDS.format(Html().join(_FACT.format(k, v) for k, v in fields.items()))
 
 
 _UNKNOWN_INCIDENT = Html(

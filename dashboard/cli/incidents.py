@@ -37,6 +37,20 @@ _PROBLEMS_SHOWN = 20
     type=click.IntRange(min=1),
     help="Processes sharing the import (default: 2 for files over 32 MB on 2+ cores, else 1).",
 )
+@click.option(
+    "--day-first/--month-first",
+    "day_first",
+    default=None,
+    help="How to read dates like 05/08/2020 (default: decided from all the file's dates, "
+    "and reported).",
+)
+@click.option(
+    "--rejects",
+    "rejects_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write rejected rows here (default: FILE.rejects.csv beside FILE, or in the "
+    "store's folder when FILE's folder is read-only).",
+)
 @url_option
 @border_option
 def import_command(
@@ -44,6 +58,8 @@ def import_command(
     fmt: str,
     pairs: tuple[str, ...],
     workers: int | None,
+    day_first: bool | None,
+    rejects_to: Path | None,
     url: str | None,
     border: str | None,
 ) -> None:
@@ -52,8 +68,10 @@ def import_command(
     Every point is placed again by borderwatch's own layers (province on each
     side, border segment, distance); the file's own place names are kept and
     disagreements counted. Bad rows are reported with their line and reason,
-    written to FILE.rejects.csv (.rejects.geojson) and skipped: the exit
-    status is then 1. Importing the same file again changes nothing.
+    written to FILE.rejects.csv (.rejects.geojson; --rejects to choose) and
+    skipped: the exit
+    status is then 1. Importing the same file again changes nothing. A store
+    that does not exist yet is created (its schema migrated), as ingest does.
     """
     from dashboard import store
     from dashboard.geo.geocode import Geocoder
@@ -67,7 +85,8 @@ def import_command(
     geocoder = Geocoder(border_layers(border))
     try:
         with (
-            store.open_store(url) as opened,
+            # A fresh store is created and an old one migrated, as `ingest` does.
+            store.open_store(url, upgrade=True) as opened,
             click.progressbar(
                 length=file.stat().st_size,
                 label=f"importing {file.name}",
@@ -82,6 +101,8 @@ def import_command(
                 geocoder=geocoder,
                 progress=lambda done, _size: bar.update(done - bar.pos),
                 workers=workers,
+                rejects_to=rejects_to,
+                day_first=day_first,
             )
     except ImportFileError as exc:
         fail(str(exc))

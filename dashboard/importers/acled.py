@@ -10,8 +10,9 @@ Mappings (ACLED codebook wording, paraphrased):
 
 - ``event_id_cnty`` → incident id ``acled:<event_id_cnty>``: the stable key,
   so re-importing an export, or a newer one, changes nothing already stored.
-- ``event_date``: ``2021-05-12`` or ``12 May 2021``; it must agree with
-  ``year`` when that is given.
+- ``event_date``: every shape ACLED's tools and spreadsheets write
+  (:mod:`.dates`: ``2021-05-12``, ``12 May 2021``, ``8-May-20``,
+  ``5/8/2020``…); it must agree with ``year`` when that is given.
 - ``time_precision`` → date precision and window:
   1 the source gives the day → ``day``, that day;
   2 the source gives a week (or a few days), coded to a day inside it →
@@ -30,9 +31,16 @@ Mappings (ACLED codebook wording, paraphrased):
   without text, shared by every row naming it. A source named ``synthetic``
   is the synthetic publisher: such rows are test data.
 
-Not kept: ``sub_event_type``, ``disorder_type``, ``inter1/2``,
-``interaction``, ``civilian_targeting``, ``admin3``, ``source_scale``,
-``tags``, ``timestamp`` and the identifiers other than ``event_id_cnty``.
+Dataset fields: every other column is kept as the file wrote it, in the
+record's attributes (:data:`ATTRIBUTE_COLUMNS`): ``disorder_type``,
+``sub_event_type``, both actors with their associates and ``inter`` codes,
+``interaction``, ``civilian_targeting``, ``tags``, ``source``,
+``source_scale``, ``geo_precision``, ``time_precision``, ``admin3``,
+``iso``, ``region``, ``timestamp`` and the older layouts' ids. ``notes`` is
+the summary, verbatim. ``timestamp`` (epoch seconds: when ACLED last changed
+the event) is also the record's version: re-importing a newer export
+revises the stored event, an older one leaves it (see
+:mod:`dashboard.store.living`).
 """
 
 from __future__ import annotations
@@ -42,8 +50,9 @@ from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from dashboard.importers.dates import DateReader
 from dashboard.importers.fields import code, event_type
-from dashboard.importers.records import RowError, dataset_source, parse_date, split_list
+from dashboard.importers.records import RowError, dataset_source, kept_columns, split_list
 from dashboard.models import DatePrecision, LocationPrecision
 
 DATASET = "acled"
@@ -82,6 +91,13 @@ ACLED_COLUMNS = (
     "timestamp",
 )
 OLD_COLUMNS = ("data_id", "event_id_no_cnty", "iso3", "geo_precis")
+# Columns kept as dataset fields: all but those the incident's own fields hold as written.
+ATTRIBUTE_COLUMNS = tuple(
+    c
+    for c in ACLED_COLUMNS + OLD_COLUMNS
+    if c not in ("event_id_cnty", "event_date", "year", "notes", "fatalities", "latitude",
+                 "longitude", "location", "country", "admin1", "admin2")
+)  # fmt: skip
 REQUIRED = (
     "event_id_cnty",
     "event_date",
@@ -137,6 +153,12 @@ class AcledMapper:
     dataset = DATASET
     columns = ACLED_COLUMNS + OLD_COLUMNS
 
+    def __init__(self) -> None:
+        self.dates = DateReader()
+
+    def date_columns(self) -> tuple[str, ...]:
+        return ("event_date",)
+
     def missing_columns(self, present: Collection[str]) -> list[str]:
         return [c for c in REQUIRED if not any(a in present for a in c.split("|"))]
 
@@ -151,7 +173,7 @@ class AcledMapper:
         if not event_id:
             raise RowError("event_id_cnty is empty")
         try:
-            day = parse_date(get("event_date") or "")
+            day = self.dates.read(get("event_date") or "")
         except RowError as exc:
             raise RowError(f"event_date: {exc}") from None
         year = get("year", "").strip()
@@ -186,7 +208,19 @@ class AcledMapper:
                 if sources
                 else ()
             ),
+            "attributes": kept_columns(row, ATTRIBUTE_COLUMNS),
+            "dataset_timestamp": _timestamp(get("timestamp", "")),
         }  # fmt: skip
+
+
+def _timestamp(value: str) -> int | None:
+    """ACLED's ``timestamp`` (epoch seconds, "1700000000" or "1700000000.0"); ``None`` if blank."""
+    text = value.strip().removesuffix(".0")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RowError(f"timestamp: {value!r} is not epoch seconds")
+    return int(text)
 
 
 def _actors(*values: str) -> tuple[str, ...]:

@@ -1,5 +1,9 @@
 """Import a table a chunk at a time: validate rows, place them, build incidents, write.
 
+Every imported record keeps what its file said beside the incident (place
+names, the dataset's other fields, a hash of the row that tells a revised
+record on re-import: :class:`~dashboard.store.ImportedPlace`).
+
 Each chunk's rows are mapped by their format and validated one by one; a
 bad row is reported with its line and reason, sent to the rejects and
 skipped, so it is never half-written. The chunk's good rows are re-geocoded
@@ -15,7 +19,8 @@ passes over the growing heap cost a third of the run.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +61,14 @@ class ImportReport:
     format: str
     rows: int = 0
     imported: int = 0
+    """New records (incidents created)."""
+    updated: int = 0
     unchanged: int = 0
+    flagged: int = 0
+    older: int = 0
+    deleted: int = 0
+    not_stored: int = 0
+    """Ids of a deletions list that were not stored."""
     rejected: int = 0
     sources_created: int = 0
     outside: int = 0
@@ -69,6 +81,8 @@ class ImportReport:
     workers: int = 1
     rejects_path: Path | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the run decided that the user should know (where rejects went, date order)."""
 
     @property
     def rows_per_second(self) -> float:
@@ -76,14 +90,23 @@ class ImportReport:
 
     def summary(self) -> list[str]:
         """The summary printed after an import, one line per item."""
+        if self.format.endswith("deletions"):
+            return self._deletion_summary()
         lines = [
-            f"{self.path.name} ({self.format}): {self.rows:,} rows: {self.imported:,} imported, "
-            f"{self.unchanged:,} already stored, {self.rejected:,} rejected",
+            f"{self.path.name} ({self.format}): {self.rows:,} rows: {self.imported:,} new, "
+            f"{self.updated:,} updated, {self.unchanged:,} unchanged, {self.deleted:,} deleted, "
+            f"{self.rejected:,} rejected",
             f"  placed by borderwatch's layers: {self.near_border:,} near a border segment "
             f"(≤ {SEGMENT_WITHIN_KM:g} km), {self.outside:,} outside both countries",
             f"  the file's own place names disagree with ours: {self.country_disagreements:,} "
             f"on the country, {self.admin_disagreements:,} on the province",
         ]
+        if self.older:
+            lines.append(f"  {self.older:,} older than the stored version: left as stored")
+        if self.flagged:
+            lines.append(
+                f"  {self.flagged:,} revised but reviewed by an analyst: flagged, not changed"
+            )
         if self.widened:
             lines.append(
                 f"  {self.widened:,} placed on a border segment but more than "
@@ -96,11 +119,45 @@ class ImportReport:
             )
         if self.sources_created:
             lines.append(f"  {self.sources_created:,} new sources")
+        lines.extend(f"  {note}" for note in self.notes)
         if self.rejects_path is not None:
             lines.append(f"  rejected rows, with the reason: {self.rejects_path}")
-        processes = f" in {self.workers} processes" if self.workers > 1 else ""
-        lines.append(f"  {self.seconds:.1f} s{processes}, {self.rows_per_second:,.0f} rows/s")
+        lines.append(self._speed())
         return lines
+
+    def _deletion_summary(self) -> list[str]:
+        lines = [
+            f"{self.path.name} ({self.format}): {self.rows:,} rows: {self.deleted:,} deleted, "
+            f"{self.not_stored:,} not stored, {self.rejected:,} rejected"
+        ]
+        if self.flagged:
+            lines.append(f"  {self.flagged:,} reviewed by an analyst: flagged, not deleted")
+        lines.extend(f"  {note}" for note in self.notes)
+        if self.rejects_path is not None:
+            lines.append(f"  rejected rows, with the reason: {self.rejects_path}")
+        return [*lines, self._speed()]
+
+    def _speed(self) -> str:
+        processes = f" in {self.workers} processes" if self.workers > 1 else ""
+        return f"  {self.seconds:.1f} s{processes}, {self.rows_per_second:,.0f} rows/s"
+
+
+def record_hash(fmt: str, row: RawRow, keys: Sequence[str]) -> str:
+    """``<format>:<hash of the row as read>``, 64 characters.
+
+    The values are taken in the order of ``keys`` (the file's columns,
+    sorted), so an API's JSON and CSV of one record agree. Stored with the
+    record: a re-import in the same format whose hash differs is a revised
+    record. Rows of another format (an export of the store, imported back)
+    are not comparable, and the format says so.
+    """
+    values = row.values
+    try:  # every cell text and every column present: the common case, at C speed
+        text = "\x1f".join(map(values.__getitem__, keys))
+    except (KeyError, TypeError):
+        text = "\x1f".join(f"{k}={v}" for k, v in sorted(values.items()))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{fmt}:{digest[: 63 - len(fmt)]}"
 
 
 @contextmanager
@@ -173,6 +230,9 @@ class ChunkImport:
                     result = store.save_incidents_bulk(sources, incidents, places)
                 self.report.imported += result.incidents_created
                 self.report.unchanged += result.incidents_unchanged
+                self.report.updated += result.incidents_updated
+                self.report.flagged += result.incidents_flagged
+                self.report.older += result.incidents_older
                 self.report.sources_created += result.sources_created
             if progress is not None:
                 progress(self.table.position(), self.table.size)
@@ -204,6 +264,7 @@ class ChunkImport:
         cited: dict[str, Source] = {}
         kept: list[int] = []
         known, citations = self.sources, self.citations
+        keys = sorted(self.table.columns)
         precisions, provinces = placed.location_precision, placed.provinces
         segments, distances = placed.segments, placed.distance_km
         for k, (row, record) in enumerate(good):
@@ -235,7 +296,10 @@ class ChunkImport:
             for s in record.sources:
                 if s.id not in cited:
                     cited[s.id] = known.get(s.id) or known.setdefault(s.id, s.to_source())
-            if (record.country or record.admin1 or record.admin2) and record.id not in places:
+            # A row with neither place names nor dataset fields (a monitor's bare
+            # table, an export of reports) has nothing to keep.
+            named = record.country or record.admin1 or record.admin2 or record.attributes
+            if named and record.id not in places:
                 places[record.id] = ImportedPlace(
                     record.dataset,
                     record.country,
@@ -243,6 +307,9 @@ class ChunkImport:
                     record.admin2,
                     country_agrees[k],
                     admin_agrees[k],
+                    record.attributes or None,
+                    record_hash(self.mapper.dataset, row, keys),
+                    record.dataset_timestamp,
                 )
         self.count(kept, records, placed, country_agrees, admin_agrees)
         return incidents, list(cited.values()), places

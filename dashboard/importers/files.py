@@ -7,13 +7,18 @@ matched case-insensitively and renamed by the ``--map`` mapping before a
 format sees them. A row's number is the line it starts on (the header is
 line 1). GeoJSON is a FeatureCollection read whole; its rows are numbered by
 feature (the first is feature 1) and a point geometry supplies ``lat`` and
-``lon``.
+``lon``. JSON (an API's answer: ACLED's, UCDP's) is a list of records read
+whole, numbered by record, each value as its CSV cell would be.
 
 Rejected rows go to ``FILE.rejects.csv`` (``_line``, ``_reason``, then the
-row exactly as read) or ``FILE.rejects.geojson`` (each feature as read, with
-``_feature`` and ``_reason`` properties): fix them there and import that
+row exactly as read), ``FILE.rejects.geojson`` (each feature as read, with
+``_feature`` and ``_reason`` properties) or ``FILE.rejects.json`` (each
+record with ``_record`` and ``_reason``): fix them there and import that
 file, which the formats read like the original. A rejects file left by an
-earlier run is removed when the new run starts.
+earlier run is removed when the new run starts. ``--rejects PATH`` puts them
+elsewhere (:func:`choose_rejects_path`); when the input's folder cannot be
+written (a read-only share, a mounted archive) they go to the store's
+folder instead, and the run's summary says so.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping
+import tempfile
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -60,6 +66,13 @@ class Table(Protocol):
         ...
 
     def __iter__(self) -> Iterator[RawRow]: ...
+
+    def distinct(self, columns: Collection[str]) -> set[str]:
+        """Every distinct value of these columns (field names) in the whole file, as text.
+
+        The pre-pass that lets a file's dates be read one way for all its rows.
+        """
+        ...
 
     def close(self) -> None: ...
 
@@ -138,6 +151,7 @@ class CsvTable(_Rows):
             self.close()
             raise ImportFileError(f"{path}: empty file (no header line)")
         delimiter = max(_DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d))))
+        self._delimiter = delimiter
         self._reader = csv.reader(_chain(first, self._text), delimiter=delimiter)
         self.header = next(self._reader)
         self._fields = _field_names(self.header, rename)
@@ -146,6 +160,27 @@ class CsvTable(_Rows):
 
     def position(self) -> int:
         return self._raw.tell() if not self._raw.closed else self.size
+
+    def distinct(self, columns: Collection[str]) -> set[str]:
+        """Distinct values of ``columns``, read with a second handle (reading stays put)."""
+        indices = [n for n, name in enumerate(self._fields) if name in columns]
+        found: set[str] = set()
+        if not indices:
+            return found
+        with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=self._delimiter)
+            next(reader, None)
+            last = max(indices)
+            try:
+                if len(indices) == 1:
+                    found.update(row[last] for row in reader if len(row) > last)
+                else:
+                    for row in reader:
+                        if len(row) > last:
+                            found.update(row[i] for i in indices)
+            except (UnicodeDecodeError, csv.Error):
+                pass  # the import itself reports the line
+        return found
 
     def _scan(self) -> Iterator[tuple[int, list[str]]]:
         """(line the row starts on, its cells), blank lines left out."""
@@ -224,6 +259,13 @@ class GeoJsonTable(_Rows):
     def position(self) -> int:
         return self.size * self._done // max(len(self._features), 1)
 
+    def distinct(self, columns: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for number, feature in enumerate(self._features, start=1):
+            values = self._row(number, feature).values
+            found.update(str(values[c]) for c in columns if values.get(c) is not None)
+        return found
+
     def _scan(self) -> Iterator[tuple[int, Any]]:
         for number, feature in enumerate(self._features, start=1):
             self._done = number
@@ -248,6 +290,90 @@ class GeoJsonTable(_Rows):
         self._features = []
 
 
+class JsonTable(_Rows):
+    """Records of an API's JSON answer saved to a file; open with :func:`open_table`.
+
+    ACLED's API wraps its records in ``{"data": [...]}``, UCDP's in
+    ``{"Result": [...]}``; a bare list of objects is read too. Values become
+    text as a CSV would hold them (``null`` is blank, a list is ``;``-joined),
+    so a format reads the API's JSON and its CSV alike. Records are numbered
+    from 1.
+    """
+
+    unit = "record"
+
+    def __init__(self, path: Path, rename: Mapping[str, str]) -> None:
+        self.path = path
+        self.size = path.stat().st_size
+        try:
+            data = json.loads(path.read_text("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        except json.JSONDecodeError as exc:
+            raise ImportFileError(f"{path}: not JSON: {exc}") from None
+        records = _records_of(data)
+        if records is None:
+            raise ImportFileError(
+                f"{path}: no records: expected a list of objects, or one under "
+                f'"data" (ACLED\'s API) or "Result" (UCDP\'s API)'
+            )
+        self._records = records
+        self._done = 0
+        keys = sorted({str(k) for r in records if isinstance(r, dict) for k in r})
+        self._rename = rename
+        self.columns = frozenset(n for n in _field_names(keys, rename) if n is not None)
+        self.spelling = {k.strip().lower(): k for k in keys}
+
+    def position(self) -> int:
+        return self.size * self._done // max(len(self._records), 1)
+
+    def distinct(self, columns: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for number, record in enumerate(self._records, start=1):
+            values = self._row(number, record).values
+            found.update(values[c] for c in columns if values.get(c))
+        return found
+
+    def _scan(self) -> Iterator[tuple[int, Any]]:
+        for number, record in enumerate(self._records, start=1):
+            self._done = number
+            yield number, record
+
+    def _row(self, number: int, record: Any) -> RawRow:
+        if not isinstance(record, dict):
+            return RawRow(number, {}, record, "not a JSON object")
+        keys = [str(k) for k in record]
+        values = {
+            name: _as_text(value)
+            for name, value in zip(_field_names(keys, self._rename), record.values(), strict=True)
+            if name is not None
+        }
+        return RawRow(number, values, record)
+
+    def close(self) -> None:
+        self._records = []
+
+
+def _records_of(data: Any) -> list[Any] | None:
+    """The records of an API answer: a list, or the list under ``data`` or ``Result``."""
+    if isinstance(data, dict):
+        data = next((data[k] for k in ("data", "Result", "result") if k in data), None)
+    return data if isinstance(data, list) else None
+
+
+def _as_text(value: Any) -> str:
+    """A JSON value as a CSV cell holds it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return "; ".join(_as_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def _point_into(geometry: Any, values: dict[str, Any]) -> str | None:
     """Put a Point's coordinates into ``values``; the problem with any other geometry."""
     if geometry is None:
@@ -263,10 +389,13 @@ def _point_into(geometry: Any, values: dict[str, Any]) -> str | None:
 
 
 def open_table(path: Path, kind: str, rename: Mapping[str, str]) -> Table:
-    """Open ``path`` as ``"csv"`` or ``"geojson"``; :class:`ImportFileError` if unreadable."""
+    """Open ``path`` as ``"csv"``, ``"json"`` or ``"geojson"``; :class:`ImportFileError` if
+    unreadable."""
     try:
         if kind == "geojson":
             return GeoJsonTable(path, rename)
+        if kind == "json":
+            return JsonTable(path, rename)
         return CsvTable(path, rename)
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
@@ -276,16 +405,51 @@ def open_table(path: Path, kind: str, rename: Mapping[str, str]) -> Table:
 
 
 def rejects_path(path: Path, kind: str) -> Path:
-    """Where the rejected rows of ``path`` go."""
-    suffix = ".rejects.geojson" if kind == "geojson" else ".rejects.csv"
-    return path.with_name(path.name + suffix)
+    """Where the rejected rows of ``path`` go by default: beside it."""
+    return path.with_name(f"{path.name}.rejects.{kind}")
+
+
+def writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``, by trying (permission bits do not tell
+    the whole story: a read-only mount, ACLs, root)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def choose_rejects_path(
+    path: Path, kind: str, chosen: Path | None, fallback_folder: Path
+) -> tuple[Path, str | None]:
+    """Where rejects go, and a note when that is not where the user would look first.
+
+    ``chosen`` (``--rejects``) is used as given, or :class:`ImportFileError`
+    if its folder cannot be written (before anything is imported). Otherwise
+    beside the input, or in ``fallback_folder`` (the store's) when the
+    input's folder cannot be written.
+    """
+    if chosen is not None:
+        if not chosen.parent.is_dir() or not writable(chosen.parent):
+            raise ImportFileError(f"--rejects {chosen}: cannot write in {chosen.parent}")
+        return chosen, None
+    beside = rejects_path(path, kind)
+    if writable(beside.parent):
+        return beside, None
+    moved = fallback_folder / beside.name
+    if not writable(fallback_folder):
+        raise ImportFileError(
+            f"{path}: cannot write rejected rows beside it nor in {fallback_folder}; "
+            f"name a file with --rejects PATH"
+        )
+    return moved, f"{beside.parent} is not writable: rejected rows go to {moved} instead"
 
 
 class Rejects:
-    """Collects rejected rows and writes them beside the input (only if there are any)."""
+    """Collects rejected rows and writes them to ``path`` (only if there are any)."""
 
-    def __init__(self, table: Table, kind: str) -> None:
-        self.path = rejects_path(table.path, kind)
+    def __init__(self, table: Table, kind: str, path: Path | None = None) -> None:
+        self.path = path or rejects_path(table.path, kind)
         self.count = 0
         self._table = table
         self._kind = kind
@@ -296,6 +460,10 @@ class Rejects:
 
     def add(self, row: RawRow, reason: str) -> None:
         self.count += 1
+        if self._kind == "json":
+            record = dict(row.original) if isinstance(row.original, dict) else {}
+            self._features.append({"_record": row.number, "_reason": reason, **record})
+            return
         if self._kind == "geojson":
             feature = dict(row.original) if isinstance(row.original, dict) else {}
             feature.setdefault("type", "Feature")
@@ -315,7 +483,9 @@ class Rejects:
         """Finish the file; its path, or ``None`` when nothing was rejected."""
         if self._file is not None:
             self._file.close()
-        if self._features:
+        if self._features and self._kind == "json":
+            self.path.write_text(json.dumps(self._features, ensure_ascii=False, indent=1), "utf-8")
+        elif self._features:
             collection = {"type": "FeatureCollection", "features": self._features}
             self.path.write_text(json.dumps(collection, ensure_ascii=False, indent=1), "utf-8")
         return self.path if self.count else None

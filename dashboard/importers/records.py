@@ -15,11 +15,10 @@ name cites the same stored source.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -32,6 +31,9 @@ from dashboard.models import (
     SourceKind,
     content_hash,
 )
+
+if TYPE_CHECKING:
+    from dashboard.importers.dates import DateReader
 
 # Incident and source ids are String(200) in the store.
 MAX_ID_CHARS = 200
@@ -53,6 +55,12 @@ class RowMapper(Protocol):
     dataset: str
     columns: tuple[str, ...]
     """Every column the format reads (``--map`` names these)."""
+    dates: DateReader
+    """Reads the file's dates; the runner has it learn them all first (:mod:`.dates`)."""
+
+    def date_columns(self) -> tuple[str, ...]:
+        """The row keys holding event dates (after :meth:`missing_columns`)."""
+        ...
 
     def missing_columns(self, present: Collection[str]) -> list[str]:
         """Required columns (or alternatives, "a|b") that ``present`` lacks."""
@@ -101,6 +109,8 @@ class ImportRecord(BaseModel):
     ``country``/``admin1``/``admin2`` are the file's own place names, kept
     beside borderwatch's geocoding; ``dataset`` says whose names they are.
     ``casualties`` is the breakdown by kind and side, where the file gives one.
+    ``attributes`` keeps what the format has no field for (ACLED's sub-event
+    type, UCDP's deaths by side…), so nothing a user imports is dropped.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -123,6 +133,10 @@ class ImportRecord(BaseModel):
     admin1: str | None = None
     admin2: str | None = None
     sources: tuple[SourceRecord, ...] = ()
+    attributes: dict[str, str] = Field(default_factory=dict)
+    """The dataset's other columns as the file wrote them (blank ones left out)."""
+    dataset_timestamp: int | None = None
+    """When the dataset last changed the record (ACLED's ``timestamp``, epoch seconds)."""
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> ImportRecord:
@@ -163,51 +177,7 @@ def describe_errors(exc: ValidationError, column_of: Mapping[str, str]) -> str:
     return "; ".join(parts)
 
 
-# --------------------------------------------------------------------- parsing
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_TIME = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]+)\.?,?[ -](\d{4})")
-
-
-@lru_cache(maxsize=65536)
-def parse_date(text: str) -> date:
-    """``2021-05-12`` (a time after it is ignored) or ``12 May 2021`` / ``12-May-2021``.
-
-    Raises :class:`RowError` for anything else, or for an impossible date.
-    Cached: a big file has a few thousand distinct dates.
-    """
-    value = text.strip()
-    try:
-        iso = len(value) >= 10 and value[4] == "-" and value[7] == "-"
-        if iso and (len(value) == 10 or _TIME.fullmatch(value[10:])):
-            return date.fromisoformat(value[:10])
-        match = _DAY_MONTH_YEAR.fullmatch(value)
-        if match and match[2].lower() in _MONTHS:
-            return date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-    except ValueError as exc:
-        raise RowError(f"{value!r} is not a real date ({exc})") from None
-    raise RowError(f"{value!r} is not a date like 2021-05-12 or 12 May 2021")
+# --------------------------------------------------------------------- cells
 
 
 def split_list(value: Any, separator: str = ";") -> tuple[str, ...]:
@@ -242,6 +212,16 @@ def dataset_source(dataset: str, name: str) -> SourceRecord:
         title=name,
         publisher=name,
     )
+
+
+def kept_columns(row: Mapping[str, str], columns: Iterable[str]) -> dict[str, str]:
+    """The row's non-blank values of ``columns``, stripped: a record's dataset fields.
+
+    Cells are text here (CSV cells, and an API's JSON made text by
+    :mod:`.files`); one comprehension, as it runs for every row of big files.
+    """
+    get = row.get
+    return {column: value for column in columns if (value := get(column, "").strip())}
 
 
 def hashed_id(prefix: str, fields: Mapping[str, Any]) -> str:

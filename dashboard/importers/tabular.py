@@ -36,6 +36,8 @@ field                  default columns; meaning
                        place names
 ``dataset``            ``file_dataset``: whose place names they are
                        (default ``csv``/``geojson``)
+``attributes``         ``file_attributes``: the dataset's own fields, a
+                       JSON object, as exports write them
 ``source``             ``source``, ``sources``: source names, ``;``-separated
                        (GeoJSON: also a list of names or of objects with
                        ``id``, ``title``, ``publisher``, ``url``,
@@ -50,6 +52,7 @@ field                  default columns; meaning
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
@@ -57,6 +60,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from dashboard.casualty_text import parse_casualties
+from dashboard.importers.dates import DateReader, parse_date
 from dashboard.importers.fields import event_type
 from dashboard.importers.records import (
     RowError,
@@ -65,7 +69,6 @@ from dashboard.importers.records import (
     dataset_source,
     describe_errors,
     hashed_id,
-    parse_date,
 )
 from dashboard.models import CasualtyCount, DatePrecision, LocationPrecision
 
@@ -88,6 +91,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "admin1": ("file_admin1", "admin1"),
     "admin2": ("file_admin2", "admin2"),
     "dataset": ("file_dataset",),
+    "attributes": ("file_attributes",),
     "source": ("source", "sources"),
     "source_ids": ("source_ids",),
     "source_titles": ("source_titles",),
@@ -137,7 +141,17 @@ class TabularMapper:
 
     def __init__(self, prefix: str) -> None:
         self.dataset = prefix
+        self.dates = DateReader()
         self._column_of: dict[str, str] = {}
+
+    def date_columns(self) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(
+                column
+                for name in ("date", "date_start", "date_end")
+                for column in (name, *DEFAULT_COLUMNS[name])
+            )
+        )
 
     def missing_columns(self, present: Collection[str]) -> list[str]:
         self._column_of = {
@@ -188,8 +202,24 @@ class TabularMapper:
             "admin1": raw.get("admin1"),
             "admin2": raw.get("admin2"),
             "sources": self._sources(raw),
+            "attributes": self._attributes(raw.get("attributes")),
         }
         return fields
+
+    def _attributes(self, value: Any) -> dict[str, str]:
+        """Dataset fields as an export writes them: a JSON object (text in CSV)."""
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise RowError(
+                    f"{self.column_of('attributes')}: not a JSON object ({exc})"
+                ) from None
+        if not isinstance(value, dict):
+            raise RowError(f"{self.column_of('attributes')}: not a JSON object")
+        return {str(k): str(v) for k, v in value.items() if v is not None and str(v) != ""}
 
     def _id(self, raw: Mapping[str, Any]) -> str:
         given = raw.get("id")
@@ -209,7 +239,7 @@ class TabularMapper:
 
     def _date(self, raw: Mapping[str, Any], field: str) -> date:
         try:
-            return parse_date(str(raw[field]))
+            return self.dates.read(str(raw[field]))
         except RowError as exc:
             raise RowError(f"{self.column_of(field)}: {exc}") from None
 

@@ -27,6 +27,13 @@ present. Mappings (UCDP GED codebook wording, paraphrased):
   one per position; otherwise one source joining them. ``source_original``
   (who is quoted) becomes each citation's claim. A source whose office is
   ``synthetic`` is the synthetic publisher: such rows are test data.
+- Dataset fields: every codebook column but the point (ids, conflict and
+  dyad names and ids, sides, ``where_prec``, ``where_description``,
+  ``adm_1``/``adm_2``, ``event_clarity``, ``date_prec``, deaths by side a/b,
+  civilians and unknown, best/high/low, the source fields…) is kept as the
+  file wrote it in the record's attributes (:data:`ATTRIBUTE_COLUMNS`), for
+  the yearly GED, the candidate releases and the API alike. Re-importing a
+  newer release replaces a changed record of the same ``id``.
 """
 
 from __future__ import annotations
@@ -34,13 +41,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from dashboard.importers.dates import DateReader, parse_date
 from dashboard.importers.fields import code
 from dashboard.importers.records import (
     HASH_ID_CHARS,
     RowError,
     SourceRecord,
     blank_to_none,
-    parse_date,
+    kept_columns,
     split_list,
 )
 from dashboard.models import DatePrecision, EventType, LocationPrecision, content_hash
@@ -98,6 +106,9 @@ UCDP_COLUMNS = (
     "gwnoa",
     "gwnob",
 )
+# Every codebook column is kept as a dataset field except the point itself
+# (the incident's lat/lon) and its WKT spelling.
+ATTRIBUTE_COLUMNS = tuple(c for c in UCDP_COLUMNS if c not in ("latitude", "longitude", "geom_wkt"))
 REQUIRED = (
     "id",
     "type_of_violence",
@@ -149,6 +160,12 @@ class UcdpMapper:
     dataset = DATASET
     columns = UCDP_COLUMNS
 
+    def __init__(self) -> None:
+        self.dates = DateReader()
+
+    def date_columns(self) -> tuple[str, ...]:
+        return ("date_start", "date_end")
+
     def missing_columns(self, present: Collection[str]) -> list[str]:
         return [c for c in REQUIRED if c not in present]
 
@@ -167,7 +184,7 @@ class UcdpMapper:
         dates = {}
         for column in ("date_start", "date_end"):
             try:
-                dates[column] = parse_date(str(row.get(column) or ""))
+                dates[column] = self.dates.read(str(row.get(column) or ""))
             except RowError as exc:
                 raise RowError(f"{column}: {exc}") from None
         return {
@@ -188,6 +205,7 @@ class UcdpMapper:
             "admin1": blank_to_none(row.get("adm_1")),
             "admin2": blank_to_none(row.get("adm_2")),
             "sources": sources(row),
+            "attributes": kept_columns(row, ATTRIBUTE_COLUMNS),
         }
 
 

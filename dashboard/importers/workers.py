@@ -182,9 +182,9 @@ def _merge(
     """Add the workers' counts to ``report`` and write their rejects in line order."""
     for part, _ in results:
         for name in (
-            "rows", "imported", "unchanged", "rejected", "sources_created", "outside",
-            "near_border", "widened", "without_source", "country_disagreements",
-            "admin_disagreements",
+            "rows", "imported", "updated", "unchanged", "flagged", "older", "rejected",
+            "sources_created", "outside", "near_border", "widened", "without_source",
+            "country_disagreements", "admin_disagreements",
         ):  # fmt: skip
             setattr(report, name, getattr(report, name) + getattr(part, name))
     rejected = sorted((r for _, rows in results for r in rows), key=lambda r: r[0])

@@ -139,7 +139,7 @@ def apply_change(
     )
     if updated.rowcount != 1:  # pragma: no cover - the row lock makes this unreachable
         raise IncidentChangedError(row.id, row.version, version, None, None)
-    return _record(
+    return record_revision(
         conn,
         row.id,
         version=version,
@@ -163,7 +163,7 @@ def _values(row: Row[Any], incident: Incident) -> dict[str, Any]:
     }
 
 
-def _record(
+def record_revision(
     conn: Connection,
     incident_id: str,
     *,
@@ -174,6 +174,7 @@ def _record(
     changes: dict[str, dict[str, Any]],
     reverts: int | None,
 ) -> Revision:
+    """Insert one row of ``incident_revisions`` (the caller bumps the incident's version)."""
     values = {
         "incident_id": incident_id,
         "version": version,

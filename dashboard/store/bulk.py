@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, select
 
 from dashboard.models import Citation, Incident, Source, Span
-from dashboard.store import locks, reads, rows
+from dashboard.store import living, locks, reads, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import BulkSaveResult, ImportedPlace
@@ -44,16 +44,19 @@ def save_incidents_bulk(
         left as it is.
     incidents
         Incidents keyed by ``id``. One already stored is left exactly as it
-        is: unlike :func:`~dashboard.store.writes.save_document` nothing is
-        merged into it, so re-importing a file changes nothing, except that
-        an incident an analyst corrected is flagged where the record reads a
-        corrected field otherwise (:mod:`~dashboard.store.locks`). Within one
+        is (nothing is merged into it, unlike
+        :func:`~dashboard.store.writes.save_document`), so re-importing a file
+        changes nothing, unless its record is a revised one
+        (:mod:`~dashboard.store.living`: a newer ACLED ``timestamp`` or UCDP
+        release rewrites it, with a revision; an incident an analyst changed
+        is flagged instead, :mod:`~dashboard.store.locks`). Within one
         call the first incident with a given id wins. A new incident is
         synthetic when it cites at least one source and every source it
         cites is synthetic.
     places
-        The file's own place names by incident id, written with new
-        incidents only.
+        What the file says of each record (place names, dataset fields, its
+        hash) by incident id: written with new incidents, compared for
+        stored ones.
 
     Raises
     ------
@@ -87,15 +90,21 @@ def save_incidents_bulk(
     # Sorted, so concurrent PostgreSQL writers lock shared ids in one order.
     unique = sorted(_first_by_id(incidents), key=lambda i: i.id)
     stored = _stored_keys(conn, db.incidents.c.id, [i.id for i in unique])
-    _flag_reviewed(conn, [i for i in unique if i.id in stored])
+    again = [i for i in unique if i.id in stored]
+    revised = living.revise_records(conn, again, places) if again else living.Revised()
+    _flag_reviewed(conn, [i for i in again if i.id not in revised.handled])
     new = [i for i in unique if i.id not in stored]
     synthetic = [_all_synthetic(i, synthetic_of) for i in new]
     _executemany_ignore(conn, db.incidents, rows.incident_columns(new, now, synthetic))
     _insert_children_bulk(conn, new, places)
+    changed = revised.updated + revised.flagged + revised.older
     return BulkSaveResult(
         sources_created=len(created_sources),
         incidents_created=len(new),
-        incidents_unchanged=len(incidents) - len(new),
+        incidents_unchanged=len(incidents) - len(new) - changed,
+        incidents_updated=revised.updated,
+        incidents_flagged=revised.flagged,
+        incidents_older=revised.older,
     )
 
 
@@ -193,12 +202,16 @@ def _executemany_ignore(conn: Connection, table: Table, columns: rows.Columns) -
 def _bind_column(column: Any, dialect: Any, values: list[Any]) -> list[Any]:
     """Values as the driver takes them; each distinct value converted once.
 
-    Values must be hashable (the bulk path passes JSON lists as tuples).
+    JSON lists come as tuples (hashable, so repeats are converted once);
+    JSON objects, which differ per row anyway, are converted one by one.
     """
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return values
-    converted = {value: process(value) for value in set(values)}
+    try:
+        converted = {value: process(value) for value in set(values)}
+    except TypeError:  # unhashable (a JSON object per row): each is converted on its own
+        return [process(value) for value in values]
     return [converted[value] for value in values]
 
 
@@ -234,8 +247,24 @@ def _insert_children_bulk(
             "admin2": [p.admin2 for _, p in found],
             "country_agrees": [p.country_agrees for _, p in found],
             "admin_agrees": [p.admin_agrees for _, p in found],
+            **_record_columns([p for _, p in found]),
         },
     )
+
+
+def _record_columns(places: Sequence[ImportedPlace]) -> dict[str, list[Any]]:
+    """The dataset-field columns (migration 0006), only when some record has them.
+
+    Synthetic data and older callers write none, so the bulk path still
+    works on a store at an earlier revision (see the migration tests).
+    """
+    if not any(p.attributes or p.record_hash for p in places):
+        return {}
+    return {
+        "attributes": [dict(p.attributes) if p.attributes else None for p in places],
+        "record_hash": [p.record_hash for p in places],
+        "dataset_timestamp": [p.dataset_timestamp for p in places],
+    }
 
 
 def _first_citations(citations: Sequence[Citation]) -> Sequence[Citation]:

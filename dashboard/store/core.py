@@ -25,6 +25,7 @@ from dashboard.store import (
     bulk,
     columns,
     details,
+    living,
     reads,
     reextract,
     review,
@@ -198,6 +199,13 @@ class Store:
         """
         with self.writing(bulk=True) as conn:
             return bulk.save_incidents_bulk(conn, sources, incidents, places or {})
+
+    def delete_records(self, deletions: Mapping[str, int | None]) -> living.Deleted:
+        """Remove the imported incidents a dataset deleted (id → its deletion time), in one
+        transaction; an incident an analyst changed is flagged instead
+        (:mod:`~dashboard.store.living`)."""
+        with self.writing(bulk=True) as conn:
+            return living.delete_records(conn, deletions)
 
     # --- analyst review (see :mod:`~dashboard.store.review`) -----------------
 
@@ -374,6 +382,17 @@ class Store:
         """The file's own place names for an imported incident, or ``None``."""
         with self.reading() as conn:
             return reads.get_imported_place(conn, incident_id)
+
+    def dataset_fields(self, incident_id: str) -> dict[str, str]:
+        """The dataset's own fields of an imported incident, as its file wrote them.
+
+        For the source panel: ACLED's sub-event type, actors' associates and
+        inter codes, source scale, tags…; UCDP GED's conflict and dyad, deaths
+        by side, best/high/low… Empty for an incident extracted from reports
+        or imported before borderwatch kept them.
+        """
+        place = self.get_imported_place(incident_id)
+        return dict(place.attributes or {}) if place is not None else {}
 
     def is_synthetic(self, incident_id: str) -> bool | None:
         """Whether the incident is flagged synthetic (``None`` if not stored)."""

@@ -35,7 +35,8 @@ class DetailRows:
     excerpts: pd.DataFrame
     """``incident_id``, ``source_id``, ``start_char``, ``end_char``, ``text``."""
     places: pd.DataFrame
-    """``incident_id``, ``dataset``, ``country``, ``admin1``, ``admin2``."""
+    """``incident_id``, ``dataset``, ``country``, ``admin1``, ``admin2``, ``attributes``
+    (the dataset's own fields, a dict or ``None``)."""
     casualties: pd.DataFrame
     """``incident_id``, ``kind``, ``side`` (``None``: not stated), ``count``, in stored order."""
 
@@ -67,7 +68,10 @@ def read_details(conn: Connection, incident_ids: Sequence[str]) -> DetailRows:
         ids,
     )
     places = _read(
-        conn, select(p.incident_id, p.dataset, p.country, p.admin1, p.admin2), p.incident_id, ids
+        conn,
+        select(p.incident_id, p.dataset, p.country, p.admin1, p.admin2, p.attributes),
+        p.incident_id,
+        ids,
     )
     casualties = _read(
         conn,

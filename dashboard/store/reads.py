@@ -58,7 +58,7 @@ def get_incident(conn: Connection, incident_id: str) -> Incident | None:
 
 
 def get_imported_place(conn: Connection, incident_id: str) -> ImportedPlace | None:
-    """The file's own place names for an imported incident, or ``None``."""
+    """What the file said about an imported incident (place names, dataset fields), or ``None``."""
     row = conn.execute(
         select(db.imported_places).where(db.imported_places.c.incident_id == incident_id)
     ).first()
@@ -71,6 +71,9 @@ def get_imported_place(conn: Connection, incident_id: str) -> ImportedPlace | No
         admin2=row.admin2,
         country_agrees=row.country_agrees,
         admin_agrees=row.admin_agrees,
+        attributes=row.attributes,
+        record_hash=row.record_hash,
+        dataset_timestamp=row.dataset_timestamp,
     )
 
 

@@ -6,6 +6,7 @@ the CLI, tests) can name them without reaching into either.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -36,20 +37,31 @@ class BulkSaveResult:
     """What :meth:`Store.save_incidents_bulk` changed.
 
     ``incidents_unchanged`` counts incidents not written because their id was
-    already stored or appeared earlier in the same call.
+    already stored with the same record or appeared earlier in the same call.
     """
 
     sources_created: int = 0
     incidents_created: int = 0
     incidents_unchanged: int = 0
+    incidents_updated: int = 0
+    """Stored records a newer version replaced (the earlier values kept as a revision)."""
+    incidents_flagged: int = 0
+    """Revised records of incidents an analyst has reviewed: flagged, not changed."""
+    incidents_older: int = 0
+    """Records older than the stored version (ACLED ``timestamp``): left as stored."""
 
 
 class ImportedPlace(NamedTuple):
-    """The place names a structured file gave an imported incident, beside ours.
+    """What a structured file said about an imported incident: its place names, beside ours,
+    and the dataset's other fields.
 
     ``country_agrees`` / ``admin_agrees`` say whether the file's country and
     admin names match the country and province borderwatch's geocoder found
-    (``None``: nothing to compare).
+    (``None``: nothing to compare). ``attributes`` are the dataset's own
+    columns as written (ACLED's sub-event type, UCDP's deaths by side…);
+    ``record_hash`` and ``dataset_timestamp`` identify the version of the
+    record, so a re-import tells a revised record (``None``: imported before
+    borderwatch kept them).
     """
 
     dataset: str
@@ -58,6 +70,9 @@ class ImportedPlace(NamedTuple):
     admin2: str | None = None
     country_agrees: bool | None = None
     admin_agrees: bool | None = None
+    attributes: Mapping[str, str] | None = None
+    record_hash: str | None = None
+    dataset_timestamp: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

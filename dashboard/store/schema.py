@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -224,9 +225,11 @@ incident_casualties = Table(
 )
 
 # What a structured file (ACLED, UCDP GED, a spreadsheet) said about an
-# imported incident's place, kept beside borderwatch's own geocoding so the
-# disagreements stay visible. One row per imported incident; none for
-# incidents extracted from reports.
+# imported incident: its place names, kept beside borderwatch's own geocoding
+# so the disagreements stay visible, and (migration 0006) the dataset's other
+# columns as written (``attributes``) with the record's hash and ACLED
+# ``timestamp``, which tell a revised record on re-import. One row per
+# imported incident; none for incidents extracted from reports.
 imported_places = Table(
     "imported_places",
     metadata,
@@ -243,6 +246,9 @@ imported_places = Table(
     # NULL: nothing to compare (the file gave no name, or the point is in no unit).
     Column("country_agrees", Boolean),
     Column("admin_agrees", Boolean),
+    Column("attributes", JSON),
+    Column("record_hash", String(64)),
+    Column("dataset_timestamp", BigInteger),
 )
 
 # One row per analyst change of an incident (migration 0005): never an

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -688,3 +689,27 @@ def test_hostile_publisher_and_title_are_escaped_in_the_source_panel():
     html_out = panels._citation_html(Citation("src-h", claim=hostile), source)
     assert "<img" not in html_out
     assert "&lt;img src=x onerror=&quot;window.__bw=1&quot;&gt;" in html_out
+
+
+def test_source_panel_lists_an_imported_records_dataset_fields(fixture_url, tmp_path):
+    from dashboard.importers import import_file  # noqa: PLC0415
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+    path = Path(shutil.copy(fixtures / "acled_sample.csv", tmp_path / "acled_sample.csv"))
+    with open_store(fixture_url) as opened:
+        import_file(path, "acled", opened)
+    at = _app(synthetic="1", incident="acled:TST1")
+    assert not at.exception
+    page = _html(at)
+    assert '<dl class="bw-panel bw-facts" data-testid="bw-dataset-fields">' in page
+    assert "<dt>sub_event_type</dt><dd>Armed clash</dd>" in page
+    assert "<dt>assoc_actor_2</dt><dd>Test Militia C; Test Unit D</dd>" in page
+    assert any(e.label.startswith("Dataset fields (") for e in at.expander)
+    # an incident from reports has none: no list
+    assert "bw-dataset-fields" not in _html(_app(synthetic="1", incident=SOTK_ID))
+
+
+def test_dataset_fields_are_escaped():
+    html = str(panels.dataset_fields_html({"notes<b>": "<script>x</script>"}))
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html

@@ -62,7 +62,8 @@ def test_both_acled_date_forms_are_read(text: str, expected: date) -> None:
     ("text", "reason"),
     [
         ("2021-02-30", "event_date: '2021-02-30' is not a real date"),
-        ("12/05/2021", "event_date: '12/05/2021' is not a date like 2021-05-12 or 12 May 2021"),
+        ("12/05/2021", "event_date: '12/05/2021' could be day/month or month/day and the file"),
+        ("2021/13/01", "event_date: '2021/13/01' is not a real date"),
         ("12 Mai 2021", "is not a date like"),
         ("", "is not a date like"),
     ],
@@ -177,3 +178,32 @@ def test_missing_required_columns_are_listed() -> None:
     present = set(ACLED_COLUMNS) - {"latitude", "geo_precision"}
     assert AcledMapper().missing_columns(present) == ["latitude", "geo_precision|geo_precis"]
     assert AcledMapper().missing_columns(present | {"latitude", "geo_precis"}) == []
+
+
+def test_every_acled_column_is_kept_as_a_dataset_field() -> None:
+    extra = {
+        "disorder_type": "Political violence", "sub_event_type": "Armed clash",
+        "assoc_actor_1": "Test Unit E", "inter1": "1",
+        "assoc_actor_2": "Test Militia C; Test Unit D", "inter2": "2", "interaction": "12",
+        "civilian_targeting": "Civilian targeting",
+        "tags": "crowd size=no report", "source_scale": "National", "admin3": "Test community",
+        "iso": "51", "region": "Caucasus and Central Asia", "timestamp": "1700000000",
+    }  # fmt: skip
+    found = record(**extra)
+    for column, value in extra.items():
+        assert found.attributes[column] == value, column
+    assert (found.attributes["geo_precision"], found.attributes["time_precision"]) == ("1", "1")
+    assert (found.attributes["actor1"], found.attributes["actor2"]) == (
+        "Test Actor A",
+        "Test Actor B",
+    )
+    assert found.attributes["source"] == "synthetic"
+    assert found.dataset_timestamp == 1_700_000_000
+    # Held by the incident's own fields, as written: not repeated.
+    assert not {"notes", "latitude", "event_date"} & found.attributes.keys()
+    assert found.summary == "Test row: invented."
+
+
+def test_a_bad_timestamp_is_a_row_error() -> None:
+    with pytest.raises(RowError, match="timestamp: 'yesterday' is not epoch seconds"):
+        record(timestamp="yesterday")

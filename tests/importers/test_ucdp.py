@@ -143,3 +143,24 @@ def test_uneven_source_lists_become_one_joined_source() -> None:
 
 def test_same_article_in_two_events_is_one_source() -> None:
     assert record().sources == record(id="900002").sources
+
+
+def test_every_codebook_column_but_the_point_is_kept() -> None:
+    values = {
+        "relid": "TEST-1", "conflict_new_id": "101", "conflict_name": "Test conflict",
+        "dyad_new_id": "202", "side_a_new_id": "1", "side_b_new_id": "2",
+        "event_clarity": "1", "adm_2": "Vardenis", "deaths_a": "1", "deaths_b": "0",
+        "deaths_civilians": "1", "deaths_unknown": "0", "source_article": "Test article",
+        "geom_wkt": "POINT (45.9463 40.2046)", "priogrid_gid": "180000",
+    }  # fmt: skip
+    record = validate_record(UcdpMapper().to_fields(row(**values)), {})
+    kept = record.attributes
+    for column, value in values.items():
+        if column != "geom_wkt":
+            assert kept[column] == value, column
+    for column in ("where_prec", "where_description", "adm_1", "date_prec", "best", "high",
+                   "low", "dyad_name", "side_a", "side_b", "source_office", "source_date",
+                   "source_headline", "source_original"):  # fmt: skip
+        assert column in kept, column
+    assert not {"latitude", "longitude", "geom_wkt"} & kept.keys()
+    assert "gwnoa" not in kept  # blank cells are left out

@@ -28,6 +28,7 @@ from dashboard.models import (
 )
 from dashboard.store import (
     Correction,
+    ImportedPlace,
     Store,
     StoreError,
     create_store_engine,
@@ -43,10 +44,10 @@ from dashboard.store import (
 
 def test_fresh_database_has_no_revision_until_upgraded(empty_database_url: str) -> None:
     assert current_revision(empty_database_url) is None
-    assert upgrade_database(empty_database_url) == head_revision() == "0005"
-    assert current_revision(empty_database_url) == "0005"
+    assert upgrade_database(empty_database_url) == head_revision() == "0006"
+    assert current_revision(empty_database_url) == "0006"
     # Upgrading a current database is a harmless no-op.
-    assert upgrade_database(empty_database_url) == "0005"
+    assert upgrade_database(empty_database_url) == "0006"
 
 
 # Alembic reflects incidents.geom (PostgreSQL) without knowing PostGIS's type.
@@ -122,7 +123,7 @@ def test_upgrade_from_0001_keeps_incidents_and_adds_imported_places(
         revisions.migrate(engine, "0001")
         # The bulk path: it writes no column later revisions added (save_document reads them).
         Store(engine).save_incidents_bulk([report(publisher=SYNTHETIC_PUBLISHER)], [incident])
-        assert revisions.migrate(engine) == "0005"
+        assert revisions.migrate(engine) == "0006"
         upgraded = Store(engine)
         assert upgraded.get_incident("inc-sotk") == incident
         assert table_count(upgraded, schema.imported_places) == 0
@@ -138,7 +139,7 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
     try:
         revisions.migrate(engine, "0003")
         Store(engine).save_incidents_bulk([report()], [without])
-        assert revisions.migrate(engine) == "0005"
+        assert revisions.migrate(engine) == "0006"
         upgraded = Store(engine)
         # An incident stored before has no breakdown: unknown, not zero.
         assert upgraded.get_incident("inc-sotk") == without
@@ -153,7 +154,7 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
         tables = set(inspect(engine).get_table_names())
         assert "incident_casualties" not in tables
         assert {"incidents", "incident_provinces", "citations"} <= tables
-        assert revisions.migrate(engine) == "0005"
+        assert revisions.migrate(engine) == "0006"
         assert Store(engine).get_incident("inc-sotk").casualties == ()
     finally:
         engine.dispose()
@@ -167,7 +168,7 @@ def test_upgrade_from_0004_makes_every_incident_unreviewed_and_downgrade_drops_r
     try:
         revisions.migrate(engine, "0004")
         Store(engine).save_incidents_bulk([report()], [sotk_incident()])
-        assert revisions.migrate(engine) == "0005"
+        assert revisions.migrate(engine) == "0006"
         upgraded = Store(engine)
         state = upgraded.review_state("inc-sotk")
         assert (state.status, state.version, state.locked, state.flag) == (
@@ -186,8 +187,33 @@ def test_upgrade_from_0004_makes_every_incident_unreviewed_and_downgrade_drops_r
         assert "incident_revisions" not in inspector.get_table_names()
         assert "review_status" not in {c["name"] for c in inspector.get_columns("incidents")}
         # The corrected value itself stays; only the review around it is gone.
-        assert revisions.migrate(engine) == "0005"
+        assert revisions.migrate(engine) == "0006"
         assert Store(engine).get_incident("inc-sotk").fatalities == 3
         assert Store(engine).review_state("inc-sotk").version == 0
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0005_keeps_imported_places_and_downgrade_drops_dataset_fields(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    place = ImportedPlace("acled", "Armenia", "Gegharkunik", None, True, True)
+    try:
+        revisions.migrate(engine, "0005")
+        Store(engine).save_incidents_bulk([report()], [sotk_incident()], {"inc-sotk": place})
+        assert revisions.migrate(engine) == "0006"
+        upgraded = Store(engine)
+        # Imported before 0006: the names stay, no dataset fields, no record version.
+        assert upgraded.get_imported_place("inc-sotk") == place
+        assert upgraded.dataset_fields("inc-sotk") == {}
+
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(revisions.alembic_config(conn), "0005")
+        columns = {c["name"] for c in inspect(engine).get_columns("imported_places")}
+        assert "attributes" not in columns and "record_hash" not in columns
+        assert "admin1" in columns
+        assert revisions.migrate(engine) == "0006"
+        assert Store(engine).get_imported_place("inc-sotk") == place
     finally:
         engine.dispose()
