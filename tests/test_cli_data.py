@@ -199,3 +199,20 @@ def test_day_first_option_overrides_the_files_decision(url: str, tmp_path: Path)
     assert "read as" not in out  # the user decided: nothing to report
     with open_store(url) as opened:
         assert str(opened.get_incident("acled:TSTU1").date_start) == "2020-08-05"
+
+
+def test_a_newer_export_and_a_deletions_list_through_the_cli(url: str, tmp_path: Path) -> None:
+    run("import", str(copy(tmp_path, "acled_sample.csv")), "--format", "acled", "--url", url)
+    code, out, err = run(
+        "import", str(copy(tmp_path, "acled_revised.csv")), "--format", "acled", "--url", url
+    )
+    assert code == 0, err
+    assert "5 rows: 1 new, 1 updated, 2 unchanged, 0 deleted, 0 rejected" in out
+    assert "1 older than the stored version: left as stored" in out
+    path = copy(tmp_path, "acled_deletions.csv")
+    code, out, err = run("import", str(path), "--format", "acled", "--url", url)
+    assert code == 1  # one row has a bad deleted_timestamp
+    assert (
+        "acled_deletions.csv (acled deletions): 4 rows: 2 deleted, 1 not stored, 1 rejected" in out
+    )
+    assert f"{path}: line 5: deleted_timestamp: 'last week' is not epoch seconds" in err

@@ -70,8 +70,12 @@ def import_command(
     disagreements counted. Bad rows are reported with their line and reason,
     written to FILE.rejects.csv (.rejects.geojson; --rejects to choose) and
     skipped: the exit
-    status is then 1. Importing the same file again changes nothing. A store
-    that does not exist yet is created (its schema migrated), as ingest does.
+    status is then 1. Importing the same file again changes nothing; a newer
+    export or release revises the records that changed (keeping the earlier
+    values as a revision) and ACLED's deletions list (event_id_cnty,
+    deleted_timestamp) removes events; an analyst's incidents are only
+    flagged. A store that does not exist yet is created (its schema
+    migrated), as ingest does.
     """
     from dashboard import store
     from dashboard.geo.geocode import Geocoder

@@ -6,10 +6,11 @@ definitions (:mod:`~dashboard.store.schema`), connecting and its errors
 schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.core`), writing one document
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
-from rows built in :mod:`~dashboard.store.rows`, replacing what a re-read report
-reports (:mod:`~dashboard.store.reextract`), analysts' corrections, merges,
-splits and reverts as revisions (:mod:`~dashboard.store.review` through
-:mod:`~dashboard.store.audit`, values in
+from rows built in :mod:`~dashboard.store.rows`, revising and deleting imported
+records a newer dataset release changed (:mod:`~dashboard.store.living`),
+replacing what a re-read report reports (:mod:`~dashboard.store.reextract`),
+analysts' corrections, merges, splits and reverts as revisions
+(:mod:`~dashboard.store.review` through :mod:`~dashboard.store.audit`, values in
 :mod:`~dashboard.store.corrections`) and what machine writes must keep of them
 (:mod:`~dashboard.store.locks`), reading
 (:mod:`~dashboard.store.reads`), the PostgreSQL-only PostGIS extras
