@@ -134,6 +134,13 @@ def render_empty(view: data.View) -> bool:
                 f"The store holds {hidden:,} synthetic (test) incidents and no real ones. "
                 "Turn on “Include synthetic (test) data” in the sidebar to see them."
             )
+        elif len(view.table):
+            # Other borders' incidents: "no incidents yet" would be untrue of the store.
+            st.info(
+                f"No incident on the {data.border_layers(view.border).name} border yet (the "
+                f"store holds {len(view.table):,} on other borders). Add reports with "
+                f"`borderwatch ingest --border {view.border}`, or pick another border."
+            )
         else:
             st.info(
                 "The store holds no incidents yet. Add reports with `borderwatch ingest` "

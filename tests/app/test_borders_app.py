@@ -148,6 +148,18 @@ def test_an_unknown_border_in_a_link_is_named_and_dropped(two_border_url):
     assert _incidents(at) == "7"
 
 
+def test_a_border_with_no_incidents_says_the_others_hold_them(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'am-az-only.sqlite'}"
+    seed_fixture_url(url)  # Armenia–Azerbaijan incidents only
+    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
+    at = _app(synthetic="1", border="kg-tj")
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    assert "No incident on the Kyrgyzstan–Tajikistan border yet" in info
+    assert "borderwatch ingest --border kg-tj" in info
+    assert "holds no incidents yet" not in info
+
+
 def test_border_from_params_defaults_and_names_what_it_drops():
     known = ["am-az", "kg-tj"]
     assert filters.border_from_params([], known, "am-az") == ("am-az", None)
