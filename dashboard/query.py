@@ -13,7 +13,7 @@ to keep in memory at scale.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -59,6 +59,11 @@ class IncidentFilter:
     text: str | None = None
     include_synthetic: bool = False
     review: tuple[str, ...] = ()
+    # The border's countries: only incidents with a province in one of them (empty: all).
+    # Not a link parameter: the dashboard and the export set it from the chosen border.
+    scope: tuple[str, ...] = ()
+    # With a scope, whether incidents placed on no province at all are kept too.
+    scope_unplaced: bool = True
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> IncidentFilter:
@@ -323,6 +328,8 @@ def filter_mask(
         mask &= frame["event_type"].isin(filt.event_types).to_numpy()
     if filt.min_fatalities is not None and filt.min_fatalities > 0:
         mask &= frame["fatalities"].fillna(0).to_numpy() >= filt.min_fatalities
+    if filt.scope:
+        mask &= scope_mask(table, filt.scope, filt.scope_unplaced)
     if filt.countries:
         mask &= _rows_with(table.provinces, "country", filt.countries, len(frame))
     if filt.provinces:
@@ -333,6 +340,30 @@ def filter_mask(
     if filt.text:
         mask &= frame["id"].isin(text_ids or set()).to_numpy()
     mask &= frame["review_status"].isin(filt.review or DEFAULT_REVIEW).to_numpy()
+    return mask
+
+
+def scoped(filt: IncidentFilter, countries: Sequence[str], *, unplaced: bool) -> IncidentFilter:
+    """``filt`` kept to one border's incidents (its two ``countries``).
+
+    One store may hold the incidents of several borders; a border's view and
+    export show those with a province in its countries. An incident placed on
+    no province (known only to a country) names no border by its provinces:
+    ``unplaced`` says whether this border keeps such incidents.
+    """
+    return replace(filt, scope=tuple(countries), scope_unplaced=unplaced)
+
+
+def scope_mask(table: IncidentTable, countries: Sequence[str], unplaced: bool) -> np.ndarray:
+    """The incidents of a border (:func:`scoped`); every incident when ``countries`` is empty."""
+    n = len(table.incidents)
+    if not countries:
+        return np.ones(n, dtype=bool)
+    mask = _rows_with(table.provinces, "country", countries, n)
+    if unplaced:
+        placed = np.zeros(n, dtype=bool)
+        placed[table.provinces["row"].to_numpy()] = True
+        mask |= ~placed
     return mask
 
 

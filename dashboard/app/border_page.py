@@ -201,16 +201,24 @@ def render_segments() -> None:
     total = layers.manifest["line_length_km"]
     st.caption(
         f"Border line {total} km (commonly cited: {layers.manifest['cited_length_km']} km). "
-        "Boundaries: geoBoundaries (OpenStreetMap contributors, HDX / Government of Armenia, "
+        "Boundaries: geoBoundaries (OpenStreetMap contributors, national sources, "
         "Wikipedia); see geodata/SOURCES.md."
     )
 
 
 def render_lookup() -> None:
     st.subheader("Where is a point?")
+    border = data.current_border()
+    (south, west), (north, east) = data.display_layers(border)["bounds"]
+    mid_lat, mid_lon = round((south + north) / 2, 5), round((west + east) / 2, 5)
     with st.form("lookup"):
-        lat = st.number_input("Latitude", -90.0, 90.0, 39.55, format="%.5f", key="lookup_lat")
-        lon = st.number_input("Longitude", -180.0, 180.0, 45.97, format="%.5f", key="lookup_lon")
+        # Keyed by border: each starts at the middle of its own area.
+        lat = st.number_input(
+            "Latitude", -90.0, 90.0, mid_lat, format="%.5f", key=f"lookup_lat_{border}"
+        )
+        lon = st.number_input(
+            "Longitude", -180.0, 180.0, mid_lon, format="%.5f", key=f"lookup_lon_{border}"
+        )
         submitted = st.form_submit_button("Look up")
     if submitted:
         answer = data.geocoder().geocode_point(lat, lon)

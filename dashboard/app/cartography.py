@@ -76,13 +76,16 @@ def country_labels(
     provinces: Mapping[str, Any],
     neighbours: Mapping[str, Any] | None,
     area: Sequence[Sequence[float]],
+    names: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One name per country, placed inside the part of it that the first view shows.
 
     A country's own centre can lie far outside the border area (Azerbaijan's
     is by the Caspian), so the label goes to a point of its shape clipped to
-    ``area``; a neighbour that does not reach the area gets no label.
+    ``area``; a neighbour that does not reach the area gets no label. ``names`` are
+    the border's own country names (its countries layer); pycountry names the rest.
     """
+    names = names or {}
     (south, west), (north, east) = area
     frame = box(west, south, east, north)
     shapes: dict[str, list] = {}
@@ -90,7 +93,8 @@ def country_labels(
         shapes.setdefault(feature["properties"]["country"], []).append(shape(feature["geometry"]))
     labels = []
     for code, parts in sorted(shapes.items()):
-        labels.append((code, country_name(code), "country", shapely.union_all(parts)))
+        name = names.get(code) or country_name(code)
+        labels.append((code, name, "country", shapely.union_all(parts)))
     for feature in (neighbours or {}).get("features", []):
         props = feature["properties"]
         labels.append((props["code"], props["name"], "neighbour", shape(feature["geometry"])))
@@ -140,6 +144,7 @@ def label_collection(
     neighbours: Mapping[str, Any] | None,
     places: Iterable[Place],
     area: Sequence[Sequence[float]],
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Every label of the map, as point features with ``t`` text, ``c`` class, ``z`` zoom.
 
@@ -148,7 +153,7 @@ def label_collection(
     settlements where they overlap.
     """
     features = [
-        *country_labels(provinces, neighbours, area),
+        *country_labels(provinces, neighbours, area, names),
         *province_labels(provinces),
         *settlement_labels(places),
     ]

@@ -25,7 +25,7 @@ from dashboard import paths, query, resolve, store
 from dashboard.app import assets, cartography, maps
 from dashboard.gazetteer.data import read_places
 from dashboard.geo.geocode import Geocoder
-from dashboard.geo.layers import BorderLayers, load_border
+from dashboard.geo.layers import BorderLayers, available_borders, default_border_id, load_border
 from dashboard.models import LocationPrecision
 from dashboard.pipeline import ensure_sample_store
 from dashboard.query import IncidentFilter, IncidentTable
@@ -33,17 +33,41 @@ from dashboard.query import IncidentFilter, IncidentTable
 STATIC_DIR = paths.static_dir()
 
 
-@st.cache_resource(show_spinner=False)
-def border_layers() -> BorderLayers:
-    """Read-only layers, shared by every session (never mutate them)."""
-    return load_border()
+def current_border() -> str:
+    """The border this session shows: the sidebar's pick, else the configured default."""
+    return str(st.session_state.get(BORDER_KEY) or default_border_id())
 
 
-@st.cache_resource(show_spinner=False)
-def display_layers() -> dict[str, Any]:
+BORDER_KEY = "f_border"  # filters.BORDER: the picker's session-state key
+
+
+def borders() -> dict[str, str]:
+    """Every border with built layers, id to name, for the picker (the default first)."""
+    ids = available_borders()
+    default = default_border_id()
+    ordered = [default] + [b for b in ids if b != default] if default in ids else ids
+    return {b: _border_layers(b).name for b in ordered}
+
+
+def border_layers(border: str | None = None) -> BorderLayers:
+    """A border's read-only layers (default: the session's border); never mutate them."""
+    return _border_layers(border or current_border())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _border_layers(border: str) -> BorderLayers:
+    return load_border(border)
+
+
+def display_layers(border: str | None = None) -> dict[str, Any]:
     """The simplified provinces and segments for the map, with their anchors, the
     first view (the border area), the grey neighbours and the labels."""
-    layers = border_layers()
+    return _display_layers(border or current_border())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _display_layers(border: str) -> dict[str, Any]:
+    layers = _border_layers(border)
     provinces = layers.display_layer("provinces")
     segments = layers.display_layer("segments")
     area = cartography.area_bounds(maps.geojson_bounds(segments))
@@ -60,30 +84,45 @@ def display_layers() -> dict[str, Any]:
         "segment_anchors": maps.layer_anchors(segments, "id"),
         "bounds": area,
         "neighbours": neighbours,
-        "labels": cartography.label_collection(provinces, neighbours, places, area),
+        "labels": cartography.label_collection(
+            provinces, neighbours, places, area, layers.country_names
+        ),
     }
 
 
-@st.cache_resource(show_spinner=False)
-def region_names() -> dict[str, str]:
+def region_names(border: str | None = None) -> dict[str, str]:
     """Every country, province and segment code the filters take, with its name."""
-    layers = border_layers()
-    names = {code: cartography.country_name(code) for code in layers.countries}
+    return _region_names(border or current_border())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _region_names(border: str) -> dict[str, str]:
+    layers = _border_layers(border)
+    names = dict(layers.country_names)
     names.update(zip(layers.provinces["code"], layers.provinces["name"], strict=True))
     names.update(zip(layers.segments["id"], layers.segments["name"], strict=True))
     return names
 
 
-@st.cache_resource(show_spinner=False)
-def geocoder() -> Geocoder:
-    return Geocoder(border_layers())
+def geocoder(border: str | None = None) -> Geocoder:
+    """The geocoder of a border (default: the session's)."""
+    return _geocoder(border or current_border())
 
 
-@st.cache_resource(show_spinner=False)
-def gazetteer_places() -> dict[str, Any]:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _geocoder(border: str) -> Geocoder:
+    return Geocoder(_border_layers(border))
+
+
+def gazetteer_places(border: str | None = None) -> dict[str, Any]:
     """The border's gazetteer places with a point, by id, in name order (the review form's
     place picker); shared read-only."""
-    layers = border_layers()
+    return _gazetteer_places(border or current_border())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _gazetteer_places(border: str) -> dict[str, Any]:
+    layers = _border_layers(border)
     found = [p for p in read_places(layers.folder / "places.csv") if p.lat is not None]
     return {p.id: p for p in sorted(found, key=lambda p: (p.name, p.id))}
 
@@ -261,10 +300,11 @@ def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> bool:
     return True
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def placed(url: str, version: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Each incident's map position (its own, or its segment's / province's anchor)."""
-    layers = display_layers()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def placed(url: str, version: tuple[str, ...], border: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each incident's map position (its own, or its segment's / province's anchor on
+    ``border``; the anchors differ per border, so the positions are cached per border)."""
+    layers = display_layers(border)
     return maps.placed_coordinates(
         incident_table(url, version), layers["segment_anchors"], layers["province_anchors"]
     )
@@ -283,30 +323,51 @@ class View:
 
     url: str
     version: tuple[str, ...]
+    border: str
     table: IncidentTable
     filt: IncidentFilter
     mask: np.ndarray
-    visible: np.ndarray  # the mask of everything this filter could show (synthetic rule only)
+    visible: np.ndarray  # everything this filter could show (the border and synthetic rules)
 
     @property
     def count(self) -> int:
         return int(self.mask.sum())
 
 
-def build_view(url: str, filt: IncidentFilter) -> View:
+def build_view(url: str, filt: IncidentFilter, border: str | None = None) -> View:
+    """The table, masks and border every page of this run works from (``filt`` carries
+    the border's scope, :func:`scope_filter`)."""
     version = store_version(url)
     table = incident_table(url, version)
     ids = text_matches(url, version, filt.text.strip()) if filt.text else None
     mask = query.filter_mask(table, filt, set(ids) if ids is not None else None)
-    visible = query.filter_mask(table, IncidentFilter(include_synthetic=filt.include_synthetic))
-    return View(url, version, table, filt, mask, visible)
+    visible = query.filter_mask(table, visible_filter(filt))
+    return View(url, version, border or current_border(), table, filt, mask, visible)
+
+
+def visible_filter(filt: IncidentFilter) -> IncidentFilter:
+    """Only the border and synthetic rules of ``filt``: what the date range spans."""
+    return IncidentFilter(
+        include_synthetic=filt.include_synthetic,
+        scope=filt.scope,
+        scope_unplaced=filt.scope_unplaced,
+    )
+
+
+def scope_filter(filt: IncidentFilter, border: str) -> IncidentFilter:
+    """``filt`` kept to ``border``'s incidents: those with a province in its countries,
+    and, on the configured default border only, those placed on no province (a store
+    filled for one border keeps showing its country-level incidents)."""
+    layers = border_layers(border)
+    return query.scoped(filt, layers.countries, unplaced=border == default_border_id())
 
 
 def hidden_synthetic(view: View) -> int:
-    """How many incidents the synthetic rule hides (to say so when the page is empty)."""
+    """How many of the border's incidents the synthetic rule hides (to say so when empty)."""
     if view.filt.include_synthetic:
         return 0
-    return int(view.table.incidents["synthetic"].sum())
+    scope = query.scope_mask(view.table, view.filt.scope, view.filt.scope_unplaced)
+    return int((scope & view.table.incidents["synthetic"].to_numpy()).sum())
 
 
 # ---------------------------------------------------------------------- map
@@ -314,7 +375,7 @@ def hidden_synthetic(view: View) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def map_layers(
-    url: str, version: tuple[str, ...], filt: IncidentFilter, selected: str | None
+    url: str, version: tuple[str, ...], filt: IncidentFilter, selected: str | None, border: str
 ) -> dict[str, Any]:
     """The map's changing layers as GeoJSON dicts, for :func:`maps.build_incident_layers`.
 
@@ -323,10 +384,11 @@ def map_layers(
     table = incident_table(url, version)
     ids = text_matches(url, version, filt.text.strip()) if filt.text else None
     mask = query.filter_mask(table, filt, set(ids) if ids is not None else None)
-    layers = display_layers()
-    lat, lon = placed(url, version)
+    layers = display_layers(border)
+    lat, lon = placed(url, version, border)
+    fills = border_layers(border).country_fill
     provinces = maps.province_features(
-        layers["provinces"], query.counts_by(table, mask, "province")
+        layers["provinces"], query.counts_by(table, mask, "province"), fills
     )
     segments = maps.segment_features(layers["segments"], query.counts_by(table, mask, "segment"))
     rows = np.flatnonzero(mask & ~np.isnan(lat))
@@ -341,7 +403,9 @@ def map_layers(
         heads = query.excerpt_heads(open_app_store(url), ids_shown, maps.EXCERPT_HEAD_CHARS + 10)
         incidents = maps.incident_features(table, rows, lat, lon, heads)
         shown, cell = "incidents", None
-    legend = maps.legend_spec(provinces["classes"], shown, cell, unplaced)
+    legend = maps.legend_spec(
+        provinces["classes"], shown, cell, unplaced, next(iter(fills.values()))
+    )
     return {
         "provinces": provinces,
         "segments": segments,
@@ -350,14 +414,14 @@ def map_layers(
         "shown": shown,
         "drawn": len(rows),
         "unplaced": unplaced,
-        "fit": _region_bounds(filt),
-        "selection": _selection(table, lat, lon, selected),
+        "fit": _region_bounds(filt, border),
+        "selection": _selection(table, lat, lon, selected, border),
     }
 
 
-def _region_bounds(filt: IncidentFilter) -> list[list[float]] | None:
+def _region_bounds(filt: IncidentFilter, border: str) -> list[list[float]] | None:
     """Where to zoom for a province or segment filter (None: keep the view)."""
-    layers = display_layers()
+    layers = display_layers(border)
     picked = [
         f for f in layers["provinces"]["features"] if f["properties"]["code"] in filt.provinces
     ] + [f for f in layers["segments"]["features"] if f["properties"]["id"] in filt.segments]
@@ -367,7 +431,7 @@ def _region_bounds(filt: IncidentFilter) -> list[list[float]] | None:
 
 
 def _selection(
-    table: IncidentTable, lat: np.ndarray, lon: np.ndarray, selected: str | None
+    table: IncidentTable, lat: np.ndarray, lon: np.ndarray, selected: str | None, border: str
 ) -> dict[str, Any] | None:
     if not selected:
         return None
@@ -376,7 +440,7 @@ def _selection(
     if len(hits) == 0:
         return None
     row = int(hits[0])
-    layers = display_layers()
+    layers = display_layers(border)
     segment_ids = set(table.segments.loc[table.segments["row"] == row, "segment_id"])
     codes = set(table.provinces.loc[table.provinces["row"] == row, "code"])
     return maps.selection_features(

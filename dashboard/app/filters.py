@@ -32,6 +32,10 @@ TEXT = "f_text"
 SYNTHETIC = "f_synthetic"
 REVIEW = "f_review"
 SELECTED = "selected"
+# The border shown (``border=`` in the URL): not a filter of incidents like the others,
+# it chooses the layers, the names and which incidents belong (data.scope_filter).
+BORDER = "f_border"
+_BORDER_NOTICE = "_border_notice"
 _INITIALISED = "_filters_from_url"
 # What a link asked for that the view does not do as asked (shown until Reset).
 URL_NOTICES = "_url_notices"
@@ -57,7 +61,56 @@ PARAMS = {
     "incident": SELECTED,
 }
 _LISTS = {COUNTRIES, PROVINCES, SEGMENTS, EVENT_TYPES, REVIEW}
-COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan"}
+
+
+def border_from_params(
+    values: Collection[str], known: Collection[str], default: str
+) -> tuple[str, str | None]:
+    """The border a link asks for, and a notice if it names none that exists.
+
+    An unknown border is dropped like any other unknown link value, and said so
+    in the same words, so a mistyped link still opens (on the default border).
+    """
+    raw = next((v for v in values if v), None)
+    if raw is None or raw in known:
+        return raw or default, None
+    return default, f"“border={raw}” names no border, so it was dropped."
+
+
+def init_border(known: Collection[str], default: str) -> str:
+    """The session's border: on its first run from the URL (:func:`border_from_params`),
+    then the picker's; called before the sidebar, because the border decides its options."""
+    state = st.session_state
+    if state.get(BORDER) not in known:
+        border, notice = border_from_params(st.query_params.get_all("border"), known, default)
+        state[BORDER] = border
+        if notice and not state.get(_INITIALISED):
+            state[_BORDER_NOTICE] = notice
+    return str(state[BORDER])
+
+
+def _on_border() -> None:
+    """A new border: its codes differ, so the region filters and the selection go, and
+    the map goes back to the first view (now the new border's)."""
+    state = st.session_state
+    for key in (COUNTRIES, PROVINCES, SEGMENTS):
+        state[key] = []
+    state.pop(SELECTED, None)
+    state[VIEW_RESETS] = int(state.get(VIEW_RESETS, 0)) + 1
+
+
+def render_border_picker(borders: Mapping[str, str]) -> None:
+    """The border picker, above the filters; shown only when there is a choice."""
+    if len(borders) < 2:
+        return
+    st.sidebar.selectbox(
+        "Border",
+        list(borders),
+        key=BORDER,
+        format_func=lambda b: borders.get(b, b),
+        on_change=_on_border,
+        help="Each border has its own map, names and incidents; one store holds them all.",
+    )
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -246,6 +299,9 @@ def init_from_url(
     for key, value in state_from_params(params).items():
         st.session_state[key] = value
     notices = url_notices(params, bounds, known or {})
+    border_notice = st.session_state.pop(_BORDER_NOTICE, None)
+    if border_notice:
+        notices.insert(0, border_notice)
     if notices:
         st.session_state[URL_NOTICES] = notices
     st.session_state[_INITIALISED] = True
@@ -266,10 +322,14 @@ def render_url_notices() -> None:
         st.sidebar.html(_NOTICE.format(lines))
 
 
-def write_url(bounds: tuple[date, date] | None) -> None:
-    """Put the current view into the address bar (only changed parameters are touched)."""
+def write_url(bounds: tuple[date, date] | None, default_border: str | None = None) -> None:
+    """Put the current view into the address bar (only changed parameters are touched);
+    ``border=`` only when it is not ``default_border``."""
     wanted = params_from_state(st.session_state, bounds)
-    for name in PARAMS:
+    border = st.session_state.get(BORDER)
+    if border and border != default_border:
+        wanted["border"] = str(border)
+    for name in (*PARAMS, "border"):
         if name not in wanted and name in st.query_params:
             del st.query_params[name]
     for name, value in wanted.items():
@@ -305,17 +365,23 @@ def render_sidebar(
     bounds: tuple[date, date] | None,
     provinces: Mapping[str, str],
     segments: Mapping[str, str],
+    *,
+    countries: Mapping[str, str],
+    borders: Mapping[str, str] | None = None,
+    default_border: str | None = None,
 ) -> IncidentFilter:
-    """Draw the filter widgets in the sidebar and return the filter they describe.
+    """Draw the border picker and the filter widgets in the sidebar; return the filter
+    they describe (without the border's scope: the caller adds it).
 
-    ``bounds`` is the first and last day of the data the synthetic rule lets
-    through; ``provinces`` and ``segments`` map codes to names for the
-    pickers (both sides of the border).
+    ``bounds`` is the first and last day of the border's data the synthetic
+    rule lets through; ``provinces``, ``segments`` and ``countries`` map the
+    shown border's codes to names for the pickers (both sides of the border);
+    ``borders`` maps every border's id to its name for the picker.
     """
     init_from_url(
         bounds,
         {
-            "country": list(COUNTRY_NAMES),
+            "country": list(countries),
             "province": list(provinces),
             "segment": list(segments),
             "type": [e.value for e in EventType],
@@ -331,6 +397,7 @@ def render_sidebar(
     sidebar = st.sidebar
     sidebar.header("Filters")
     render_url_notices()
+    render_border_picker(borders or {})
     if bounds is not None and bounds[0] < bounds[1]:
         sidebar.slider(
             "Date range",
@@ -365,9 +432,9 @@ def render_sidebar(
             )
     elif bounds is not None:
         sidebar.caption(f"All incidents are dated {bounds[0].isoformat()}.")
-    _keep_known(COUNTRIES, list(COUNTRY_NAMES))
+    _keep_known(COUNTRIES, list(countries))
     sidebar.multiselect(
-        "Country", list(COUNTRY_NAMES), key=COUNTRIES, format_func=lambda c: COUNTRY_NAMES.get(c, c)
+        "Country", list(countries), key=COUNTRIES, format_func=lambda c: countries.get(c, c)
     )
     province_codes = sorted(provinces, key=lambda c: (c[:2], provinces[c]))
     _keep_known(PROVINCES, province_codes)
@@ -400,7 +467,7 @@ def render_sidebar(
     )
     sidebar.button("Reset filters", key="reset", on_click=_on_reset, width="stretch")
     filt = filter_from_state(st.session_state, bounds)
-    write_url(bounds)
+    write_url(bounds, default_border)
     return filt
 
 

@@ -45,19 +45,29 @@ def main() -> None:
             panels.FIRST_RUN_NOTICE,
             "First run: the store was created from the bundled sample report.",
         )
+    borders = data.borders()
+    default = data.default_border_id()
+    border = filters.init_border(borders, default)
     version = data.store_version(url)
     table = data.incident_table(url, version)
     include_synthetic = bool(st.session_state.get(filters.SYNTHETIC)) or _synthetic_in_url()
-    visible = query.filter_mask(table, query.IncidentFilter(include_synthetic=include_synthetic))
-    layers = data.border_layers()
-    provinces = dict(zip(layers.provinces["code"], layers.provinces["name"], strict=True))
-    segments = dict(zip(layers.segments["id"], layers.segments["name"], strict=True))
-    bounds = query.date_range(table, visible)
-    filt = filters.render_sidebar(bounds, provinces, segments)
+    everything = query.IncidentFilter(include_synthetic=include_synthetic)
+    bounds = query.date_range(
+        table, query.filter_mask(table, data.scope_filter(everything, border))
+    )
+    layers = data.border_layers(border)
+    filt = filters.render_sidebar(
+        bounds,
+        dict(zip(layers.provinces["code"], layers.provinces["name"], strict=True)),
+        dict(zip(layers.segments["id"], layers.segments["name"], strict=True)),
+        countries=layers.country_names,
+        borders=borders,
+        default_border=default,
+    )
     auth.render_account()
-    st.session_state[data.VIEW_KEY] = data.build_view(url, filt)
+    st.session_state[data.VIEW_KEY] = data.build_view(url, data.scope_filter(filt, border), border)
     page.run()
-    filters.write_url(bounds)  # a page may have selected an incident
+    filters.write_url(bounds, default)  # a page may have selected an incident
 
 
 @st.cache_resource(show_spinner=False)

@@ -42,9 +42,9 @@ def map_fit(
 
 def render_map(view: data.View) -> None:
     """The map: shaded provinces, weighted segments, incidents (or counts per cell)."""
-    layers = data.display_layers()
+    layers = data.display_layers(view.border)
     selected = st.session_state.get(filters.SELECTED)
-    drawn = data.map_layers(view.url, view.version, view.filt, selected)
+    drawn = data.map_layers(view.url, view.version, view.filt, selected, view.border)
     js, css = data.asset_links()
     tiles, attribution = data.tile_settings()
     base = maps.build_base_map(
@@ -95,9 +95,12 @@ def render_map(view: data.View) -> None:
 def map_picture(view: data.View, drawn: dict, fmt: str) -> bytes:
     """The map of this view as a captioned ``png`` or ``svg``: the filtered region if one
     is chosen, else the border area (the page cannot know where the user panned)."""
-    layers = data.display_layers()
+    layers = data.display_layers(view.border)
     caption = pictures.describe_filter(
-        view.filt, data.region_names(), view.count, query.date_range(view.table, view.visible)
+        view.filt,
+        data.region_names(view.border),
+        view.count,
+        query.date_range(view.table, view.visible),
     )
     svg = pictures.map_svg(
         {**drawn, "neighbours": layers["neighbours"], "labels": layers["labels"]},

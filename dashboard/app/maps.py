@@ -34,6 +34,7 @@ from jinja2 import Template
 from shapely.geometry import shape
 
 from dashboard.app.webfiles import style_element, web_text
+from dashboard.geo.layers import DEFAULT_COUNTRY_FILLS
 from dashboard.markup import script_json
 from dashboard.models import EventType, LocationPrecision
 from dashboard.query import IncidentTable, date_window_labels
@@ -105,8 +106,9 @@ PRECISION_WORDS = {
     LocationPrecision.PROVINCE.value: "somewhere in a province",
     LocationPrecision.COUNTRY.value: "somewhere in a country",
 }
-# Province shading: no incidents is the basemap grey; then five log-spaced classes.
-ZERO_FILL = {"AM": "#f4f1ec", "AZ": "#eceff2"}
+# Province shading: no incidents is the country's own grey (its border's build spec,
+# BorderLayers.country_fill); then five log-spaced classes.
+OTHER_FILL = "#eeeeee"  # a province of a country the fills do not name
 CLASS_FILLS = ("#fee6ce", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
 # The border line is the map's subject: dark and drawn over a white casing.
 SEGMENT_IDLE = "#3b3b3b"
@@ -135,13 +137,19 @@ def _class_fill(count: int, bounds: Sequence[int]) -> str | None:
     return None
 
 
-def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[str, Any]:
+def province_features(
+    layer: Mapping[str, Any], counts: pd.DataFrame, fills: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The display provinces with ``n`` incidents, ``f`` fatalities, ``a`` of them known
     only to the province ("somewhere in it"), and fill ``c``.
 
     ``counts`` is :func:`dashboard.query.counts_by` at the province level.
+    ``fills`` maps a country code to its provinces' fill where they have no
+    incidents (the border's :attr:`~dashboard.geo.layers.BorderLayers.country_fill`):
+    the colours belong to the border, not to this module.
     Geometry objects are shared with ``layer``, not copied.
     """
+    fills = fills or {}
     by_code = _counts_by_key(counts, "code")
     vague = (
         dict(zip(counts["code"], counts["in_province"].astype(int), strict=True))
@@ -153,7 +161,7 @@ def province_features(layer: Mapping[str, Any], counts: pd.DataFrame) -> dict[st
     for feature in layer["features"]:
         props = feature["properties"]
         n, f = by_code.get(props["code"], (0, 0))
-        fill = _class_fill(n, bounds) if n else ZERO_FILL.get(props["country"], "#eeeeee")
+        fill = _class_fill(n, bounds) if n else fills.get(props["country"], OTHER_FILL)
         features.append(
             {
                 "type": "Feature",
@@ -548,10 +556,17 @@ def _incidents(n: int) -> str:
 
 
 def legend_spec(
-    province_classes: Sequence[int], shown: str, cell_degrees: float | None, unplaced: int
+    province_classes: Sequence[int],
+    shown: str,
+    cell_degrees: float | None,
+    unplaced: int,
+    zero_fill: str = DEFAULT_COUNTRY_FILLS[0],
 ) -> dict[str, Any]:
     """What the legend keys, in sections: event types (colours), how an incident is
-    placed (the marks' own styles), provinces (count classes) and the border line."""
+    placed (the marks' own styles), provinces (count classes) and the border line.
+
+    ``zero_fill`` keys "none": the first country's no-incident fill on the shown border.
+    """
     sections: list[dict[str, Any]] = []
     if shown == "cells":
         km = round(cell_degrees * 111) if cell_degrees else 0
@@ -585,7 +600,7 @@ def legend_spec(
                 ],
             }
         )
-    rows: list[dict[str, Any]] = [{"shape": "box", "fill": ZERO_FILL["AM"], "label": "none"}]
+    rows: list[dict[str, Any]] = [{"shape": "box", "fill": zero_fill, "label": "none"}]
     lower = 1
     offset = len(CLASS_FILLS) - len(province_classes)
     for i, upper in enumerate(province_classes):

@@ -12,7 +12,7 @@ untrusted is passed to a Markdown element. The only markup in excerpts is
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -134,6 +134,13 @@ def render_empty(view: data.View) -> bool:
                 f"The store holds {hidden:,} synthetic (test) incidents and no real ones. "
                 "Turn on “Include synthetic (test) data” in the sidebar to see them."
             )
+        elif len(view.table):
+            # Other borders' incidents: "no incidents yet" would be untrue of the store.
+            st.info(
+                f"No incident on the {data.border_layers(view.border).name} border yet (the "
+                f"store holds {len(view.table):,} on other borders). Add reports with "
+                f"`borderwatch ingest --border {view.border}`, or pick another border."
+            )
         else:
             st.info(
                 "The store holds no incidents yet. Add reports with `borderwatch ingest` "
@@ -180,7 +187,7 @@ def render_source_panel(view: data.View) -> None:
     sources = data.load_sources(view.url, tuple(c.source_id for c in incident.citations))
     rows = view.table.incidents["id"].to_numpy() == selected
     note = "" if (rows & view.mask).any() else " (outside the current filters)"
-    st.html(_incident_html(incident, note))
+    st.html(_incident_html(incident, note, data.region_names(view.border)))
     review_panel.render_review(view.url, incident)
     _render_claims(incident.citations, sources)
     for i, citation in enumerate(incident.citations):
@@ -217,13 +224,15 @@ _INCIDENT = Html(
 _FACT = Html("<dt>{}</dt><dd>{}</dd>")
 
 
-def _incident_html(incident: Incident, note: str) -> Html:
-    """The incident's facts; ``note`` says when it is outside the current filters."""
-    rows = Html().join(_FACT.format(k, v) for k, v in _incident_facts(incident) if v)
+def _incident_html(incident: Incident, note: str, names: Mapping[str, str] | None = None) -> Html:
+    """The incident's facts; ``note`` says when it is outside the current filters;
+    ``names`` names the shown border's codes (a casualty's side)."""
+    facts = _incident_facts(incident, names or {})
+    rows = Html().join(_FACT.format(k, v) for k, v in facts if v)
     return _INCIDENT.format(id=incident.id, title=incident.event_type, note=note, rows=rows)
 
 
-def _incident_facts(incident: Incident) -> list[tuple[str, str]]:
+def _incident_facts(incident: Incident, names: Mapping[str, str]) -> list[tuple[str, str]]:
     """``(label, value)`` in reading order, vague dates and places said in words."""
     date_label = query.date_window_labels(
         [incident.date_start], [incident.date_end], [str(incident.date_precision)]
@@ -254,32 +263,29 @@ def _incident_facts(incident: Incident) -> list[tuple[str, str]]:
             "Fatalities",
             "not reported" if incident.fatalities is None else str(incident.fatalities),
         ),
-        ("Casualties", casualty_words(incident.casualties)),
+        ("Casualties", casualty_words(incident.casualties, names)),
         ("Reports merged", str(incident.reports)),
         ("Actors", ", ".join(incident.actors)),
         ("Summary", incident.summary),
     ]
 
 
-def casualty_words(counts: Sequence[CasualtyCount]) -> str:
+def casualty_words(counts: Sequence[CasualtyCount], names: Mapping[str, str]) -> str:
     """The breakdown in words, a kind at a time: "Killed: Armenia 4, Azerbaijan 3 ·
     Wounded: 1 (side not stated)".
 
     A figure without a side beside sided ones is the report's overall figure
     (extraction keeps it only where it says more than the sides' sum, see
     :mod:`dashboard.store.tolls`), so it reads "9 in all", never as a third
-    side to add. Plain text: the panel's template escapes it, sides included.
+    side to add. ``names`` maps a side's country code to its name (the border's
+    :func:`data.region_names`). Plain text: the panel's template escapes it, sides included.
     """
     parts = []
     for kind in CasualtyKind:
         of_kind = [c for c in counts if c.kind is kind]
         if not of_kind:
             continue
-        sided = [
-            f"{filters.COUNTRY_NAMES.get(c.side, c.side)} {c.count}"
-            for c in of_kind
-            if c.side is not None
-        ]
+        sided = [f"{names.get(c.side, c.side)} {c.count}" for c in of_kind if c.side is not None]
         overall = [c.count for c in of_kind if c.side is None]
         if overall:
             sided.append(f"{overall[0]} in all" if sided else f"{overall[0]} (side not stated)")
@@ -350,7 +356,9 @@ def download_bytes(view: data.View, fmt: str) -> bytes:
     if fmt == "csv":
         return export.incidents_to_csv(view.table, view.mask, details)
     if fmt == "gpkg":
-        return export.incidents_to_geopackage(view.table, view.mask, details, data.border_layers())
+        return export.incidents_to_geopackage(
+            view.table, view.mask, details, data.border_layers(view.border)
+        )
     return export.geojson_bytes(export.incidents_to_geojson(view.table, view.mask, details))
 
 

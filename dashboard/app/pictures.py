@@ -23,8 +23,8 @@ from dashboard.markup import Html
 from dashboard.query import IncidentFilter
 
 ATTRIBUTION = (
-    "Boundaries: geoBoundaries (© OpenStreetMap contributors, HDX / Government of Armenia, "
-    "Wikipedia), neighbours: Natural Earth; made with borderwatch"
+    "Boundaries: geoBoundaries (© OpenStreetMap contributors, national sources, Wikipedia; "
+    "see geodata/SOURCES.md), neighbours: Natural Earth; made with borderwatch"
 )
 MAP_SIZE = (1200, 900)
 CAPTION_LINE_PX = 18

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -29,3 +29,12 @@ def border_layers(border: str | None) -> BorderLayers:
         return load_border(border)
     except GeodataError as exc:
         fail(str(exc))
+
+
+def border_gazetteer(border: str | None) -> Any:
+    """The border's gazetteer, after :func:`border_layers` has refused an unknown border
+    in its usual words (a gazetteer without layers could not place anything anyway)."""
+    from dashboard.gazetteer import load_gazetteer
+
+    layers = border_layers(border)
+    return load_gazetteer(layers.id)

@@ -138,7 +138,8 @@ def export_command(
 
     A GeoPackage also holds the provinces and border segments, for QGIS.
     """
-    from dashboard import export, store
+    from dashboard import export, query, store
+    from dashboard.geo.layers import default_border_id
 
     try:
         fmt = export.format_for(out, fmt)
@@ -146,6 +147,8 @@ def export_command(
         fail(str(exc))
     layers = border_layers(border)
     refuse_unknown_codes(filt, layers)
+    # The border's incidents only, as its dashboard view shows (query.scoped).
+    filt = query.scoped(filt, layers.countries, unplaced=layers.id == default_border_id())
     try:
         with store.open_store(url) as opened:
             written = export.export_incidents(

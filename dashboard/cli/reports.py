@@ -9,24 +9,24 @@ from typing import Any
 
 import click
 
-from dashboard.cli.errors import fail
-from dashboard.cli.options import url_option
+from dashboard.cli.errors import border_gazetteer, fail
+from dashboard.cli.options import border_option, url_option
 
 
 @click.command("extract")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--meta", type=click.Path(dir_okay=False, path_type=Path), help="Metadata JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
-def extract_command(file: Path, meta: Path | None, as_json: bool) -> None:
+@border_option
+def extract_command(file: Path, meta: Path | None, as_json: bool, border: str | None) -> None:
     """Show the incidents FILE reports, without writing anything."""
     from dashboard import pipeline, sources
-    from dashboard.gazetteer import load_gazetteer
 
     try:
         documents = sources.read_source(file, meta)
     except sources.SourceError as exc:
         fail(str(exc))
-    gazetteer = load_gazetteer()
+    gazetteer = border_gazetteer(border)
     results = [
         pipeline.extraction_json(pipeline.extract_document(d, gazetteer), gazetteer)
         for d in documents
@@ -60,7 +60,10 @@ def _print_extraction(result: dict[str, Any]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @url_option
 @click.option("--follow-symlinks", is_flag=True, help="Follow links that leave the given folders.")
-def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bool) -> None:
+@border_option
+def ingest_command(
+    paths: tuple[Path, ...], url: str | None, follow_symlinks: bool, border: str | None
+) -> None:
     """Read reports (files and folders, recursively), extract incidents, store them.
 
     One transaction per document: a bad file is reported and skipped, the rest
@@ -68,13 +71,12 @@ def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bo
     file failed.
     """
     from dashboard import pipeline, store
-    from dashboard.gazetteer import load_gazetteer
 
+    gazetteer = border_gazetteer(border)  # before the store: a wrong --border writes nothing
     try:
         store_ = store.open_store(url, upgrade=True)
     except store.StoreError as exc:
         fail(str(exc))
-    gazetteer = load_gazetteer()
     summary = pipeline.IngestSummary()
     files = pipeline.report_files(list(paths), follow_symlinks, summary)
     with store_, click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
@@ -91,7 +93,8 @@ def ingest_command(paths: tuple[Path, ...], url: str | None, follow_symlinks: bo
     metavar="SOURCE_ID",
     help="Re-extract only this stored report (repeatable; default: every ingested report).",
 )
-def reextract_command(url: str | None, source_ids: tuple[str, ...]) -> None:
+@border_option
+def reextract_command(url: str | None, source_ids: tuple[str, ...], border: str | None) -> None:
     """Rebuild the incidents of the stored reports with the current extractor.
 
     For after an extractor upgrade: every report ingest stored is read again
@@ -105,8 +108,8 @@ def reextract_command(url: str | None, source_ids: tuple[str, ...]) -> None:
     changes nothing. Exit status 1 when any report failed.
     """
     from dashboard import reextract, store
-    from dashboard.gazetteer import load_gazetteer
 
+    gazetteer = border_gazetteer(border)
     try:
         store_ = store.open_store(url)
     except store.StoreError as exc:
@@ -117,7 +120,6 @@ def reextract_command(url: str | None, source_ids: tuple[str, ...]) -> None:
             reports = reextract.reports_to_reextract(store_, source_ids)
         except store.StoreError as exc:
             fail(str(exc))
-        gazetteer = load_gazetteer()
         bar = click.progressbar(length=len(reports), label="re-extracting", file=sys.stderr)
         with bar:
             reextract.reextract_sources(

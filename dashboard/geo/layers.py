@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,9 @@ from dashboard import paths
 from dashboard.geo import geojson_io
 
 DEFAULT_BORDER = "am-az"
+# The "no incidents" fill of a country whose build spec gives none, by its place in the
+# spec: two quiet greys a shade apart, so the line between the two sides still reads.
+DEFAULT_COUNTRY_FILLS = ("#f4f1ec", "#eceff2")
 
 
 class GeodataError(RuntimeError):
@@ -57,6 +61,19 @@ class BorderLayers:
     segments: gpd.GeoDataFrame
     manifest: dict[str, Any]
     districts: gpd.GeoDataFrame | None = None
+    country_fills: tuple[str, str] = DEFAULT_COUNTRY_FILLS
+
+    @property
+    def country_names(self) -> dict[str, str]:
+        """Each country's code and name, in the spec's order, from its countries layer:
+        the app names countries from the border, never from a list of its own."""
+        names = dict(zip(self.country_shapes["code"], self.country_shapes["name"], strict=True))
+        return {code: str(names.get(code, code)) for code in self.countries}
+
+    @property
+    def country_fill(self) -> dict[str, str]:
+        """Each country's map fill where it has no incidents (``fill`` in ``build.toml``)."""
+        return dict(zip(self.countries, self.country_fills, strict=True))
 
     def province_name(self, code: str) -> str | None:
         match = self.provinces.loc[self.provinces["code"] == code, "name"]
@@ -102,7 +119,26 @@ def _load_border(border_id: str, root: Path) -> BorderLayers:
         segments=layers["segments"],
         manifest=manifest,
         districts=_optional_layer(folder / "districts.geojson"),
+        country_fills=_country_fills(folder / "build.toml", (first, second)),
     )
+
+
+def _country_fills(spec: Path, codes: tuple[str, str]) -> tuple[str, str]:
+    """The ``fill`` of each ``[[countries]]`` in the build spec, in ``codes`` order.
+
+    Colours are a border's own choice, like its names: they live in its spec,
+    beside the judgements the build makes. A country without one (or a border
+    without a spec) gets :data:`DEFAULT_COUNTRY_FILLS` by position.
+    """
+    try:
+        raw = tomllib.loads(spec.read_text("utf-8")) if spec.is_file() else {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise GeodataError(f"{spec}: cannot read build spec: {exc}") from exc
+    given = {c.get("code"): c.get("fill") for c in raw.get("countries", [])}
+    first, second = (
+        str(given.get(code) or DEFAULT_COUNTRY_FILLS[i]) for i, code in enumerate(codes)
+    )
+    return first, second
 
 
 def _optional_layer(path: Path) -> gpd.GeoDataFrame | None:

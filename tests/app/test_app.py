@@ -429,8 +429,9 @@ def test_casualty_words_name_an_overall_figure_and_escape_sides():
         CasualtyCount(killed, None, 5),
         CasualtyCount(missing, "KG", 1),
     )
-    assert panels.casualty_words(counts) == "Killed: Armenia 2, 5 in all · Missing: KG 1"
-    assert panels.casualty_words(()) == ""
+    names = {"AM": "Armenia", "AZ": "Azerbaijan"}  # as data.region_names("am-az") gives
+    assert panels.casualty_words(counts, names) == "Killed: Armenia 2, 5 in all · Missing: KG 1"
+    assert panels.casualty_words((), names) == ""
     hostile = '<img src=x onerror="window.__bw=1">'
     incident = Incident(
         id="inc-h", date_start=LAST_DAY, date_end=LAST_DAY, date_precision=DatePrecision.DAY,
@@ -573,8 +574,8 @@ def test_border_page_lists_segments_and_looks_up_a_point(fixture_url):
     at = _app()
     at.switch_page("border_page.py").run()
     assert any("22 named segments" in h.value for h in at.subheader)
-    at.number_input(key="lookup_lat").set_value(39.3529)
-    at.number_input(key="lookup_lon").set_value(46.1504)
+    at.number_input(key="lookup_lat_am-az").set_value(39.3529)
+    at.number_input(key="lookup_lon_am-az").set_value(46.1504)
     at.button[0].click().run()
     assert any("Syunik (AM-SU), AM" in md.value for md in at.markdown)
 
@@ -642,7 +643,7 @@ def test_the_map_picture_is_the_filtered_view(fixture_url):
     version = data.store_version(url)
     filt = IncidentFilter(provinces=("AM-GR",), include_synthetic=True)
     view = data.build_view(url, filt)
-    drawn = data.map_layers(url, version, filt, None)
+    drawn = data.map_layers(url, version, filt, None, "am-az")
     svg = map_page.map_picture(view, drawn, "svg").decode()
     assert "3 incidents · 2020-07-12 – 2023-06-01 · Province: Gegharkunik" in svg
     assert map_page.map_picture(view, drawn, "png").startswith(b"\x89PNG")

@@ -89,7 +89,8 @@ def test_province_features_carry_counts_and_shading(display):
             "in_province": [1, 0],
         }
     )
-    layer = maps.province_features(display["provinces"], counts)
+    fills = load_border("am-az").country_fill
+    layer = maps.province_features(display["provinces"], counts, fills)
     by_code = {f["id"]: f["properties"] for f in layer["features"]}
     assert by_code["AM-GR"] == {
         "k": "p",
@@ -100,7 +101,10 @@ def test_province_features_carry_counts_and_shading(display):
         "a": 1,  # one of the four known only to the province
         "c": maps.CLASS_FILLS[-1],
     }
-    assert by_code["AM-SU"]["n"] == 0 and by_code["AM-SU"]["c"] == maps.ZERO_FILL["AM"]
+    assert (
+        by_code["AM-SU"]["n"] == 0 and by_code["AM-SU"]["c"] == "#f4f1ec"
+    )  # Armenia's grey (build.toml)
+    assert {p["c"] for p in by_code.values() if p["n"] == 0} == {"#f4f1ec", "#eceff2"}
     # geometry is shared with the cached display layer, not copied
     assert layer["features"][0]["geometry"] is display["provinces"]["features"][0]["geometry"]
 
