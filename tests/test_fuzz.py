@@ -120,8 +120,10 @@ def test_ten_megabyte_single_line_is_read_quickly(tmp_path, gazetteer):
     if isinstance(results[0], SourceDocument):
         extract_incidents(results[0].source, gazetteer)
     extract_s = time.perf_counter() - started
-    # Extraction is linear in the text (~3 s for 10 MB on one core): slow, never a hang.
-    assert extract_s < 15
+    # Extraction is linear in the text (about 8 s for 10 MB on one quiet core): slow, never
+    # a hang. The bound is a hang guard with room for a loaded machine, not a speed goal
+    # (the figure is printed in the run's summary; bench/extract_bench.py measures speed).
+    assert extract_s < 45
     _count("10 MB single line")
     record("fuzz 10 MB line", read_seconds=f"{read_s:.2f}", extract_seconds=f"{extract_s:.1f}")
 

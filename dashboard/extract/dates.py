@@ -177,6 +177,16 @@ class DateMention:
 
 
 _RUSSIAN_ONLY = frozenset({"ru_month_year", "ru_month"})
+# Words without one of which a pattern cannot match: most reports lack most of them, and
+# a substring test is far cheaper than running the pattern over the whole text.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "weekday": tuple(_WEEKDAYS),
+    "relative": tuple(_RELATIVE_DAYS),
+    "last_week": ("week", "недел"),
+    "nth_day": ("day", "день", "сутки"),
+    "month_part": ("early", "mid", "late", "начале", "середине", "конце"),
+    "decade": ("0s", "0-"),
+}
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
@@ -186,8 +196,11 @@ def find_dates(text: str, published: date | None) -> tuple[list[DateMention], in
     mentions: list[DateMention] = []
     skipped = 0
     cyrillic = bool(_CYRILLIC.search(text))
+    lowered = text.lower()
     for kind, pattern in _PATTERNS:
         if kind in _RUSSIAN_ONLY and not cyrillic:
+            continue
+        if kind in _NEEDS and not any(word in lowered for word in _NEEDS[kind]):
             continue
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
