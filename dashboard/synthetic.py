@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pycountry
 import shapely
 
 from dashboard.geo.geocode import Geocoder
@@ -55,8 +57,6 @@ _EVENT_TYPES = (
 )
 _TIME_PRECISION = ((1, 0.85), (2, 0.10), (3, 0.05))
 _GEO_PRECISION = ((1, 0.60), (2, 0.30), (3, 0.10))
-_COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan"}
-_ISO_NUMERIC = {"AM": "51", "AZ": "31"}
 
 
 def synthetic_events(n: int, seed: int = 0, geocoder: Geocoder | None = None) -> pd.DataFrame:
@@ -131,10 +131,26 @@ def _default_geocoder() -> Geocoder:
     return Geocoder(load_border())
 
 
+@lru_cache(maxsize=64)
+def _country_name(code: object) -> str:
+    """ACLED's country name for an ISO alpha-2 code (any border's countries, not a table)."""
+    found = pycountry.countries.get(alpha_2=str(code)) if code else None
+    if found is None:
+        return ""
+    return getattr(found, "common_name", None) or found.name
+
+
+@lru_cache(maxsize=64)
+def _iso_numeric(code: object) -> str:
+    """ACLED's ``iso`` column: the ISO 3166-1 numeric code without leading zeros."""
+    found = pycountry.countries.get(alpha_2=str(code)) if code else None
+    return str(int(found.numeric)) if found else ""
+
+
 def to_acled_frame(events: pd.DataFrame) -> pd.DataFrame:
     """The events as an ACLED export (every column of the current layout, as text)."""
     n = len(events)
-    country = events["country"].map(_COUNTRY_NAMES).fillna("")
+    country = events["country"].map(_country_name).fillna("")
     blank = np.full(n, "", dtype=object)
     columns = {
         "event_id_cnty": "SYN" + events["number"].astype(str),
@@ -148,7 +164,7 @@ def to_acled_frame(events: pd.DataFrame) -> pd.DataFrame:
         "inter1": np.full(n, "1", dtype=object),
         "actor2": events["actor2"],
         "inter2": np.where(events["actor2"] != "", "1", ""),
-        "iso": events["country"].map(_ISO_NUMERIC).fillna(""),
+        "iso": events["country"].map(_iso_numeric).fillna(""),
         "region": np.full(n, "Caucasus and Central Asia", dtype=object),
         "country": country,
         "admin1": events["province_name"].fillna(""),

@@ -3,22 +3,39 @@
 Tolls, claims and speakers all ask whose a count, a ministry or a statement
 is. The words that answer are a small table per country (:data:`SIDE_WORDS`,
 word stems) plus the capitals that speak for their governments
-(:data:`CAPITALS`); a new border adds its two countries' rows here.
+(:data:`CAPITALS`), read from ``geodata/names/sides.csv``: a new border adds its two
+countries' rows there.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 
-# A word starting with one of these names the country's side (folded to lower case).
-SIDE_WORDS: dict[str, tuple[str, ...]] = {
-    "AM": ("armenia", "армян", "армени", "հայ"),
-    "AZ": ("azerbaij", "azeri", "azərbaycan", "азербайдж", "азерб", "shehid", "şəhid", "шехид"),
-    "KG": ("kyrgyz", "kirgiz", "кыргыз", "киргиз"),
-    "TJ": ("tajik", "таджик"),
-}
-# Capitals standing for their governments ("Baku said…"); case endings follow the stem.
-CAPITALS: dict[str, tuple[str, ...]] = {"AM": ("yerevan", "ереван"), "AZ": ("baku", "баку")}
+from dashboard.paths import geodata_root
+
+
+def _read_sides() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Side words and capitals per country, from ``geodata/names/sides.csv``.
+
+    A table, not code, so a new border adds its countries' rows beside its
+    other names; stems are folded to lower case and match any ending.
+    """
+    sides: dict[str, list[str]] = {}
+    capitals: dict[str, list[str]] = {}
+    with (geodata_root() / "names" / "sides.csv").open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            table = capitals if row["kind"] == "capital" else sides
+            table.setdefault(row["country"], []).append(row["stem"].casefold())
+    return (
+        {code: tuple(stems) for code, stems in sides.items()},
+        {code: tuple(stems) for code, stems in capitals.items()},
+    )
+
+
+# A word starting with one of these names the country's side (folded to lower case);
+# capitals stand for their governments ("Baku said…").
+SIDE_WORDS, CAPITALS = _read_sides()
 
 SIDE_WORD = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for words in SIDE_WORDS.values() for w in words) + r")\w*",
