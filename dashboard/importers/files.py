@@ -224,6 +224,16 @@ def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
     yield from rest
 
 
+def _read_json(path: Path) -> object:
+    """A JSON file's content, or an :class:`ImportFileError` saying why it is none."""
+    try:
+        return json.loads(path.read_text("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{path}: not JSON: {exc}") from None
+
+
 class GeoJsonTable(_Rows):
     """A GeoJSON FeatureCollection's features as rows; open with :func:`open_table`."""
 
@@ -232,12 +242,7 @@ class GeoJsonTable(_Rows):
     def __init__(self, path: Path, rename: Mapping[str, str]) -> None:
         self.path = path
         self.size = path.stat().st_size
-        try:
-            data = json.loads(path.read_text("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
-        except json.JSONDecodeError as exc:
-            raise ImportFileError(f"{path}: not JSON: {exc}") from None
+        data = _read_json(path)
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             raise ImportFileError(f"{path}: not a GeoJSON FeatureCollection")
         features = data.get("features")
@@ -305,12 +310,7 @@ class JsonTable(_Rows):
     def __init__(self, path: Path, rename: Mapping[str, str]) -> None:
         self.path = path
         self.size = path.stat().st_size
-        try:
-            data = json.loads(path.read_text("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
-        except json.JSONDecodeError as exc:
-            raise ImportFileError(f"{path}: not JSON: {exc}") from None
+        data = _read_json(path)
         records = _records_of(data)
         if records is None:
             raise ImportFileError(
