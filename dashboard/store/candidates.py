@@ -14,37 +14,22 @@ from __future__ import annotations
 from sqlalchemy import Connection, and_, exists, select
 
 from dashboard.models import DatePrecision, Incident, LocationPrecision, ReviewStatus
-from dashboard.store import reads
 from dashboard.store import schema as db
 from dashboard.store.matching import FOLLOW_UP, Facts, same_event, score
-
-
-def best_match(
-    conn: Connection, incident: Incident, *, synthetic: bool, source_id: str
-) -> Incident | None:
-    """The stored incident (without citations) that ``incident`` best matches, or ``None``.
-
-    Incidents that already cite ``source_id`` are left out: when one report
-    names two incidents, extraction has judged them two events, and a
-    merge would also have no row left to hold the second citation. The row
-    returned is locked (``FOR UPDATE`` on PostgreSQL) until the caller's
-    transaction ends, so two documents refining one incident queue. Ties go
-    to the smallest id, so the choice does not depend on row order.
-    """
-    matches = matching_ids(conn, incident, synthetic=synthetic, source_id=source_id)
-    if not matches:
-        return None
-    best = matches[0]
-    row = conn.execute(
-        select(db.incidents).where(db.incidents.c.id == best).with_for_update()
-    ).one()
-    return reads.incident_fields(conn, row)
 
 
 def matching_ids(
     conn: Connection, incident: Incident, *, synthetic: bool, source_id: str
 ) -> list[str]:
-    """Every stored incident ``incident`` matches, best first (ties: smallest id first)."""
+    """Every stored incident ``incident`` matches, best first.
+
+    Incidents that already cite ``source_id`` are left out: when one report
+    names two incidents, extraction has judged them two events, and a
+    merge would also have no row left to hold the second citation. Ties go
+    to the smallest id, so the choice does not depend on row order. The
+    caller locks the rows it merges into (``FOR UPDATE`` on PostgreSQL), so
+    two documents refining one incident queue.
+    """
     incoming = Facts.of(incident, synthetic=synthetic)
     facts = _candidate_facts(conn, incident, incoming, source_id)
     matches = sorted(i for i, f in facts.items() if same_event(incoming, f))

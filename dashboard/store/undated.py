@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from dashboard.models import SourceKind
 from dashboard.store import schema as db
@@ -28,11 +28,8 @@ def day_windows(
     if not provinces:
         return []
     t = db.incidents.c
-    in_provinces = select(db.incident_provinces.c.incident_id).where(
-        db.incident_provinces.c.code.in_(sorted(provinces))
-    )
     query = select(t.date_start, t.date_end).where(
-        t.synthetic.is_(synthetic), t.id.in_(in_provinces), _width(conn) <= max_days
+        t.synthetic.is_(synthetic), t.id.in_(_in_provinces(provinces)), _width(conn) <= max_days
     )
     rows = conn.execute(query.distinct()).all()
     return sorted((row.date_start, row.date_end) for row in rows)
@@ -51,13 +48,10 @@ def place_windows(
     if not provinces or not place_names:
         return []
     t = db.incidents.c
-    in_provinces = select(db.incident_provinces.c.incident_id).where(
-        db.incident_provinces.c.code.in_(sorted(provinces))
-    )
     rows = conn.execute(
         select(t.id, t.date_start, t.date_end).where(
             t.synthetic.is_(synthetic),
-            t.id.in_(in_provinces),
+            t.id.in_(_in_provinces(provinces)),
             t.place_name.in_(sorted(place_names)),
             _width(conn) <= max_days,
         )
@@ -98,3 +92,9 @@ def _width(conn: Connection) -> ColumnElement[Any]:
     if conn.dialect.name == "sqlite":
         return func.julianday(t.date_end) - func.julianday(t.date_start)
     return t.date_end - t.date_start
+
+
+def _in_provinces(provinces: Collection[str]) -> Select[Any]:
+    """Ids of the incidents linked to any of ``provinces``."""
+    p = db.incident_provinces.c
+    return select(p.incident_id).where(p.code.in_(sorted(provinces)))

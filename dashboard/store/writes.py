@@ -73,13 +73,13 @@ def save_incidents(
             merged += 1
             continue
         if not _is_stored(conn, incident.id):
-            same = candidates.best_match(
+            matches = candidates.matching_ids(
                 conn, incident, synthetic=source.synthetic, source_id=source.id
             )
-            if same is not None:
-                _merge_into(conn, same, incident, reading)
+            if matches:
+                _merge_into(conn, _stored_for_update(conn, matches[0]), incident, reading)
                 matched += 1
-                _absorb_bridged(conn, same.id, incident, source)
+                _absorb_bridged(conn, matches[0], matches[1:], synthetic=source.synthetic)
                 continue
         if insert_incident(conn, incident, synthetic=source.synthetic):
             created += 1
@@ -93,19 +93,16 @@ def save_incidents(
     )
 
 
-def _absorb_bridged(conn: Connection, kept_id: str, incoming: Incident, source: Source) -> None:
-    """Fold into ``kept_id`` the other stored incidents ``incoming`` also matched, where
+def _absorb_bridged(conn: Connection, kept_id: str, others: list[str], *, synthetic: bool) -> None:
+    """Fold into ``kept_id`` the ``others`` an incoming report also matched, where
     :func:`matching.bridged` says they are one event with it.
 
     Only machine records of reports are folded: an incident an analyst has
     reviewed, one sharing a source with the kept record (extraction judged
     them two), or a dataset row's (its file's own place names are kept with
-    it) stays as it is.
+    it) stays as it is. A folded record's children go with it (ON DELETE
+    CASCADE).
     """
-    others = candidates.matching_ids(
-        conn, incoming, synthetic=source.synthetic, source_id=source.id
-    )
-    others = [i for i in others if i != kept_id]
     if not others:
         return
     untouchable = locks.reviewed(conn, {kept_id, *others})
@@ -118,15 +115,13 @@ def _absorb_bridged(conn: Connection, kept_id: str, incoming: Incident, source: 
             _shares_source(conn, kept_id, other_id)
             or _imported(conn, other_id)
             or not matching.bridged(
-                matching.Facts.of(kept, synthetic=source.synthetic),
-                matching.Facts.of(other, synthetic=source.synthetic),
+                matching.Facts.of(kept, synthetic=synthetic),
+                matching.Facts.of(other, synthetic=synthetic),
             )
         ):
             continue
         rewrite_incident(conn, refine.refine(kept, other))
-        move_citations(conn, other_id, kept_id, synthetic=source.synthetic)
-        for table in (db.incident_provinces, db.incident_segments, db.incident_casualties):
-            conn.execute(delete(table).where(table.c.incident_id == other_id))
+        move_citations(conn, other_id, kept_id, synthetic=synthetic)
         conn.execute(delete(db.incidents).where(db.incidents.c.id == other_id))
 
 
