@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, select
 
 from dashboard.models import Citation, Incident, Source, Span
-from dashboard.store import living, locks, reads, rows
+from dashboard.store import changes, living, locks, reads, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import BulkSaveResult, ImportedPlace
@@ -95,7 +95,9 @@ def save_incidents_bulk(
     _flag_reviewed(conn, [i for i in again if i.id not in revised.handled])
     new = [i for i in unique if i.id not in stored]
     synthetic = [_all_synthetic(i, synthetic_of) for i in new]
-    _executemany_ignore(conn, db.incidents, rows.incident_columns(new, now, synthetic))
+    _executemany_ignore(
+        conn, db.incidents, rows.incident_columns(new, now, synthetic, changes.current_seq(conn))
+    )
     _insert_children_bulk(conn, new, places)
     changed = revised.updated + revised.flagged + revised.older
     return BulkSaveResult(

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import Connection, Engine, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
 
+from dashboard.store import changes
 from dashboard.store import schema as db
+from dashboard.store.changes import StoreVersion
 
 RawColumns = dict[str, np.ndarray]
 
@@ -25,38 +27,64 @@ _FETCH_ROWS = 100_000
 
 
 class ColumnReader:
-    """The reads of one snapshot; get one from :func:`snapshot`."""
+    """The reads of one snapshot; get one from :func:`snapshot`.
 
-    def __init__(self, conn: Connection) -> None:
+    With ``since`` (a number of the change log, :mod:`~dashboard.store.changes`)
+    every read keeps to the incidents changed after that write: what a reader
+    that holds the table as of ``since`` needs to bring it up to date.
+    """
+
+    def __init__(self, conn: Connection, since: int | None = None) -> None:
         self._conn = conn
+        self._since = since
+
+    def version(self) -> StoreVersion | None:
+        """The store's identity and latest write number, as this snapshot sees them."""
+        return changes.version(self._conn)
 
     def incidents(self, names: Sequence[str]) -> RawColumns:
-        """The named columns of every incident."""
-        return _raw_columns(self._conn, select(*(db.incidents.c[name] for name in names)))
+        """The named columns of every incident (changed after ``since``)."""
+        statement = select(*(db.incidents.c[name] for name in names))
+        if self._since is not None:
+            statement = statement.where(db.incidents.c.changed_seq > self._since)
+        return _raw_columns(self._conn, statement)
 
     def provinces(self) -> RawColumns:
         """Every incident–province link: ``incident_id``, ``position``, ``code``, ``name``,
         ``country``."""
         p = db.incident_provinces.c
-        return _raw_columns(
-            self._conn, select(p.incident_id, p.position, p.code, p.name, p.country)
-        )
+        statement = select(p.incident_id, p.position, p.code, p.name, p.country)
+        return _raw_columns(self._conn, self._changed(statement, p.incident_id))
 
     def segments(self) -> RawColumns:
         """Every incident–segment link: ``incident_id``, ``position``, ``segment_id``, ``name``."""
         s = db.incident_segments.c
-        return _raw_columns(self._conn, select(s.incident_id, s.position, s.segment_id, s.name))
+        statement = select(s.incident_id, s.position, s.segment_id, s.name)
+        return _raw_columns(self._conn, self._changed(statement, s.incident_id))
 
     def report_counts(self) -> RawColumns:
         """Citations per cited incident: ``incident_id`` and its count (second column)."""
-        statement = select(db.citations.c.incident_id, func.count()).group_by(
-            db.citations.c.incident_id
-        )
-        return _raw_columns(self._conn, statement)
+        c = db.citations.c
+        statement = select(c.incident_id, func.count()).group_by(c.incident_id)
+        return _raw_columns(self._conn, self._changed(statement, c.incident_id))
+
+    def deleted(self) -> np.ndarray:
+        """The ids of incidents deleted after ``since`` (none without ``since``)."""
+        if self._since is None:
+            return np.empty(0, dtype=object)
+        t = db.incident_tombstones.c
+        statement = select(t.incident_id).where(t.seq > self._since)
+        return _raw_columns(self._conn, statement)["incident_id"]
+
+    def _changed(self, statement: Select, incident_id: ColumnElement[str]) -> Select:
+        if self._since is None:
+            return statement
+        changed = select(db.incidents.c.id).where(db.incidents.c.changed_seq > self._since)
+        return statement.where(incident_id.in_(changed))
 
 
 @contextmanager
-def snapshot(engine: Engine) -> Iterator[ColumnReader]:
+def snapshot(engine: Engine, since: int | None = None) -> Iterator[ColumnReader]:
     """One read transaction (REPEATABLE READ on PostgreSQL) for several whole-table reads.
 
     A document committed meanwhile shows whole or not at all: no link rows or
@@ -66,13 +94,14 @@ def snapshot(engine: Engine) -> Iterator[ColumnReader]:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            yield ColumnReader(conn)
+            yield ColumnReader(conn, since)
 
 
 def _raw_columns(conn: Connection, statement: Select) -> RawColumns:
     """A parameterless SELECT run by the driver itself, as one object array per column."""
     names = list(statement.selected_columns.keys())
-    sql = str(statement.compile(dialect=conn.dialect))
+    # Literal binds: the only values are the integer ``since`` and fixed names.
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cursor = conn.connection.cursor()  # the driver's own cursor: no Row objects
     blocks = [np.empty((0, len(names)), dtype=object)]
     try:

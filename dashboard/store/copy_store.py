@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, Table, delete, func, insert, select, text
 
-from dashboard.store import Store, StoreError, open_store
+from dashboard.store import Store, StoreError, changes, open_store
 from dashboard.store import schema as db
 
 # Rows per SELECT page and per multi-row INSERT.
@@ -76,7 +76,8 @@ def copy_store(
     """
     if source.engine.url == target.engine.url:
         raise StoreError(f"source and target are the same database ({target.url})")
-    tables = db.metadata.sorted_tables
+    # The change log is the target's own (its numbers, its identity): not copied.
+    tables = [t for t in db.metadata.sorted_tables if t.name not in changes.LOG_TABLES]
     copied: dict[str, int] = {}
     with _snapshot(source) as reader, target.writing(bulk=True) as writer:
         held = {t.name: n for t in tables if (n := _count(writer, t))}
@@ -97,6 +98,7 @@ def copy_store(
                     f"copy of {table.name} into {target.url} does not add up "
                     f"(read {expected:,}, target holds {found:,}): nothing was written"
                 )
+        changes.after_copy(writer)
     return CopyResult(rows=copied, replaced=bool(held))
 
 

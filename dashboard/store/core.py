@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine
 
@@ -23,6 +23,7 @@ from dashboard.models import Incident, Source
 from dashboard.store import (
     audit,
     bulk,
+    changes,
     columns,
     details,
     living,
@@ -410,16 +411,31 @@ class Store:
             return reads.count(conn, db.sources, include_synthetic=include_synthetic)
 
     def fingerprint(self) -> tuple[str, ...]:
-        """A cheap fingerprint of the contents for cache keys; see :func:`reads.fingerprint`."""
+        """A cheap fingerprint of the contents for cache keys: the store's identity and
+        latest write number (:mod:`~dashboard.store.changes`), one row read; for a
+        schema before the change log, counts and times (:func:`reads.fingerprint`)."""
         with self.reading() as conn:
-            return reads.fingerprint(conn)
+            current = changes.version(conn)
+            return current.key() if current else reads.fingerprint(conn)
+
+    def version(self) -> changes.StoreVersion | None:
+        """The store's identity and latest write number (None before the change log)."""
+        with self.reading() as conn:
+            return changes.version(conn)
+
+    def seq_at(self, when: datetime) -> int:
+        """The change-log number of the last write begun by ``when``: incidents
+        stamped above it changed after ``when`` (see :func:`changes.seq_at`)."""
+        with self.reading() as conn:
+            return changes.seq_at(conn, when)
 
     # The dashboard's reads. They connect without error translation, as they
     # always have: their callers handle the driver's errors, not StoreError.
 
-    def snapshot(self) -> AbstractContextManager[columns.ColumnReader]:
-        """Whole tables column by column in one snapshot; see :mod:`~dashboard.store.columns`."""
-        return columns.snapshot(self.engine)
+    def snapshot(self, since: int | None = None) -> AbstractContextManager[columns.ColumnReader]:
+        """Whole tables column by column in one snapshot (only what changed after the
+        write numbered ``since``, if given); see :mod:`~dashboard.store.columns`."""
+        return columns.snapshot(self.engine, since)
 
     def search_incident_ids(self, text: str) -> set[str]:
         """Incidents whose summary or a citing source contains ``text`` (case-insensitive)."""

@@ -23,6 +23,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from dashboard import paths
+from dashboard.store import changes
 
 DATABASE_URL_ENV = "BORDERWATCH_DATABASE_URL"
 # Long enough to ride out another process's import transaction, short enough
@@ -180,13 +181,16 @@ def writing(engine: Engine, *, bulk: bool = False) -> Iterator[Connection]:
 
     On SQLite it starts with BEGIN IMMEDIATE (see :func:`_begin_sqlite_transaction`).
     ``bulk`` tunes an SQLite connection for large transactions first
-    (see :func:`_tune_for_bulk`).
+    (see :func:`_tune_for_bulk`). Every write is numbered in the change log
+    (:func:`changes.begin_write`); a bulk write inserts only new incidents and
+    their rows.
     """
     with translate_errors(engine.url, "write to"), engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         if bulk:
             _tune_for_bulk(conn)
         with conn.begin():
+            changes.begin_write(conn, bulk=bulk)
             yield conn
 
 

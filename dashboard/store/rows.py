@@ -78,16 +78,23 @@ def source_row(source: Source, now: datetime) -> dict[str, Any]:
     }
 
 
-def incident_row(incident: Incident, now: datetime, *, synthetic: bool) -> dict[str, Any]:
+def incident_row(
+    incident: Incident, now: datetime, *, synthetic: bool, changed_seq: int | None = None
+) -> dict[str, Any]:
     """The ``incidents`` row of one incident."""
-    return rows(incident_columns([incident], now, [synthetic]))[0]
+    return rows(incident_columns([incident], now, [synthetic], changed_seq))[0]
 
 
 def incident_columns(
-    incidents: Sequence[Incident], now: datetime, synthetic: list[bool]
+    incidents: Sequence[Incident],
+    now: datetime,
+    synthetic: list[bool],
+    changed_seq: int | None = None,
 ) -> Columns:
-    """The ``incidents`` columns of many incidents (``synthetic``: one flag each)."""
-    return {
+    """The ``incidents`` columns of many incidents (``synthetic``: one flag each;
+    ``changed_seq``: the write's number in the change log, :mod:`.changes`, left out
+    when None, for a store whose schema predates it)."""
+    columns: Columns = {
         "id": [i.id for i in incidents],
         "date_start": [i.date_start for i in incidents],
         "date_end": [i.date_end for i in incidents],
@@ -104,6 +111,9 @@ def incident_columns(
         "synthetic": synthetic,
         "created_at": [now] * len(incidents),
     }
+    if changed_seq is not None:
+        columns["changed_seq"] = [changed_seq] * len(incidents)
+    return columns
 
 
 def province_columns(incidents: Sequence[Incident]) -> Columns:

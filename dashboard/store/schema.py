@@ -97,6 +97,9 @@ incidents = Table(
     Column("locked_fields", JSON, nullable=False, server_default="[]"),
     Column("review_note", Text),
     Column("review_flag", Text),
+    # The number of the write that last changed the incident, its links, casualties
+    # or citations (migration 0007, :mod:`~dashboard.store.changes`).
+    Column("changed_seq", BigInteger),
     CheckConstraint("date_end >= date_start", name="date_window"),
     CheckConstraint("fatalities IS NULL OR fatalities >= 0", name="fatalities"),
     CheckConstraint(
@@ -105,6 +108,7 @@ incidents = Table(
     ),
     Index("ix_incidents_date_start_date_end", "date_start", "date_end"),
     Index("ix_incidents_event_type", "event_type"),
+    Index("ix_incidents_changed_seq", "changed_seq"),
 )
 
 incident_provinces = Table(
@@ -276,4 +280,32 @@ incident_revisions = Table(
     UniqueConstraint("incident_id", "version"),
     CheckConstraint("length(trim(reason)) > 0", name="reason"),
     CheckConstraint("length(trim(author)) > 0", name="author"),
+)
+
+
+# The change log (migration 0007, :mod:`~dashboard.store.changes`): the store's
+# identity and the number of its latest write (one row), each write's time, and
+# the incidents deleted. Readers ask for what changed after a number they saw.
+store_changes = Table(
+    "store_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("store_id", String(36), nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
+)
+
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+incident_tombstones = Table(
+    "incident_tombstones",
+    metadata,
+    Column("seq", BigInteger, nullable=False),
+    Column("incident_id", ID, nullable=False),
+    Index("ix_incident_tombstones_seq", "seq"),
 )

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, select, update
 
 from dashboard.models import Citation, Excerpt, Incident, Source
-from dashboard.store import candidates, locks, matching, reads, refine, rows
+from dashboard.store import candidates, changes, locks, matching, reads, refine, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import SaveResult
@@ -216,7 +216,10 @@ def rewrite_incident(conn: Connection, incident: Incident) -> None:
             {
                 name: value
                 for name, value in rows.incident_row(
-                    incident, datetime.now(UTC), synthetic=False
+                    incident,
+                    datetime.now(UTC),
+                    synthetic=False,
+                    changed_seq=changes.current_seq(conn),
                 ).items()
                 if name not in ("id", "created_at", "synthetic")
             }
@@ -262,9 +265,10 @@ def _require_source(conn: Connection, source_id: str, known: set[str], incident_
 
 def insert_incident(conn: Connection, incident: Incident, *, synthetic: bool) -> bool:
     """Write a new incident whole; False (and nothing written) if its id exists."""
-    inserted = rows.insert_ignore(
-        conn, db.incidents, rows.incident_row(incident, datetime.now(UTC), synthetic=synthetic)
+    row = rows.incident_row(
+        incident, datetime.now(UTC), synthetic=synthetic, changed_seq=changes.current_seq(conn)
     )
+    inserted = rows.insert_ignore(conn, db.incidents, row)
     if inserted is None:
         return False
     if incident.provinces:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from store_builders import content_tables
 
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import load_border
@@ -47,7 +48,7 @@ def table_counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         return {
             t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in schema.metadata.sorted_tables
+            for t in content_tables()
         }
 
 

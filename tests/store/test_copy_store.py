@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
-from store_builders import excerpt, report, sotk_incident, vague_incident
+from store_builders import content_tables, excerpt, report, sotk_incident, vague_incident
 
 from dashboard.cli import main
 from dashboard.models import Citation, ReviewStatus, Span, SpanKind
-from dashboard.store import Correction, ImportedPlace, Store, StoreError, open_store, schema
+from dashboard.store import Correction, ImportedPlace, Store, StoreError, open_store
 from dashboard.store import copy_store as store_copy
 from dashboard.synthetic import write_demo
 
@@ -57,7 +57,7 @@ def rows(store: Store) -> dict[str, list[dict[str, Any]]]:
                 {k: _utc(v) for k, v in row._asdict().items()}
                 for row in conn.execute(select(table).order_by(*table.primary_key.columns))
             ]
-            for table in schema.metadata.sorted_tables
+            for table in content_tables()
         }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from store_builders import (
     OTHER_TEXT,
     TEXT,
+    content_tables,
     dataset_source,
     report,
     sotk_incident,
@@ -64,7 +65,7 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     with store.engine.connect() as conn:
         return {
             table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
-            for table in schema.metadata.sorted_tables
+            for table in content_tables()
         }
 
 
