@@ -29,7 +29,8 @@ from dashboard.models import (
     window_label,
 )
 from dashboard.store import Store
-from dashboard.store.columns import RawColumns
+from dashboard.store.changes import StoreVersion
+from dashboard.store.columns import ColumnReader, RawColumns
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,9 @@ class IncidentTable:
     provinces: pd.DataFrame
     segments: pd.DataFrame
     reports: np.ndarray = field(repr=False)
+    # The store write this table reflects (None: a store before the change log, or
+    # a table built by hand): :mod:`dashboard.refresh` reads only what changed since.
+    version: StoreVersion | None = None
 
     def __len__(self) -> int:
         return len(self.incidents)
@@ -229,12 +233,17 @@ def load_incident_table(store: Store) -> IncidentTable:
     report counts for incidents the table does not hold.
     """
     with store.snapshot() as snapshot:
-        incidents = _incident_frame(snapshot.incidents(INCIDENT_COLUMNS))
-        ids = incidents["id"].to_numpy(dtype=object)
-        provinces = _link_frame(snapshot.provinces(), ids)
-        segments = _link_frame(snapshot.segments(), ids)
-        reports = _report_counts(snapshot.report_counts(), ids)
-    return IncidentTable(incidents, provinces, segments, reports)
+        return read_incident_table(snapshot)
+
+
+def read_incident_table(snapshot: ColumnReader) -> IncidentTable:
+    """The incidents a snapshot reads (all, or those changed after its ``since``)."""
+    incidents = incident_frame(snapshot.incidents(INCIDENT_COLUMNS))
+    ids = incidents["id"].to_numpy(dtype=object)
+    provinces = link_frame(snapshot.provinces(), ids)
+    segments = link_frame(snapshot.segments(), ids)
+    reports = report_counts(snapshot.report_counts(), ids)
+    return IncidentTable(incidents, provinces, segments, reports, snapshot.version())
 
 
 # The store hands over whole columns as object arrays, in no order: pandas'
@@ -244,7 +253,7 @@ def load_incident_table(store: Store) -> IncidentTable:
 # million ids and names costs seconds too and buys the filters nothing).
 
 
-def _incident_frame(raw: RawColumns) -> pd.DataFrame:
+def incident_frame(raw: RawColumns) -> pd.DataFrame:
     """The incidents as typed columns, by date then id."""
     frame = pd.DataFrame(
         {
@@ -287,7 +296,7 @@ def _rows_of(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return position[codes[len(ids) :]]
 
 
-def _link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
+def link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     """A link table with each incident's row, in incident then stored-position order."""
     rows = _rows_of(ids, raw.pop("incident_id"))
     positions = raw.pop("position").astype(np.int64)
@@ -297,7 +306,7 @@ def _link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def _report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
+def report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
     counts = np.zeros(len(ids), dtype=np.int64)
     keys, values = raw.values()
     if len(keys):
