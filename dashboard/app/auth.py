@@ -26,6 +26,7 @@ import streamlit as st
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from dashboard.app.throttle import SignInThrottle
 from dashboard.markup import Html
 
 ANALYST = "analyst"
@@ -181,12 +182,35 @@ _NAME, _PASSWORD, _FAILED = "auth_name", "auth_password", "_auth_failed"
 _SIGNED_IN = Html('<div data-testid="bw-signed-in">Signed in as <b>{}</b> ({}).</div>')
 
 
+@st.cache_resource(show_spinner=False)
+def _throttle() -> SignInThrottle:
+    """One count of failed sign-ins for the whole process (every session)."""
+    return SignInThrottle()
+
+
 def _on_sign_in() -> None:
-    """The sign-in form's callback: the password is read here once and dropped."""
+    """The sign-in form's callback: the password is read here once and dropped.
+
+    An account with too many recent failures is refused before its password
+    is checked (:mod:`~dashboard.app.throttle`).
+    """
     name = str(st.session_state.get(_NAME) or "")
     password = str(st.session_state.get(_PASSWORD) or "")
     st.session_state[_PASSWORD] = ""
-    st.session_state[_FAILED] = not sign_in(st.session_state, load_secrets(), name, password)
+    throttle = _throttle()
+    wait = throttle.wait_seconds(name)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        st.session_state[_FAILED] = (
+            f"Too many failed sign-ins for this account: try again in {minutes} min."
+        )
+        return
+    if sign_in(st.session_state, load_secrets(), name, password):
+        throttle.succeeded(name)
+        st.session_state[_FAILED] = ""
+    else:
+        throttle.failed(name)
+        st.session_state[_FAILED] = "Wrong account or password."
 
 
 def render_account() -> User:
@@ -219,5 +243,5 @@ def render_account() -> User:
         st.text_input("Password", key=_PASSWORD, type="password", autocomplete="current-password")
         st.form_submit_button("Sign in to review", on_click=_on_sign_in)
     if st.session_state.get(_FAILED):
-        box.error("Wrong account or password.")
+        box.error(str(st.session_state[_FAILED]))
     return user

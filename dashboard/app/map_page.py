@@ -8,11 +8,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import query
-from dashboard.app import data, filters, maps, panels, pictures
+from dashboard.app import data, filters, maps, panels, pictures, reviewing
 
 MAP_KEY = "incident_map"
 # Only what the page uses comes back, so pan and zoom cause no rerun; a click one.
 RETURNED = ["last_active_drawing", "last_object_clicked"]
+# While an analyst picks a place, a click anywhere on the map comes back too.
+PICKING_RETURNED = [*RETURNED, "last_clicked"]
 MAP_HEIGHT = 540
 # The map takes most of the width; the source panel the rest (below it on a narrow screen).
 MAP_SHARE = (7, 3)
@@ -21,6 +23,8 @@ MAP_SHARE = (7, 3)
 def _on_map_click() -> None:
     """Runs before the rerun a click causes, so the sidebar shows the new filter at once."""
     value = st.session_state.get(MAP_KEY) or {}
+    if reviewing.pick_point(st.session_state, value.get("last_clicked")):
+        return
     feature = value.get("last_active_drawing") or {}
     filters.apply_map_click(st.session_state, feature.get("properties") or {})
 
@@ -70,7 +74,7 @@ def render_map(view: data.View) -> None:
         base,
         key=MAP_KEY,
         feature_group_to_add=group,
-        returned_objects=RETURNED,
+        returned_objects=PICKING_RETURNED if st.session_state.get(reviewing.PICKING) else RETURNED,
         on_change=_on_map_click,
         height=MAP_HEIGHT,
         use_container_width=True,

@@ -145,7 +145,7 @@ def run_write(incident_id: str, write: Any, done: str) -> bool:
     except (StoreError, ValueError) as exc:
         _say("error", str(exc), incident_id)
         return False
-    data.store_version.clear()  # the next run reads the changed store, not a 10 s old version
+    data.store_version.clear()  # the next run reads the changed store, not a second-old version
     _say("success", done, incident_id)
     return True
 
@@ -160,11 +160,38 @@ def _key(name: str, incident_id: str, version: int) -> str:
 def render_editor(url: str, incident: Incident, state: ReviewState, version: int) -> None:
     """The correction form, opened at ``version``: every field as stored, and a reason."""
     before = reviewing.form_defaults(incident, state.status.value, state.note)
+    k = lambda name: _key(name, incident.id, version)  # noqa: E731 - one short helper
+    with st.expander("Correct this incident", expanded=True):
+        _render_point_picker(k)
+        _render_form(url, incident, before, version, k)
+
+
+def _render_point_picker(k: Any) -> None:
+    """The toggle that makes the next map click the incident's place, and that point."""
+    st.toggle(
+        "Pick the place on the map",
+        key=reviewing.PICKING,
+        help="While on, a click on the map marks the incident's place (not a filter).",
+    )
+    picked = st.session_state.get(reviewing.PICKED)
+    if st.session_state.get(reviewing.PICKING) and picked:
+        st.checkbox(
+            f"Place it at the point clicked: {picked[0]:.5f}, {picked[1]:.5f}",
+            value=True,
+            key=k("use_point"),
+        )
+    elif st.session_state.get(reviewing.PICKING):
+        st.caption("Click the map where the incident happened.")
+
+
+def _render_form(
+    url: str, incident: Incident, before: reviewing.FormValues, version: int, k: Any
+) -> None:
+    """The correction form itself; saving reads it in :func:`_on_save`."""
     names = data.region_names()
     layers = data.border_layers()
     places = data.gazetteer_places()
-    k = lambda name: _key(name, incident.id, version)  # noqa: E731 - one short helper
-    with st.expander("Correct this incident", expanded=True), st.form(k("form"), border=False):
+    with st.form(k("form"), border=False):
         statuses = [s.value for s in ReviewStatus]
         st.selectbox("Status", statuses, index=statuses.index(before.status), key=k("status"))
         st.text_input("Duplicate of (incident id, with status duplicate)", key=k("duplicate_of"))
@@ -239,18 +266,31 @@ def _on_save(url: str, incident: Incident, before: reviewing.FormValues, version
         casualties=values["casualties"] or "",
         summary=values["summary"] or "",
         note=values["note"] or "",
+        point=_picked_point(incident.id, version),
     )
     opened = data.open_app_store(url)
 
     def write() -> None:
         correction = reviewing.correction_from_form(
-            incident, before, form, data.resolve_place, data.border_layers()
+            incident,
+            before,
+            form,
+            data.resolve_place,
+            data.border_layers(),
+            point_at=data.resolve_point,
         )
         reviewing.save_correction(
             st.session_state, opened, incident.id, correction, reason=values["reason"] or ""
         )
 
     run_write(incident.id, write, "Saved: a new revision is in the history.")
+
+
+def _picked_point(incident_id: str, version: int) -> tuple[float, float] | None:
+    """The point clicked on the map, if the analyst is picking and chose to use it."""
+    picked = st.session_state.get(reviewing.PICKED)
+    use = st.session_state.get(_key("use_point", incident_id, version))
+    return picked if st.session_state.get(reviewing.PICKING) and picked and use else None
 
 
 _FORM_FIELDS = (
@@ -274,18 +314,60 @@ _FORM_FIELDS = (
 def render_merge_and_revert(
     url: str, incident: Incident, history: list[Revision], version: int
 ) -> None:
-    """Merge this incident into another (it becomes the duplicate), or revert a revision."""
+    """Merge this incident into another (it becomes the duplicate), split sentences off
+    into a new incident, or revert a revision."""
     k = lambda name: _key(name, incident.id, version)  # noqa: E731
-    with st.expander("Merge or revert", expanded=False):
+    with st.expander("Merge, split or revert", expanded=False):
         st.text_input("Reason (required)", key=k("other_reason"))
         st.text_input("Merge into incident (id)", key=k("keep_id"))
         st.button("Merge into it", key=k("merge"), on_click=_on_merge, args=(url, incident.id, k))
+        _render_split(url, incident, k)
         revertible = [r.id for r in history if r.action not in ("merge", "split")]
         if revertible:
             st.selectbox(
                 "Revision", revertible[::-1], format_func=lambda r: f"#{r}", key=k("revision")
             )
             st.button("Revert it", key=k("revert"), on_click=_on_revert, args=(url, incident.id, k))
+
+
+def _render_split(url: str, incident: Incident, k: Any) -> None:
+    """Pick the excerpts that report another event, and that event's dates."""
+    choices = reviewing.excerpt_choices(incident)
+    if len(choices) < 2:
+        return
+    texts = {key: short_value(_excerpt_text(incident, ref), 90) for key, ref in choices.items()}
+    st.multiselect(
+        "Split these excerpts off into a new incident",
+        list(choices),
+        format_func=texts.__getitem__,
+        key=k("split_excerpts"),
+    )
+    left, right = st.columns(2)
+    left.date_input("New incident from", value=incident.date_start, key=k("split_from"))
+    right.date_input("New incident to", value=incident.date_end, key=k("split_to"))
+    st.button("Split them off", key=k("split"), on_click=_on_split, args=(url, incident, k))
+
+
+def _excerpt_text(incident: Incident, ref: Any) -> str:
+    for citation in incident.citations:
+        for excerpt in citation.excerpts:
+            if (citation.source_id, excerpt.start, excerpt.end) == tuple(ref):
+                return excerpt.text
+    return ""
+
+
+def _on_split(url: str, incident: Incident, k: Any) -> None:
+    choices = reviewing.excerpt_choices(incident)
+    picked = [choices[key] for key in st.session_state.get(k("split_excerpts")) or []]
+    window = (st.session_state.get(k("split_from")), st.session_state.get(k("split_to")))
+    reason = str(st.session_state.get(k("other_reason")) or "")
+    run_write(
+        incident.id,
+        lambda: reviewing.split_off(
+            st.session_state, data.open_app_store(url), incident, picked, window, reason=reason
+        ),
+        "Split: the chosen excerpts are a new incident, linked in the history.",
+    )
 
 
 def _on_merge(url: str, incident_id: str, k: Any) -> None:

@@ -27,10 +27,13 @@ from dashboard.models import (
     LocationPrecision,
     ReviewStatus,
 )
-from dashboard.store import KEEP, Correction, Place, Revision, Store
+from dashboard.store import KEEP, Correction, ExcerptRef, Place, Revision, Store
 
 # Session key: {incident id: the version its panel was opened with}.
 OPENED = "_review_opened"
+# Session keys of picking a place on the map: the analyst's toggle, and the point clicked.
+PICKING = "review_pick_point"
+PICKED = "_review_picked_point"
 
 
 def opened_version(state: MutableMapping[str, Any], incident_id: str, current: int) -> int:
@@ -114,6 +117,46 @@ def merge_into(
     return other
 
 
+def excerpt_choices(incident: Incident) -> dict[str, ExcerptRef]:
+    """The incident's stored excerpts a split can take, by a key for a form widget."""
+    return {
+        f"{c.source_id}:{e.start}:{e.end}": ExcerptRef(c.source_id, e.start, e.end)
+        for c in incident.citations
+        for e in c.excerpts
+    }
+
+
+def split_off(
+    state: MutableMapping[str, Any],
+    store: Store,
+    incident: Incident,
+    excerpts: Sequence[ExcerptRef],
+    window: tuple[date, date],
+    *,
+    reason: str,
+) -> Revision:
+    """Split the chosen excerpts of the opened incident off into a new incident with the
+    given date window (the other event's); the new incident's revision comes back.
+
+    The store refuses a split that takes every excerpt, none, or changes nothing
+    (the new incident would repeat the old one).
+    """
+    by = _author(state)
+    correction = Correction()
+    if window != (incident.date_start, incident.date_end):
+        correction = Correction(window=resolve.date_window(*window))
+    kept, split = store.split_incident(
+        incident.id,
+        list(excerpts),
+        correction,
+        by=by,
+        reason=reason,
+        expected_version=_expected(state, incident.id),
+    )
+    state.setdefault(OPENED, {})[incident.id] = kept.version
+    return split
+
+
 def revert(
     state: MutableMapping[str, Any],
     store: Store,
@@ -151,6 +194,22 @@ class FormValues:
     casualties: str
     summary: str
     note: str
+    point: tuple[float, float] | None = None  # a point clicked on the map, to place it at
+
+
+def pick_point(state: MutableMapping[str, Any], clicked: Mapping[str, Any] | None) -> bool:
+    """Keep the map click as the place being picked, if the analyst is picking one;
+    True if it was taken (then the click is not also a filter)."""
+    if not state.get(PICKING) or not clicked:
+        return False
+    try:
+        lat, lon = float(clicked["lat"]), float(clicked["lng"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return False
+    state[PICKED] = (round(lat, 5), round(lon, 5))
+    return True
 
 
 def form_defaults(incident: Incident, status: str, note: str | None) -> FormValues:
@@ -173,12 +232,19 @@ def form_defaults(incident: Incident, status: str, note: str | None) -> FormValu
 
 
 def correction_from_form(
-    incident: Incident, before: FormValues, form: FormValues, places: Any, layers: Any
+    incident: Incident,
+    before: FormValues,
+    form: FormValues,
+    places: Any,
+    layers: Any,
+    *,
+    point_at: Any = None,
 ) -> Correction:
     """Only what the analyst changed (unchanged fields stay unlocked); ``ValueError`` if invalid.
 
     ``places`` resolves a gazetteer place id to ``(place, provinces,
-    segments)`` (:func:`resolve.point_place` at the place's point); provinces
+    segments)`` (:func:`resolve.point_place` at the place's point), and
+    ``point_at`` a point clicked on the map (which wins over a place); provinces
     or segments picked by hand win over the place's own. Provinces changed
     without a place make the incident known to its province only: its old
     point lies in the old province and would contradict the correction.
@@ -192,11 +258,13 @@ def correction_from_form(
         changes["window"] = resolve.date_window(
             form.date_from, form.date_to, DatePrecision(form.precision)
         )
-    if form.place_id:
+    if form.point is not None and point_at is not None:
+        changes["place"], changes["provinces"], changes["segments"] = point_at(*form.point)
+    elif form.place_id:
         changes["place"], changes["provinces"], changes["segments"] = places(form.place_id)
     if list(form.provinces) != list(before.provinces):
         changes["provinces"] = resolve.province_refs(layers, list(form.provinces))
-        if not form.place_id:
+        if not form.place_id and form.point is None:
             # The old point lies in the old province: keep only what the analyst said.
             changes["place"] = Place(LocationPrecision.PROVINCE)
     if list(form.segments) != list(before.segments):

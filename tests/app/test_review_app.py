@@ -109,6 +109,18 @@ def test_a_wrong_password_signs_nobody_in(fixture_url):
 # ---------------------------------------------------------- status filter
 
 
+def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(fixture_url):
+    at = _app()
+    for _ in range(5):
+        at = _sign_in(at, "alice", "guess")
+    assert "Wrong account or password." in [e.value for e in at.error]
+    at = _sign_in(at, "alice")  # the right password, too late
+    assert "Too many failed sign-ins for this account: try again in 15 min." in [
+        e.value for e in at.error
+    ]
+    assert "Save correction" not in _labels(at)
+
+
 def test_the_review_filter_is_in_the_sidebar_and_the_link(fixture_url):
     with open_store(fixture_url) as opened:
         opened.review_incident(
@@ -151,6 +163,57 @@ def test_an_analyst_corrects_the_province_with_a_reason_and_the_history_shows_it
         (revision,) = opened.history(SOTK_ID)
         assert (revision.by, set(revision.changes)) == ("alice", {"provinces", "place"})
         assert [p.code for p in opened.get_incident(SOTK_ID).provinces] == ["AM-TV"]
+
+
+def test_an_analyst_places_an_incident_at_a_point_clicked_on_the_map(fixture_url):
+    at = _sign_in(_app(incident=SOTK_ID), "alice")
+    at.toggle(key=reviewing.PICKING).set_value(True).run()
+    assert "Click the map where the incident happened." in [c.value for c in at.caption]
+    # What the map's click handler keeps (tested below): a point near Berd, in Tavush.
+    at.session_state[reviewing.PICKED] = (40.881, 45.39)
+    at.run()
+    assert at.checkbox(key=_key("use_point")).value is True
+    at.text_input(key=_key("reason")).set_value("the village head named the field")
+    _button(at, "Save correction").click().run()
+    assert not at.exception
+    with open_store(fixture_url) as opened:
+        incident = opened.get_incident(SOTK_ID)
+        (revision,) = opened.history(SOTK_ID)
+    assert (incident.lat, incident.lon) == (40.881, 45.39)
+    assert incident.location_precision.value == "point"
+    assert [p.code for p in incident.provinces] == ["AM-TV"]  # the point's own province
+    assert {"place", "provinces"} <= set(revision.changes)
+
+
+def test_an_analyst_splits_an_excerpt_off_into_a_new_incident(fixture_url):
+    at = _sign_in(_app(incident=SOTK_ID), "alice")
+    choices = at.multiselect(key=_key("split_excerpts"))
+    first, *_ = choices.options
+    choices.set_value([first])
+    at.date_input(key=_key("split_from")).set_value(date(2022, 9, 14))
+    at.date_input(key=_key("split_to")).set_value(date(2022, 9, 14))
+    at.text_input(key=_key("other_reason")).set_value("the second day is its own attack")
+    _button(at, "Split them off").click().run()
+    assert not at.exception
+    assert "Split: the chosen excerpts are a new incident" in _html(at)
+    with open_store(fixture_url) as opened:
+        split = opened.get_incident(f"{SOTK_ID}~split-1")
+        kept = opened.get_incident(SOTK_ID)
+    assert (split.date_start, split.date_end) == (date(2022, 9, 14), date(2022, 9, 14))
+    moved = [e.text for c in split.citations for e in c.excerpts]
+    left = [e.text for c in kept.citations for e in c.excerpts]
+    assert len(moved) == 1 and moved[0] not in left
+
+
+def test_a_map_click_is_a_place_only_while_picking():
+    state: dict = {}
+    assert not reviewing.pick_point(state, {"lat": 40.5, "lng": 45.1})  # not picking: a filter
+    state[reviewing.PICKING] = True
+    assert not reviewing.pick_point(state, None)
+    assert not reviewing.pick_point(state, {"lat": "x", "lng": 45})
+    assert not reviewing.pick_point(state, {"lat": 95.0, "lng": 45.0})  # off the globe
+    assert reviewing.pick_point(state, {"lat": 40.1234567, "lng": 45.7654321})
+    assert state[reviewing.PICKED] == (40.12346, 45.76543)
 
 
 def test_a_save_over_another_analysts_change_is_refused_and_can_be_reloaded(fixture_url):
