@@ -7,4 +7,6 @@ evidence. One module per step:
 - :mod:`.fetch`: polite HTTP (conditional requests, per-host pace, timeouts,
   retries, robots.txt, size cap, redirect limit, http(s) only, no private
   addresses unless allowed);
+- :mod:`.parse`: feeds (feedparser), listing pages (a CSS selector) and
+  articles (trafilatura) → links, or text and metadata; canonical URLs;
 """
