@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine
 
-from dashboard.models import Incident, Source
+from dashboard.models import Incident, Source, WatchedSource
 from dashboard.store import (
     audit,
     bulk,
     columns,
     details,
+    intake,
     living,
     reads,
     reextract,
@@ -206,6 +207,70 @@ class Store:
         (:mod:`~dashboard.store.living`)."""
         with self.writing(bulk=True) as conn:
             return living.delete_records(conn, deletions)
+
+    # --- live intake (see :mod:`~dashboard.store.intake`) --------------------
+
+    def save_watched_sources(self, sources: Sequence[WatchedSource]) -> None:
+        """Add or update the feeds and pages live intake follows (by name)."""
+        with self.writing() as conn:
+            intake.save_watched(conn, sources)
+
+    def watch_states(self, names: Collection[str] | None = None) -> list[intake.WatchState]:
+        """The watched sources (all, or those named) with their last fetch and error."""
+        with self.reading() as conn:
+            return intake.watch_states(conn, names)
+
+    def record_fetch(
+        self,
+        name: str,
+        *,
+        at: datetime,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Keep a run's outcome for one watched source (validators on success, why on error)."""
+        with self.writing() as conn:
+            intake.record_fetch(
+                conn, name, at=at, error=error, etag=etag, last_modified=last_modified
+            )
+
+    def known_links(self, urls: Collection[str]) -> set[str]:
+        """Which of ``urls`` live intake fetched before."""
+        with self.reading() as conn:
+            return intake.known_links(conn, urls)
+
+    def latest_intake_item(self, canonical_url: str) -> intake.KnownItem | None:
+        """The newest stored version of the article at ``canonical_url``."""
+        with self.reading() as conn:
+            return intake.latest_item(conn, canonical_url)
+
+    def intake_text_known(self, text_hash: str) -> str | None:
+        """The canonical URL of a fetched article with this very text, if any."""
+        with self.reading() as conn:
+            return intake.text_known(conn, text_hash)
+
+    def save_fetched(
+        self, source: Source, incidents: list[Incident], item: intake.FetchedItem
+    ) -> tuple[SaveResult, int]:
+        """Store a fetched article's report, incidents and evidence, all or nothing.
+
+        Returns what :meth:`save_document` returns and the article's version.
+        """
+        with self.writing() as conn:
+            return intake.save_fetched(conn, source, incidents, item)
+
+    def source_overview(self) -> list[intake.SourceOverview]:
+        """Each watched source with its state, items and incidents (the Sources page)."""
+        with self.reading() as conn:
+            return intake.source_overview(conn)
+
+    def intake_incidents_since(
+        self, since: datetime, *, include_synthetic: bool = False
+    ) -> list[intake.NewIncident]:
+        """Incidents created after ``since`` from watched sources' reports, newest first."""
+        with self.reading() as conn:
+            return intake.incidents_since(conn, since, include_synthetic=include_synthetic)
 
     # --- analyst review (see :mod:`~dashboard.store.review`) -----------------
 
