@@ -260,6 +260,11 @@ class Store:
         with self.writing() as conn:
             return intake.save_fetched(conn, source, incidents, item)
 
+    def intake_evidence(self, source_id: str) -> intake.FetchedItem | None:
+        """The raw page, final URL and fetch time behind a report live intake stored."""
+        with self.reading() as conn:
+            return intake.evidence(conn, source_id)
+
     def source_overview(self) -> list[intake.SourceOverview]:
         """Each watched source with its state, items and incidents (the Sources page)."""
         with self.reading() as conn:

@@ -185,6 +185,21 @@ def save_fetched(
     return result, version
 
 
+def evidence(conn: Connection, source_id: str) -> FetchedItem | None:
+    """What was fetched for a stored report: the raw page, its final URL and fetch time."""
+    items = db.intake_items
+    row = conn.execute(
+        select(items).where(items.c.source_id == source_id).order_by(items.c.id).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return FetchedItem(
+        watched=row.watched, link_url=row.link_url, canonical_url=row.canonical_url,
+        final_url=row.final_url, text_hash=row.text_hash, author=row.author, raw=row.raw,
+        raw_type=row.raw_type, fetched_at=_utc(row.fetched_at),
+    )  # fmt: skip
+
+
 def source_overview(conn: Connection) -> list[SourceOverview]:
     """Each watched source with its items (article versions) and the incidents they report."""
     items, citations = db.intake_items, db.citations

@@ -1,0 +1,146 @@
+"""``borderwatch watch``: follow feeds and pages, ingest what is new, alert on saved filters."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from dashboard.cli.errors import border_gazetteer, fail
+from dashboard.cli.options import border_option, url_option
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from dashboard.extract.evidence import GazetteerLike
+    from dashboard.intake.config import IntakeConfig
+    from dashboard.models import WatchedSource
+    from dashboard.store import Store
+
+_KINDS = ("feed", "listing", "page")
+
+
+@click.command("watch")
+@click.argument("urls", nargs=-1)
+@click.option("--once", is_flag=True, help="One run, then exit (for cron or a systemd timer).")
+@click.option("--interval", help="Time between runs: 30s, 15m, 1h (default: the config's, or 15m).")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Leave out articles a feed dates before YYYY-MM-DD.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Intake config (TOML): sources, politeness, alerts, SMTP.",
+)
+@click.option("--kind", type=click.Choice(_KINDS), default="feed", help="What the URLs given are.")
+@click.option("--selector", help="CSS selector of a listing page's article links.")
+@click.option("--contact", help="Who site owners may write to (in the User-Agent).")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    help="Host that may be on a private address, e.g. 127.0.0.1 (repeatable).",
+)
+@url_option
+@border_option
+def watch_command(
+    urls: tuple[str, ...],
+    once: bool,
+    interval: str | None,
+    since: datetime | None,
+    config_path: Path | None,
+    kind: str,
+    selector: str | None,
+    contact: str | None,
+    allow_hosts: tuple[str, ...],
+    url: str | None,
+    border: str | None,
+) -> None:
+    """Follow feeds and pages (URLs given, or the config's and the store's sources).
+
+    Each run fetches every source politely and conditionally, ingests the
+    articles not seen before (extracted, geocoded and merged as `ingest`
+    does, the raw page kept), then sends saved alerts their new incidents,
+    and prints a summary. Without --once it runs again every --interval until
+    stopped. Exit status 1 when a --once run had any failure.
+    """
+    from dashboard import store
+    from dashboard.intake.config import ConfigError, IntakeConfig, load_config, parse_duration
+
+    try:
+        config = load_config(config_path) if config_path else IntakeConfig()
+        seconds = parse_duration(interval) if interval else config.interval
+        given = _given_sources(urls, kind, selector)
+    except (ConfigError, ValueError) as exc:
+        fail(str(exc))
+    config = _with_overrides(config, contact, allow_hosts)
+    gazetteer = border_gazetteer(border)
+    try:
+        store_ = store.open_store(url, upgrade=True)
+    except store.StoreError as exc:
+        fail(str(exc))
+    with store_:
+        try:
+            store_.save_watched_sources([*config.sources, *given])
+        except store.StoreError as exc:
+            fail(str(exc))
+        names = [s.name for s in given] or None
+        day = since.date() if since is not None else None
+        while True:
+            ok = _run(store_, config, names, gazetteer, day)
+            if once:
+                sys.exit(0 if ok else 1)
+            try:
+                time.sleep(seconds)
+            except KeyboardInterrupt:
+                click.echo("stopped")
+                return
+
+
+def _given_sources(urls: tuple[str, ...], kind: str, selector: str | None) -> list[WatchedSource]:
+    from dashboard.models import WatchedSource, WatchKind
+
+    for given in urls:
+        if not given.startswith(("http://", "https://")):
+            raise ValueError(f"{given}: not an http(s) URL")
+    return [WatchedSource(u, u, WatchKind(kind), selector=selector) for u in urls]
+
+
+def _with_overrides(
+    config: IntakeConfig, contact: str | None, allow_hosts: tuple[str, ...]
+) -> IntakeConfig:
+    policy = config.policy
+    if contact:
+        policy = replace(policy, contact=contact)
+    if allow_hosts:
+        policy = replace(policy, allow_hosts=policy.allow_hosts | frozenset(allow_hosts))
+    return replace(config, policy=policy)
+
+
+def _run(
+    store_: Store,
+    config: IntakeConfig,
+    names: list[str] | None,
+    gazetteer: GazetteerLike,
+    since: date | None,
+) -> bool:
+    """One run and its summary; True when nothing failed."""
+    from dashboard.intake.fetch import Fetcher
+    from dashboard.intake.run import watch_once
+
+    states = store_.watch_states(names)
+    if not states:
+        fail("nothing to watch: give URLs, or a --config with [[source]] entries")
+    summary = watch_once(store_, states, Fetcher(config.policy), gazetteer, since=since)
+    for warning in summary.ingest.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for line in summary.lines():
+        click.echo(line)
+    return summary.ok
