@@ -6,6 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from intake_site import news_site
+from local_sinks import webhook_receiver
 from local_web import Route, serve
 
 from dashboard.cli import main
@@ -140,3 +141,41 @@ def test_a_bad_url_or_nothing_to_watch_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 2 and "not an http(s) URL" in err
     code, _, err = _watch(tmp_path)
     assert code == 2 and "nothing to watch" in err
+
+
+def test_a_run_sends_a_configured_alert_its_new_incidents_once(tmp_path: Path) -> None:
+    with serve() as site, webhook_receiver() as hook:
+        news_site(site, etag=None)
+        alert = (
+            f'\n[[alert]]\nname = "All synthetic"\nfilter = "synthetic=1"\nwebhook = "{hook.url}"\n'
+        )
+        config = tmp_path / "intake.toml"
+        config.write_text(CONFIG + alert, encoding="utf-8")
+        args = ["watch", site.url("/feed.xml"), "--once", "--config", str(config)]
+        database = ["--url", f"sqlite:///{tmp_path / 'store.db'}"]
+        first = CliRunner().invoke(main, args + database)
+        second = CliRunner().invoke(main, args + database)
+    assert first.exit_code == 0, first.output
+    assert "alert All synthetic:" in first.stdout and "to webhook" in first.stdout
+    assert "alert " not in second.stdout
+    (payload,) = hook.received
+    assert {i["link"].split("=")[0] for i in payload["incidents"]} == {
+        "http://localhost:8501/?incident"
+    }
+
+
+def test_alerts_are_added_listed_and_removed(tmp_path: Path) -> None:
+    database = ["--url", f"sqlite:///{tmp_path / 'store.db'}"]
+    runner = CliRunner()
+    added = runner.invoke(
+        main, ["alert", "add", "Deaths", "--filter", "country=AM&minfat=1", "--email",
+               "desk@example.org", *database],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["alert", "list", *database])
+    assert listed.stdout == "Deaths\tcountry=AM&minfat=1\temail desk@example.org\n"
+    bad = runner.invoke(main, ["alert", "add", "X", "--filter", "to=soon", "--webhook",
+                               "http://h.example", *database])  # fmt: skip
+    assert bad.exit_code == 2 and "cannot be read" in bad.stderr
+    assert runner.invoke(main, ["alert", "remove", "Deaths", *database]).exit_code == 0
+    assert runner.invoke(main, ["alert", "remove", "Deaths", *database]).exit_code == 2

@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from dashboard.extract.evidence import GazetteerLike
-    from dashboard.intake.config import IntakeConfig
+    from dashboard.intake.config import IntakeConfig, SmtpSettings
     from dashboard.models import WatchedSource
     from dashboard.store import Store
 
 _KINDS = ("feed", "listing", "page")
+# Where `borderwatch app` keeps the dashboard's secrets; [smtp] may live there too.
+SECRETS = Path(".streamlit") / "secrets.toml"
 
 
 @click.command("watch")
@@ -89,7 +91,8 @@ def watch_command(
     with store_:
         try:
             store_.save_watched_sources([*config.sources, *given])
-        except store.StoreError as exc:
+            _save_config_alerts(store_, config)
+        except (store.StoreError, ValueError) as exc:
             fail(str(exc))
         names = [s.name for s in given] or None
         day = since.date() if since is not None else None
@@ -132,6 +135,7 @@ def _run(
     since: date | None,
 ) -> bool:
     """One run and its summary; True when nothing failed."""
+    from dashboard.intake.alerts import send_alerts
     from dashboard.intake.fetch import Fetcher
     from dashboard.intake.run import watch_once
 
@@ -143,4 +147,92 @@ def _run(
         click.echo(f"warning: {warning}", err=True)
     for line in summary.lines():
         click.echo(line)
-    return summary.ok
+    sent = send_alerts(store_, config.dashboard_url, _smtp(config))
+    for line in sent.lines():
+        click.echo(line)
+    return summary.ok and not sent.errors
+
+
+def _save_config_alerts(store_: Store, config: IntakeConfig) -> None:
+    from dashboard.intake.alerts import check_link
+    from dashboard.store.alerts import Alert
+
+    for spec in config.alerts:
+        check_link(spec.filter)
+        store_.save_alert(Alert(spec.name, spec.filter, spec.webhook, spec.email))
+
+
+def _smtp(config: IntakeConfig) -> SmtpSettings | None:
+    """The config's [smtp], else the one in .streamlit/secrets.toml (where the dashboard runs)."""
+    from dashboard.intake.config import ConfigError, smtp_from_secrets
+
+    if config.smtp is not None:
+        return config.smtp
+    try:
+        return smtp_from_secrets(SECRETS)
+    except ConfigError as exc:
+        click.echo(f"warning: {exc}", err=True)
+        return None
+
+
+@click.group("alert")
+def alert_group() -> None:
+    """Saved filters whose new incidents `watch` sends to a webhook or an email."""
+
+
+@alert_group.command("add")
+@click.argument("name")
+@click.option("--filter", "link", required=True, help="A dashboard link or its query string.")
+@click.option("--webhook", help="URL to POST new incidents to (JSON).")
+@click.option("--email", help="Address to mail new incidents to (SMTP settings: README).")
+@url_option
+def alert_add_command(
+    name: str, link: str, webhook: str | None, email: str | None, url: str | None
+) -> None:
+    """Save (or change) alert NAME: incidents created from now on that match it are sent."""
+    from dashboard import store
+    from dashboard.intake.alerts import check_link
+    from dashboard.store.alerts import Alert
+
+    if not webhook and not email:
+        fail("give --webhook, --email, or both")
+    try:
+        check_link(link)
+        with store.open_store(url, upgrade=True) as store_:
+            store_.save_alert(Alert(name, link, webhook, email))
+    except (store.StoreError, ValueError) as exc:
+        fail(str(exc))
+    click.echo(f"alert {name!r} saved")
+
+
+@alert_group.command("list")
+@url_option
+def alert_list_command(url: str | None) -> None:
+    """The saved alerts: name, filter and channels."""
+    from dashboard import store
+
+    try:
+        with store.open_store(url) as store_:
+            saved = store_.saved_alerts()
+    except store.StoreError as exc:
+        fail(str(exc))
+    for alert in saved:
+        where = ", ".join(f"{c} {getattr(alert, c)}" for c in alert.channels())
+        click.echo(f"{alert.name}\t{alert.query}\t{where}")
+
+
+@alert_group.command("remove")
+@click.argument("name")
+@url_option
+def alert_remove_command(name: str, url: str | None) -> None:
+    """Delete alert NAME (and the record of what it sent)."""
+    from dashboard import store
+
+    try:
+        with store.open_store(url) as store_:
+            removed = store_.delete_alert(name)
+    except store.StoreError as exc:
+        fail(str(exc))
+    if not removed:
+        fail(f"no alert named {name!r}")
+    click.echo(f"alert {name!r} removed")

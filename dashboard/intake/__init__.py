@@ -13,6 +13,8 @@ evidence. One module per step:
 - :mod:`.run`: one watch run over the watched sources, each new article handed
   to :func:`dashboard.pipeline.ingest_fetched` (so it is extracted, geocoded and
   merged like any report), and its summary;
+- :mod:`.alerts`: after a run, each saved filter's newly matching incidents to a
+  webhook and/or an email, once each.
 
 The watch state and the evidence (raw page, final URL, fetch time) live in the
 store (:mod:`dashboard.store.intake`); ``borderwatch watch`` is the wiring

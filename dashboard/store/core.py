@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from dashboard.models import Incident, Source, WatchedSource
 from dashboard.store import (
+    alerts,
     audit,
     bulk,
     columns,
@@ -276,6 +277,35 @@ class Store:
         """Incidents created after ``since`` from watched sources' reports, newest first."""
         with self.reading() as conn:
             return intake.incidents_since(conn, since, include_synthetic=include_synthetic)
+
+    # --- alerts (see :mod:`~dashboard.store.alerts`) ------------------------
+
+    def save_alert(self, alert: alerts.Alert) -> None:
+        """Add an alert, or change one by name (it keeps its creation time)."""
+        with self.writing() as conn:
+            alerts.save_alert(conn, alert)
+
+    def delete_alert(self, name: str) -> bool:
+        """Remove an alert and its delivery record; False when there was none by that name."""
+        with self.writing() as conn:
+            return alerts.delete_alert(conn, name)
+
+    def saved_alerts(self) -> list[alerts.Alert]:
+        """Every saved alert, by name."""
+        with self.reading() as conn:
+            return alerts.list_alerts(conn)
+
+    def undelivered_incidents(self, alert: alerts.Alert, channel: str) -> list[str]:
+        """Incidents created since ``alert`` was saved that ``channel`` was not sent yet."""
+        with self.reading() as conn:
+            return alerts.undelivered(conn, alert, channel)
+
+    def record_deliveries(
+        self, alert: str, channel: str, incident_ids: Sequence[str], at: datetime
+    ) -> None:
+        """Keep that ``channel`` accepted these incidents for ``alert``."""
+        with self.writing() as conn:
+            alerts.record_deliveries(conn, alert, channel, incident_ids, at)
 
     # --- analyst review (see :mod:`~dashboard.store.review`) -----------------
 
