@@ -232,7 +232,10 @@ class Fetcher:
         if response.status >= 400:
             response.drain_conn()
             response.release_conn()
-            raise FetchError(final, f"HTTP {response.status} {response.reason or ''}".rstrip())
+            why = f"HTTP {response.status} {response.reason or ''}".rstrip()
+            if response.status in _RETRIED_STATUS and self.policy.retries:
+                why += f" (after {self.policy.retries + 1} tries)"
+            raise FetchError(final, why)
         body = b"" if response.status == 304 else _read_capped(final, response, self.policy)
         return Fetched(
             url=url,

@@ -98,7 +98,10 @@ class WatchSummary:
             f"created, {self.ingest.incidents_merged} merged, {len(self.failures)} failures"
         )
         lines = [head, *(f"  {o.line()}" for o in self.outcomes)]
-        lines += [f"  failure: {why}" for why in self.failures]
+        # A source's own failure is on its line; its articles' and ingest's are listed here.
+        lines += [f"  failure: {o.name}: {why}" for o in self.outcomes for why in o.failures]
+        lines += [f"  failure: {why}" for why in self.ingest.errors]
+        lines += [f"  warning: {o.name}: {why}" for o in self.outcomes for why in o.warnings]
         return lines
 
 
