@@ -25,6 +25,9 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
     delay: float = 0.0
+    # False: no Content-Length, the body ends when the connection closes (a size cap
+    # must then stop the download itself, not trust a header).
+    length: bool = True
 
 
 @dataclass
@@ -60,10 +63,18 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 if self.headers.get("If-None-Match") == route.etag:
                     self._send(304, b"", None, headers)
                     return
-            self._send(route.status, route.body, route.content_type, headers)
+            if not route.length:
+                headers["Connection"] = "close"
+                self.close_connection = True
+            self._send(route.status, route.body, route.content_type, headers, route.length)
 
         def _send(
-            self, status: int, body: bytes, ctype: str | None, headers: dict[str, str]
+            self,
+            status: int,
+            body: bytes,
+            ctype: str | None,
+            headers: dict[str, str],
+            length: bool = True,
         ) -> None:
             try:
                 self.send_response(status)
@@ -71,7 +82,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     self.send_header("Content-Type", ctype)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                if length:
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if status != 304:
                     self.wfile.write(body)

@@ -179,3 +179,20 @@ def test_alerts_are_added_listed_and_removed(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "cannot be read" in bad.stderr
     assert runner.invoke(main, ["alert", "remove", "Deaths", *database]).exit_code == 0
     assert runner.invoke(main, ["alert", "remove", "Deaths", *database]).exit_code == 2
+
+
+def test_since_leaves_out_older_feed_entries(tmp_path: Path) -> None:
+    with serve() as site:
+        news_site(site)  # the feed dates both entries 1 July 2024
+        code, out, _ = _watch(tmp_path, site.url("/feed.xml"), "--since", "2024-07-02")
+        assert code == 0 and "0 links, 0 new" in out
+        assert site.asked("/news/sotk-shelling") == 0
+
+
+def test_a_linked_file_that_is_not_html_is_a_named_failure(tmp_path: Path) -> None:
+    with serve() as site:
+        news_site(site)
+        site.routes["/news/tegh-fire"] = Route(b"%PDF-1.7", content_type="application/pdf")
+        code, out, _ = _watch(tmp_path, site.url("/feed.xml"))
+    assert code == 1 and "1 new, 0 changed, 1 failed" in out
+    assert "/news/tegh-fire: not an HTML page (Content-Type application/pdf)" in out

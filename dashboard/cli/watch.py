@@ -96,15 +96,14 @@ def watch_command(
             fail(str(exc))
         names = [s.name for s in given] or None
         day = since.date() if since is not None else None
-        while True:
-            ok = _run(store_, config, names, gazetteer, day)
-            if once:
-                sys.exit(0 if ok else 1)
-            try:
+        try:
+            while True:
+                ok = _run(store_, config, names, gazetteer, day)
+                if once:
+                    sys.exit(0 if ok else 1)
                 time.sleep(seconds)
-            except KeyboardInterrupt:
-                click.echo("stopped")
-                return
+        except KeyboardInterrupt:  # each article is its own transaction: nothing half-written
+            click.echo("stopped")
 
 
 def _given_sources(urls: tuple[str, ...], kind: str, selector: str | None) -> list[WatchedSource]:

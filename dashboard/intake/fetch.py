@@ -16,7 +16,8 @@ What the :class:`FetchPolicy` sets, and why:
   one host, whichever source asked.
 - **Timeouts and retries**: connect and read timeouts, and a whole-answer
   deadline so a server dripping bytes cannot hold a run; a network error, a
-  429 or a 5xx is retried ``retries`` times after ``backoff``, 2×, 4× … seconds.
+  429 or a 5xx is retried ``retries`` times after ``backoff``, 2×, 4× … seconds
+  (longer if the server's Retry-After asks, up to five minutes).
 - **robots.txt** (RFC 9309): read once per host and run; a missing one (4xx)
   allows everything, an unreachable one (5xx, network) allows nothing.
 - **Size cap** (``max_bytes``), **limited redirects** (``max_redirects``, a loop
@@ -45,6 +46,7 @@ DEFAULT_CONTACT = "https://github.com/borderwatch/borderwatch"
 _RETRIED_STATUS = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+MAX_RETRY_AFTER = 300.0
 
 
 class FetchError(Exception):
@@ -217,15 +219,17 @@ class Fetcher:
                     "GET", url, headers=headers, redirect=False, preload_content=False
                 )
             except urllib3.exceptions.HTTPError as exc:
-                why = _network_reason(exc)
                 if attempt + 1 == attempts:
+                    why = _network_reason(exc)
                     raise FetchError(url, f"{why} (after {attempts} tries)") from exc
+                wait = self.policy.backoff * 2**attempt
             else:
                 if response.status not in _RETRIED_STATUS or attempt + 1 == attempts:
                     return response
                 response.drain_conn()
                 response.release_conn()
-            time.sleep(self.policy.backoff * 2**attempt)
+                wait = _retry_after(response, self.policy.backoff * 2**attempt)
+            time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _answer(self, url: str, final: str, response: urllib3.BaseHTTPResponse) -> Fetched:
@@ -257,6 +261,14 @@ def _addresses(
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(url, f"cannot resolve {host}: {exc}") from exc
     return {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+
+
+def _retry_after(response: urllib3.BaseHTTPResponse, backoff: float) -> float:
+    """A 429's or 503's Retry-After (seconds) when longer than the backoff, capped at 5 min."""
+    value = (response.headers.get("Retry-After") or "").strip()
+    if value.isdigit():
+        return min(max(backoff, float(value)), MAX_RETRY_AFTER)
+    return backoff
 
 
 def _read_capped(url: str, response: urllib3.BaseHTTPResponse, policy: FetchPolicy) -> bytes:

@@ -1,11 +1,12 @@
-"""Alerts: a saved filter's new incidents go once each to a local webhook and a local SMTP sink."""
+"""Alerts: a saved filter's new incidents go once each to a local webhook and a local SMTP sink.
+
+``store`` is tests/conftest.py's: every test runs on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from local_sinks import smtp_sink, webhook_receiver
@@ -13,17 +14,11 @@ from store_builders import OTHER_TEXT, report, sotk_incident
 
 from dashboard.intake.alerts import check_link, filter_from_link, send_alerts
 from dashboard.intake.config import SmtpSettings
-from dashboard.store import Store, open_store
+from dashboard.store import Store
 from dashboard.store.alerts import Alert
 
 DASHBOARD = "http://dash.example:8501"
 YEAR_BEFORE = date(2023, 5, 12)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(f"sqlite:///{tmp_path / 'alerts.db'}", upgrade=True) as opened:
-        yield opened
 
 
 def test_a_link_becomes_the_dashboards_filter() -> None:

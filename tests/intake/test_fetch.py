@@ -79,8 +79,17 @@ def test_redirects_are_followed_up_to_the_limit() -> None:
             Fetcher(FetchPolicy(**{**LOCAL.__dict__, "max_redirects": 2})).fetch(site.url("/r0"))
 
 
-def test_an_oversized_body_is_refused() -> None:
-    with serve(_site(big=Route(b"x" * 20_000))) as site, pytest.raises(FetchError, match="cap"):
+@pytest.mark.parametrize(
+    ("declared", "why"),
+    [(True, "body of 200000 bytes is over"), (False, "body is over")],
+    ids=["content-length", "streamed"],
+)
+def test_an_oversized_body_is_refused(declared: bool, why: str) -> None:
+    big = Route(b"x" * 200_000, length=declared)
+    with (
+        serve(_site(big=big)) as site,
+        pytest.raises(FetchError, match=why + " the 10000-byte cap"),
+    ):
         Fetcher(LOCAL).fetch(site.url("/big"))
 
 
@@ -137,3 +146,12 @@ def test_the_pacer_spaces_requests_to_one_host() -> None:
     now[0] += 2.0
     pacer.wait("a.example")
     assert slept == [pytest.approx(3.0)]
+
+
+def test_a_429_waits_as_long_as_retry_after_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr("dashboard.intake.fetch.time.sleep", slept.append)
+    busy = Route(b"busy", status=429, headers={"Retry-After": "7"})
+    with serve(_site(busy=busy)) as site, pytest.raises(FetchError, match="HTTP 429"):
+        Fetcher(LOCAL).fetch(site.url("/busy"))
+    assert slept == [7.0]
