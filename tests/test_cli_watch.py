@@ -196,3 +196,18 @@ def test_a_linked_file_that_is_not_html_is_a_named_failure(tmp_path: Path) -> No
         code, out, _ = _watch(tmp_path, site.url("/feed.xml"))
     assert code == 1 and "1 new, 0 changed, 1 failed" in out
     assert "/news/tegh-fire: not an HTML page (Content-Type application/pdf)" in out
+
+
+def test_watched_sources_are_listed_and_stopped(tmp_path: Path) -> None:
+    database = ["--url", f"sqlite:///{tmp_path / 'store.db'}"]
+    with serve() as site:
+        news_site(site)
+        assert _watch(tmp_path, site.url("/feed.xml"))[0] == 0
+    runner = CliRunner()
+    listed = runner.invoke(main, ["watched", "list", *database]).stdout
+    assert listed.startswith(f"{site.url('/feed.xml')}\tfeed\t") and "2 items" in listed
+    assert runner.invoke(main, ["watched", "stop", site.url("/feed.xml"), *database]).exit_code == 0
+    assert "(stopped)" in runner.invoke(main, ["watched", "list", *database]).stdout
+    code, _, err = _watch(tmp_path)
+    assert code == 2 and "nothing to watch" in err
+    assert runner.invoke(main, ["watched", "stop", "nobody", *database]).exit_code == 2

@@ -5,7 +5,9 @@ last visit. The last visit is the ``seen=`` link parameter (a UTC time),
 set by "Mark all as seen": it lives in the address bar, so a bookmark or a
 shared link keeps it across sessions and browsers without any account or
 cookie, and the dashboard stores nothing per user. Without it (a first
-visit) nothing is marked; the newest incidents are listed still.
+visit) nothing is marked; the newest incidents are listed still. Last,
+the saved alerts, and the command that saves the current view's filters as
+one (alerts are sent by ``borderwatch watch``, so they are made there too).
 The page asks the store (:meth:`Store.source_overview`,
 :meth:`Store.intake_incidents_since`), never SQL; source text is shown
 through ``st.dataframe``, which renders it as text, never as HTML.
@@ -15,11 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.app import data
+from dashboard.query import FILTER_PARAMS
+from dashboard.store import Store
+from dashboard.store.alerts import Alert
 from dashboard.store.intake import NewIncident, SourceOverview
 
 SEEN_PARAM = "seen"
@@ -52,11 +58,12 @@ def sources_table(overview: Sequence[SourceOverview]) -> pd.DataFrame:
                 "last error": o.state.last_error or "",
                 "items": o.items,
                 "incidents": o.incidents,
+                "followed": "yes" if o.state.active else "stopped",
             }
             for o in overview
         ],
         columns=["source", "kind", "url", "last fetch", "last success", "last error", "items",
-                 "incidents"],
+                 "incidents", "followed"],
     )  # fmt: skip
 
 
@@ -75,6 +82,33 @@ def new_incidents_table(incidents: Sequence[NewIncident], seen: datetime | None)
         ],
         columns=["new", "added", "source", "incident", "summary"],
     )
+
+
+def view_filter(params: Mapping[str, Sequence[str]]) -> str:
+    """The link parameters of the current view that are filters, as a query string."""
+    pairs = [(name, value) for name in FILTER_PARAMS for value in params.get(name, [])]
+    return urlencode(pairs)
+
+
+def alerts_table(alerts: Sequence[Alert]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"alert": a.name, "filter": a.query or "(everything)", "webhook": a.webhook or "",
+          "email": a.email or "", "since": _when(a.created_at)} for a in alerts],
+        columns=["alert", "filter", "webhook", "email", "since"],
+    )  # fmt: skip
+
+
+def render_alerts(store: Store) -> None:
+    st.subheader("Alerts")
+    alerts = store.saved_alerts()
+    if alerts:
+        st.dataframe(alerts_table(alerts), hide_index=True, width="stretch", key="sources_alerts")
+    current = view_filter({name: st.query_params.get_all(name) for name in FILTER_PARAMS})
+    st.caption(
+        "After each `borderwatch watch` run, incidents new to a saved filter go to its "
+        "webhook or e-mail. To be alerted on this view's filters:"
+    )
+    st.code(f"borderwatch alert add NAME --filter '{current}' --webhook URL", language="sh")
 
 
 def _when(moment: datetime | None) -> str:
@@ -111,6 +145,7 @@ def render() -> None:
     if incidents:
         shown = new_incidents_table(incidents[:NEWEST_SHOWN], seen)
         st.dataframe(shown, hide_index=True, width="stretch", key="sources_new")
+    render_alerts(store)
 
 
 if __name__ == "__main__":  # Streamlit runs each page file as a script

@@ -235,3 +235,46 @@ def alert_remove_command(name: str, url: str | None) -> None:
     if not removed:
         fail(f"no alert named {name!r}")
     click.echo(f"alert {name!r} removed")
+
+
+@click.group("watched")
+def watched_group() -> None:
+    """The feeds and pages `watch` follows, and stopping one."""
+
+
+@watched_group.command("list")
+@url_option
+def watched_list_command(url: str | None) -> None:
+    """Each source: name, kind, URL, last fetch, last error, items, incidents."""
+    from dashboard import store
+
+    try:
+        with store.open_store(url) as store_:
+            overview = store_.source_overview()
+    except store.StoreError as exc:
+        fail(str(exc))
+    for row in overview:
+        state = row.state
+        fetched = f"{state.last_fetch_at:%Y-%m-%d %H:%M} UTC" if state.last_fetch_at else "never"
+        stopped = "" if state.active else " (stopped)"
+        click.echo(
+            f"{state.source.name}{stopped}\t{state.source.kind.value}\t{state.source.url}\t"
+            f"{fetched}\t{state.last_error or '-'}\t{row.items} items\t{row.incidents} incidents"
+        )
+
+
+@watched_group.command("stop")
+@click.argument("name")
+@url_option
+def watched_stop_command(name: str, url: str | None) -> None:
+    """Stop following NAME (its fetched articles and their reports stay; `watch` resumes it)."""
+    from dashboard import store
+
+    try:
+        with store.open_store(url) as store_:
+            stopped = store_.stop_watching(name)
+    except store.StoreError as exc:
+        fail(str(exc))
+    if not stopped:
+        fail(f"no watched source named {name!r}")
+    click.echo(f"stopped following {name!r}")

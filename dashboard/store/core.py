@@ -216,10 +216,18 @@ class Store:
         with self.writing() as conn:
             intake.save_watched(conn, sources)
 
-    def watch_states(self, names: Collection[str] | None = None) -> list[intake.WatchState]:
-        """The watched sources (all, or those named) with their last fetch and error."""
+    def watch_states(
+        self, names: Collection[str] | None = None, *, active_only: bool = True
+    ) -> list[intake.WatchState]:
+        """The followed sources (all, or those named; with ``active_only=False`` the
+        stopped ones too) with their last fetch and error."""
         with self.reading() as conn:
-            return intake.watch_states(conn, names)
+            return intake.watch_states(conn, names, active_only=active_only)
+
+    def stop_watching(self, name: str) -> bool:
+        """Stop following a source; its items and reports stay. False if there is none."""
+        with self.writing() as conn:
+            return intake.stop_watching(conn, name)
 
     def record_fetch(
         self,

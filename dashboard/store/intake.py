@@ -32,6 +32,7 @@ class WatchState:
     last_fetch_at: datetime | None
     last_ok_at: datetime | None
     last_error: str | None
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,13 @@ class NewIncident:
 
 
 def save_watched(conn: Connection, sources: Sequence[WatchedSource]) -> None:
-    """Add or update watched sources by name; a changed URL forgets the old validators."""
+    """Add or update watched sources by name (followed again if stopped); a changed URL
+    forgets the old validators."""
     table = db.watched_sources
     for source in sources:
         values = {
             "url": source.url, "kind": source.kind.value, "selector": source.selector,
-            "language": source.language, "notes": source.notes,
+            "language": source.language, "notes": source.notes, "active": True,
         }  # fmt: skip
         stored = conn.execute(select(table.c.url).where(table.c.name == source.name)).first()
         if stored is None:
@@ -97,12 +99,25 @@ def save_watched(conn: Connection, sources: Sequence[WatchedSource]) -> None:
         conn.execute(update(table).where(table.c.name == source.name).values(**values))
 
 
-def watch_states(conn: Connection, names: Collection[str] | None = None) -> list[WatchState]:
-    """The stored watched sources (all, or those named), by name."""
-    query = select(db.watched_sources).order_by(db.watched_sources.c.name)
+def watch_states(
+    conn: Connection, names: Collection[str] | None = None, *, active_only: bool = True
+) -> list[WatchState]:
+    """The stored watched sources (those followed, or also the stopped; all, or those
+    named), by name."""
+    table = db.watched_sources
+    query = select(table).order_by(table.c.name)
     if names is not None:
-        query = query.where(db.watched_sources.c.name.in_(list(names)))
+        query = query.where(table.c.name.in_(list(names)))
+    if active_only:
+        query = query.where(table.c.active)
     return [_state(row) for row in conn.execute(query)]
+
+
+def stop_watching(conn: Connection, name: str) -> bool:
+    """Stop following a source (its items and reports stay); False if none has that name."""
+    table = db.watched_sources
+    done = conn.execute(update(table).where(table.c.name == name).values(active=False))
+    return done.rowcount > 0
 
 
 def _state(row: object) -> WatchState:
@@ -112,7 +127,7 @@ def _state(row: object) -> WatchState:
     )  # fmt: skip
     return WatchState(
         source, row.etag, row.last_modified, _utc(row.last_fetch_at), _utc(row.last_ok_at),
-        row.last_error,
+        row.last_error, bool(row.active),
     )  # fmt: skip
 
 
@@ -219,7 +234,7 @@ def source_overview(conn: Connection) -> list[SourceOverview]:
             item_counts.get(state.source.name, 0),
             incident_counts.get(state.source.name, 0),
         )
-        for state in watch_states(conn)
+        for state in watch_states(conn, active_only=False)
     ]
 
 

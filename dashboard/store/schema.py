@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 # Explicit constraint names: PostgreSQL invents names, SQLite keeps none, and
@@ -296,6 +297,8 @@ watched_sources = Table(
     Column("last_fetch_at", DateTime(timezone=True)),
     Column("last_ok_at", DateTime(timezone=True)),
     Column("last_error", Text),
+    # False: no longer followed (``borderwatch watched stop``); kept for its evidence.
+    Column("active", Boolean, nullable=False, server_default=true()),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

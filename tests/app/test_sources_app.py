@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.app.sources_page import last_visit
 from dashboard.models import SYNTHETIC_PUBLISHER, WatchedSource, WatchKind
 from dashboard.store import open_store
+from dashboard.store.alerts import Alert
 from dashboard.store.intake import FetchedItem
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app" / "main.py")
@@ -90,6 +91,16 @@ def test_synthetic_incidents_stay_out_unless_asked(watched_url: str) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     at = at.switch_page("sources_page.py").run()
     assert len(at.dataframe) == 1  # the sources, but no (synthetic) incident listed
+
+
+def test_the_current_view_can_be_saved_as_an_alert(watched_url: str) -> None:
+    with open_store(watched_url) as store:
+        store.save_alert(Alert("Gegharkunik", "province=AM-GR", webhook="http://h.example/x"))
+    at = _sources_page(country="AM", minfat="1")
+    alerts = at.dataframe[-1].value
+    assert alerts["alert"].tolist() == ["Gegharkunik"]
+    (command,) = at.code
+    assert "--filter 'country=AM&minfat=1&synthetic=1'" in command.value
 
 
 def test_last_visit_reads_a_utc_time_and_ignores_junk() -> None:

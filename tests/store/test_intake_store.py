@@ -67,3 +67,14 @@ def test_new_incidents_of_watched_sources_since_a_time(store: Store) -> None:
     (new,) = store.intake_incidents_since(before)
     assert (new.incident_id, new.watched) == ("inc-sotk", FEED.name)
     assert store.intake_incidents_since(datetime.now(UTC) + timedelta(seconds=1)) == []
+
+
+def test_a_stopped_source_is_not_watched_but_keeps_its_items(store: Store) -> None:
+    store.save_watched_sources([FEED])
+    store.save_fetched(report("src-1"), [sotk_incident()], _item("https://mod.example/1", "h"))
+    assert store.stop_watching(FEED.name) and not store.stop_watching("nobody")
+    assert store.watch_states() == []
+    (overview,) = store.source_overview()
+    assert (overview.state.active, overview.items) == (False, 1)
+    store.save_watched_sources([FEED])  # named again: followed again
+    assert [s.source.name for s in store.watch_states()] == [FEED.name]

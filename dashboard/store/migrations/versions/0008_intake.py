@@ -7,7 +7,8 @@ Create Date: 2026-12-07
 ``watched_sources`` holds each followed feed or page (name, URL, kind, CSS
 selector, language, notes) and its watch state, so a restart resumes where
 the last run stopped: the ETag and Last-Modified for conditional requests,
-the last fetch, the last success and the last error. ``intake_items`` is the
+the last fetch, the last success and the last error; a source no longer
+followed is made inactive, never deleted, so its evidence stays. ``intake_items`` is the
 evidence of each fetched article: the raw page as received, its content type,
 the final URL after redirects, the fetch time and the stored report
 (``sources``) holding its extracted text. An article is known by its
@@ -50,6 +51,7 @@ def upgrade() -> None:
         sa.Column("last_fetch_at", WHEN),
         sa.Column("last_ok_at", WHEN),
         sa.Column("last_error", sa.Text()),
+        sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
         sa.Column("created_at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("name", name="pk_watched_sources"),
     )
