@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -198,16 +199,77 @@ def test_a_linked_file_that_is_not_html_is_a_named_failure(tmp_path: Path) -> No
     assert "/news/tegh-fire: not an HTML page (Content-Type application/pdf)" in out
 
 
-def test_watched_sources_are_listed_and_stopped(tmp_path: Path) -> None:
+def test_watched_sources_are_listed_stopped_and_resumed(tmp_path: Path) -> None:
     database = ["--url", f"sqlite:///{tmp_path / 'store.db'}"]
+    runner = CliRunner()
+    with serve() as site:
+        feed = site.url("/feed.xml")
+        news_site(site)
+        assert _watch(tmp_path, feed)[0] == 0
+        listed = runner.invoke(main, ["watched", "list", *database]).stdout
+        assert listed.startswith(f"{feed}\tfeed\t") and "2 items" in listed
+        assert runner.invoke(main, ["watched", "stop", feed, *database]).exit_code == 0
+        assert "(stopped)" in runner.invoke(main, ["watched", "list", *database]).stdout
+        code, _, err = _watch(tmp_path)
+        assert code == 2 and "nothing to watch" in err
+        assert runner.invoke(main, ["watched", "stop", "nobody", *database]).exit_code == 2
+
+        code, out, _ = _watch(tmp_path, feed)  # named again: followed again
+        assert code == 0 and f"{feed}: not modified" in out
+        assert "(stopped)" not in runner.invoke(main, ["watched", "list", *database]).stdout
+
+
+def _atom(base: str, updated: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Synthetic</title><entry><title>Sotk</title>"
+        f"<link href='{base}/news/sotk-shelling'/>"
+        f"<updated>{updated}</updated></entry></feed>"
+    ).encode()
+
+
+def test_an_entry_the_feed_says_was_updated_is_fetched_again_as_a_new_version(
+    tmp_path: Path,
+) -> None:
     with serve() as site:
         news_site(site)
-        assert _watch(tmp_path, site.url("/feed.xml"))[0] == 0
-    runner = CliRunner()
-    listed = runner.invoke(main, ["watched", "list", *database]).stdout
-    assert listed.startswith(f"{site.url('/feed.xml')}\tfeed\t") and "2 items" in listed
-    assert runner.invoke(main, ["watched", "stop", site.url("/feed.xml"), *database]).exit_code == 0
-    assert "(stopped)" in runner.invoke(main, ["watched", "list", *database]).stdout
-    code, _, err = _watch(tmp_path)
-    assert code == 2 and "nothing to watch" in err
-    assert runner.invoke(main, ["watched", "stop", "nobody", *database]).exit_code == 2
+        site.routes["/atom.xml"] = Route(_atom(site.base, "2024-05-12T08:00:00Z"),
+                                         content_type="application/atom+xml")  # fmt: skip
+        assert _watch(tmp_path, site.url("/atom.xml"))[0] == 0
+        code, out, _ = _watch(tmp_path, site.url("/atom.xml"))
+        assert code == 0 and "1 links, 0 new, 0 changed" in out  # not updated: not asked
+        assert site.asked("/news/sotk-shelling") == 1
+
+        page = site.routes["/news/sotk-shelling"]
+        site.routes["/news/sotk-shelling"] = Route(page.body.replace(b"two soldiers", b"three"))
+        later = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        site.routes["/atom.xml"] = Route(_atom(site.base, later),
+                                         content_type="application/atom+xml")  # fmt: skip
+        code, out, _ = _watch(tmp_path, site.url("/atom.xml"))
+        assert code == 0 and "1 links, 0 new, 1 changed" in out
+
+
+def test_a_url_already_configured_is_watched_as_that_source(tmp_path: Path) -> None:
+    with serve() as site:
+        news_site(site)
+        config = tmp_path / "intake.toml"
+        config.write_text(
+            CONFIG + f'\n[[source]]\nname = "Feed"\nurl = "{site.url("/feed.xml")}"\n',
+            encoding="utf-8",
+        )
+        database = f"sqlite:///{tmp_path / 'store.db'}"
+        args = [
+            "watch",
+            site.url("/feed.xml"),
+            "--once",
+            "--config",
+            str(config),
+            "--url",
+            database,
+        ]
+        result = CliRunner().invoke(main, args)
+    assert (
+        result.exit_code == 0
+        and "1 sources" in result.stdout
+        and "  Feed: 2 links" in result.stdout
+    )

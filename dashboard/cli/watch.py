@@ -90,11 +90,11 @@ def watch_command(
         fail(str(exc))
     with store_:
         try:
-            store_.save_watched_sources([*config.sources, *given])
+            store_.save_watched_sources(config.sources)
+            names = _watch_given(store_, given)
             _save_config_alerts(store_, config)
         except (store.StoreError, ValueError) as exc:
             fail(str(exc))
-        names = [s.name for s in given] or None
         day = since.date() if since is not None else None
         try:
             while True:
@@ -113,6 +113,19 @@ def _given_sources(urls: tuple[str, ...], kind: str, selector: str | None) -> li
         if not given.startswith(("http://", "https://")):
             raise ValueError(f"{given}: not an http(s) URL")
     return [WatchedSource(u, u, WatchKind(kind), selector=selector) for u in urls]
+
+
+def _watch_given(store_: Store, given: list[WatchedSource]) -> list[str] | None:
+    """The names to watch: a URL already followed under a name (e.g. from the config) is
+    that source, as configured (followed again if it was stopped); another is added under
+    its URL. ``None``: all of them."""
+    if not given:
+        return None
+    stored = {s.source.url: s for s in store_.watch_states(active_only=False)}
+    new = [s for s in given if s.url not in stored]
+    stopped = [stored[s.url].source for s in given if s.url in stored and not stored[s.url].active]
+    store_.save_watched_sources([*new, *stopped])  # saving a stopped one follows it again
+    return [stored[s.url].source.name if s.url in stored else s.name for s in given]
 
 
 def _with_overrides(

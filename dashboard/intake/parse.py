@@ -20,7 +20,7 @@ host lower-cased, default port, fragment and tracking parameters dropped).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 
 import courlan
@@ -46,11 +46,12 @@ class ParseError(Exception):
 
 @dataclass(frozen=True)
 class Link:
-    """An article a feed or listing points to; ``published`` when the feed says."""
+    """An article a feed or listing points to; ``published`` and ``updated`` when the feed says."""
 
     url: str
     title: str | None = None
     published: date | None = None
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,12 @@ def feed_links(body: bytes, base_url: str) -> Links:
             continue
         url = urljoin(base_url, href)
         if urlsplit(url).scheme in ("http", "https"):
-            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+            # dict.get: feedparser's own get maps a missing updated to published (deprecated).
+            changed = dict.get(entry, "updated_parsed")
+            stamp = dict.get(entry, "published_parsed") or changed
             day = date(*stamp[:3]) if stamp else None
-            links.append(Link(url, entry.get("title"), day))
+            updated = datetime(*changed[:6], tzinfo=UTC) if changed else None
+            links.append(Link(url, entry.get("title"), day, updated))
     if not links and (parsed.bozo or not parsed.get("version")):
         why = parsed.get("bozo_exception") or "no feed element"
         raise ParseError(f"not a readable RSS or Atom feed: {why}")

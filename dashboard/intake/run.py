@@ -3,7 +3,7 @@
 Per source: the feed, listing or page is fetched conditionally (its stored
 ETag and Last-Modified); a 304 ends there. Otherwise its article links are
 read, those fetched before are passed over (as linked or as their canonical
-URL), and each new one is fetched, read and handed to
+URL) unless the feed says they were updated since, and each new one is fetched, read and handed to
 :func:`dashboard.pipeline.ingest_fetched`, which extracts, geocodes and merges
 it like any report. Dedupe happens twice: an article whose canonical URL is
 stored with the same text is unchanged, one whose text is stored under
@@ -157,6 +157,10 @@ class _Run:
             outcome.error = exc.reason if own else str(exc)
             self._record_error(outcome, outcome.error)
             return
+        except Exception as exc:  # a bug reading one source must not stop the others
+            outcome.error = f"{type(exc).__name__}: {exc}"
+            self._record_error(outcome, outcome.error)
+            return
         if outcome.failures:
             first = outcome.failures[0]
             self._record_error(outcome, f"{len(outcome.failures)} articles failed, first: {first}")
@@ -176,7 +180,7 @@ class _Run:
             {u for link in links for u in (link.url, canonical(link.url))}
         )
         for link in links:
-            if link.url in known or canonical(link.url) in known:
+            if not _worth_fetching(link, known):
                 continue
             try:
                 self.article(state, link, self.fetcher.fetch(link.url), outcome)
@@ -184,6 +188,8 @@ class _Run:
                 outcome.failures.append(str(exc))
             except ParseError as exc:
                 outcome.failures.append(f"{link.url}: {exc}")
+            except Exception as exc:  # a bug reading one page must not stop the others
+                outcome.failures.append(f"{link.url}: {type(exc).__name__}: {exc}")
 
     def article(self, state: WatchState, link: Link, page: Fetched, outcome: SourceOutcome) -> None:
         """Read one fetched article; ingest it unless its text is already stored."""
@@ -224,6 +230,13 @@ class _Run:
             self.store.record_fetch(outcome.name, at=datetime.now(UTC), error=error)
         except StoreError as exc:
             outcome.error = f"{error}; and cannot keep it: {exc}"
+
+
+def _worth_fetching(link: Link, known: dict[str, datetime]) -> bool:
+    """New, or updated (the feed says) since it was last fetched: a changed article's next
+    version. Otherwise it is not asked for again."""
+    last = known.get(link.url) or known.get(canonical(link.url))
+    return last is None or (link.updated is not None and link.updated > last)
 
 
 def _links(state: WatchState, fetched: Fetched) -> Links:

@@ -244,8 +244,8 @@ class Store:
                 conn, name, at=at, error=error, etag=etag, last_modified=last_modified
             )
 
-    def known_links(self, urls: Collection[str]) -> set[str]:
-        """Which of ``urls`` live intake fetched before."""
+    def known_links(self, urls: Collection[str]) -> dict[str, datetime]:
+        """Which of ``urls`` live intake fetched before, and when last."""
         with self.reading() as conn:
             return intake.known_links(conn, urls)
 

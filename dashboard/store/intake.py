@@ -148,17 +148,23 @@ def record_fetch(
     conn.execute(update(table).where(table.c.name == name).values(**values))
 
 
-def known_links(conn: Connection, urls: Collection[str]) -> set[str]:
-    """Which of ``urls`` were fetched before (as linked, or as their canonical URL)."""
+def known_links(conn: Connection, urls: Collection[str]) -> dict[str, datetime]:
+    """Which of ``urls`` were fetched before (as linked, or as their canonical URL), and
+    when last."""
     if not urls:
-        return set()
+        return {}
     items = db.intake_items
     wanted = list(urls)
-    query = select(items.c.link_url, items.c.canonical_url).where(
+    query = select(items.c.link_url, items.c.canonical_url, items.c.fetched_at).where(
         or_(items.c.link_url.in_(wanted), items.c.canonical_url.in_(wanted))
     )
-    found = {url for row in conn.execute(query) for url in row}
-    return found & set(urls)
+    found: dict[str, datetime] = {}
+    for row in conn.execute(query):
+        when = _utc(row.fetched_at)
+        for url in (row.link_url, row.canonical_url):
+            if url in urls and (url not in found or found[url] < when):
+                found[url] = when
+    return found
 
 
 def latest_item(conn: Connection, canonical_url: str) -> KnownItem | None:
