@@ -212,9 +212,11 @@ class _Run:
         version = pipeline.ingest_fetched(
             source, evidence, self.store, self.gazetteer, self.summary.ingest
         )
-        if version == 1:
+        if version is None:  # its error is the source's, so the next run tries it again
+            outcome.failures.append(self.summary.ingest.errors.pop())
+        elif version == 1:
             outcome.new += 1
-        elif version is not None:
+        else:
             outcome.changed += 1
 
     def _keep(
