@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from intake_site import news_site
 from local_sinks import webhook_receiver
@@ -273,3 +274,25 @@ def test_a_url_already_configured_is_watched_as_that_source(tmp_path: Path) -> N
         and "1 sources" in result.stdout
         and "  Feed: 2 links" in result.stdout
     )
+
+
+def test_without_once_it_runs_every_interval_until_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("dashboard.cli.watch.time.sleep", sleep)
+    config = tmp_path / "intake.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    with serve() as site:
+        news_site(site)
+        args = ["watch", site.url("/feed.xml"), "--interval", "2m", "--config", str(config),
+                "--url", f"sqlite:///{tmp_path / 'store.db'}"]  # fmt: skip
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and waits == [120.0, 120.0]
+    assert result.stdout.count("watch run ") == 2 and result.stdout.endswith("stopped\n")

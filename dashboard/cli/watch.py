@@ -146,20 +146,29 @@ def _run(
     gazetteer: GazetteerLike,
     since: date | None,
 ) -> bool:
-    """One run and its summary; True when nothing failed."""
+    """One run and its summary; True when nothing failed.
+
+    A store that cannot be reached fails this run, not the process: a long run
+    tries again after the interval (sources' failures never get here).
+    """
     from dashboard.intake.alerts import send_alerts
     from dashboard.intake.fetch import Fetcher
     from dashboard.intake.run import watch_once
+    from dashboard.store import StoreError
 
-    states = store_.watch_states(names)
-    if not states:
-        fail("nothing to watch: give URLs, or a --config with [[source]] entries")
-    summary = watch_once(store_, states, Fetcher(config.policy), gazetteer, since=since)
-    for warning in summary.ingest.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for line in summary.lines():
-        click.echo(line)
-    sent = send_alerts(store_, config.dashboard_url, _smtp(config))
+    try:
+        states = store_.watch_states(names)
+        if not states:
+            fail("nothing to watch: give URLs, or a --config with [[source]] entries")
+        summary = watch_once(store_, states, Fetcher(config.policy), gazetteer, since=since)
+        for warning in summary.ingest.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for line in summary.lines():
+            click.echo(line)
+        sent = send_alerts(store_, config.dashboard_url, _smtp(config))
+    except StoreError as exc:
+        click.echo(f"error: this run failed: {exc}", err=True)
+        return False
     for line in sent.lines():
         click.echo(line)
     return summary.ok and not sent.errors
