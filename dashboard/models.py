@@ -112,6 +112,36 @@ class SourceKind(StrEnum):
     DATASET_RECORD = "dataset_record"
 
 
+class WatchKind(StrEnum):
+    """What a watched URL is: a feed of articles, a page listing them, or one article."""
+
+    FEED = "feed"
+    LISTING = "listing"
+    PAGE = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedSource:
+    """A feed or page live intake follows (``borderwatch watch``, the Sources page).
+
+    ``selector`` picks a listing page's article links (CSS); ``language`` is
+    the articles' language where their pages do not say.
+    """
+
+    name: str
+    url: str
+    kind: WatchKind = WatchKind.FEED
+    selector: str | None = None
+    language: str | None = None
+    notes: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("a watched source needs a name")
+        if self.kind is WatchKind.LISTING and not self.selector:
+            raise ValueError(f"{self.name}: a listing page needs a CSS selector for its links")
+
+
 class ReviewStatus(StrEnum):
     """What an analyst has made of an incident (ACLED's coder check, Ushahidi's verification).
 

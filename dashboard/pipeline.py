@@ -21,6 +21,7 @@ from dashboard.extract.incidents import (
     extract_incidents,
 )
 from dashboard.gazetteer import load_gazetteer
+from dashboard.models import Source
 from dashboard.reextract import ReextractSummary, reextract_sources
 from dashboard.run_notes import RunNotes
 from dashboard.sources import (
@@ -31,6 +32,7 @@ from dashboard.sources import (
     read_source_items,
 )
 from dashboard.store import Store, StoreError, open_store
+from dashboard.store.intake import FetchedItem
 from dashboard.undated import extract_with_store, stale_undated
 
 SAMPLE_DIR = paths.sample_reports_dir()
@@ -108,11 +110,14 @@ def ingest_files(
     for path in files:
         progress(path)
         _ingest_file(path, store, gazetteer, summary)
-    _redate_undated(store, gazetteer, summary)
+    redate_undated(store, gazetteer, summary)
 
 
-def _redate_undated(store: Store, gazetteer: GazetteerLike, summary: IngestSummary) -> None:
-    """Re-extract stored undated pages that this run's incidents now date (order-free ingest)."""
+def redate_undated(store: Store, gazetteer: GazetteerLike, summary: IngestSummary) -> None:
+    """Re-extract stored undated pages that this run's incidents now date (order-free ingest).
+
+    Ingest calls it after its files, live intake after each run.
+    """
     if not summary.provinces:
         return
     stale = stale_undated(store, gazetteer, summary.provinces)
@@ -166,6 +171,41 @@ def _ingest_file(
         summary.provinces.update(
             p.code for found in extraction.incidents for p in found.incident.provinces
         )
+
+
+def ingest_fetched(
+    source: Source,
+    evidence: FetchedItem,
+    store: Store,
+    gazetteer: GazetteerLike,
+    summary: IngestSummary,
+) -> int | None:
+    """One article live intake fetched: extract, then store it with its evidence.
+
+    The same steps as a report file's (extraction dated by the store, merging
+    by event), in one transaction with the raw page (:meth:`Store.save_fetched`).
+    Returns the article's stored version, or ``None`` when it failed (the
+    error is in ``summary``).
+    """
+    where = evidence.final_url
+    summary.documents_read += 1
+    try:
+        extraction = extract_with_store(source, gazetteer, store, date.today())
+        result, version = store.save_fetched(
+            extraction.source, [found.incident for found in extraction.incidents], evidence
+        )
+    except (StoreError, ValueError) as exc:
+        summary.documents_failed += 1
+        summary.errors.append(f"{where}: {exc}")
+        return None
+    summary.warnings.extend(f"{where}: {w}" for w in extraction.warnings)
+    summary.documents_unchanged += int(result.unchanged)
+    summary.incidents_created += result.incidents_created
+    summary.incidents_merged += result.incidents_merged
+    summary.provinces.update(
+        p.code for found in extraction.incidents for p in found.incident.provinces
+    )
+    return version
 
 
 def ensure_sample_store(url: str | None = None, gazetteer: GazetteerLike | None = None) -> bool:

@@ -23,6 +23,7 @@ PAGES = [
     st.Page(f"{APP_DIR}/incidents_page.py", title="Incidents", url_path="incidents"),
     st.Page(f"{APP_DIR}/border_page.py", title="Border", url_path="border"),
     st.Page(f"{APP_DIR}/review_page.py", title="Review", url_path="review"),
+    st.Page(f"{APP_DIR}/sources_page.py", title="Sources", url_path="sources"),
 ]
 
 

@@ -20,6 +20,7 @@ from dashboard.cli.geodata import geodata_group
 from dashboard.cli.incidents import demo_command, export_command, import_command
 from dashboard.cli.reports import extract_command, ingest_command, reextract_command
 from dashboard.cli.review import history_command, review_command
+from dashboard.cli.watch import alert_group, watch_command, watched_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +34,9 @@ for _command in (
     geocode_command,
     extract_command,
     ingest_command,
+    watch_command,
+    watched_group,
+    alert_group,
     reextract_command,
     review_command,
     history_command,

@@ -8,6 +8,9 @@ schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
 from rows built in :mod:`~dashboard.store.rows`, revising and deleting imported
 records a newer dataset release changed (:mod:`~dashboard.store.living`),
+live intake's watched sources, their state and each fetch's evidence
+(:mod:`~dashboard.store.intake`), saved alerts and what each sent
+(:mod:`~dashboard.store.alerts`),
 replacing what a re-read report reports (:mod:`~dashboard.store.reextract`),
 analysts' corrections, merges, splits and reverts as revisions
 (:mod:`~dashboard.store.review` through :mod:`~dashboard.store.audit`, values in

@@ -19,13 +19,15 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine
 
-from dashboard.models import Incident, Source
+from dashboard.models import Incident, Source, WatchedSource
 from dashboard.store import (
+    alerts,
     audit,
     bulk,
     changes,
     columns,
     details,
+    intake,
     living,
     reads,
     reextract,
@@ -207,6 +209,112 @@ class Store:
         (:mod:`~dashboard.store.living`)."""
         with self.writing(bulk=True) as conn:
             return living.delete_records(conn, deletions)
+
+    # --- live intake (see :mod:`~dashboard.store.intake`) --------------------
+
+    def save_watched_sources(self, sources: Sequence[WatchedSource]) -> None:
+        """Add or update the feeds and pages live intake follows (by name)."""
+        with self.writing() as conn:
+            intake.save_watched(conn, sources)
+
+    def watch_states(
+        self, names: Collection[str] | None = None, *, active_only: bool = True
+    ) -> list[intake.WatchState]:
+        """The followed sources (all, or those named; with ``active_only=False`` the
+        stopped ones too) with their last fetch and error."""
+        with self.reading() as conn:
+            return intake.watch_states(conn, names, active_only=active_only)
+
+    def stop_watching(self, name: str) -> bool:
+        """Stop following a source; its items and reports stay. False if there is none."""
+        with self.writing() as conn:
+            return intake.stop_watching(conn, name)
+
+    def record_fetch(
+        self,
+        name: str,
+        *,
+        at: datetime,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Keep a run's outcome for one watched source (validators on success, why on error)."""
+        with self.writing() as conn:
+            intake.record_fetch(
+                conn, name, at=at, error=error, etag=etag, last_modified=last_modified
+            )
+
+    def known_links(self, urls: Collection[str]) -> dict[str, datetime]:
+        """Which of ``urls`` live intake fetched before, and when last."""
+        with self.reading() as conn:
+            return intake.known_links(conn, urls)
+
+    def latest_intake_item(self, canonical_url: str) -> intake.KnownItem | None:
+        """The newest stored version of the article at ``canonical_url``."""
+        with self.reading() as conn:
+            return intake.latest_item(conn, canonical_url)
+
+    def intake_text_known(self, text_hash: str) -> str | None:
+        """The canonical URL of a fetched article with this very text, if any."""
+        with self.reading() as conn:
+            return intake.text_known(conn, text_hash)
+
+    def save_fetched(
+        self, source: Source, incidents: list[Incident], item: intake.FetchedItem
+    ) -> tuple[SaveResult, int]:
+        """Store a fetched article's report, incidents and evidence, all or nothing.
+
+        Returns what :meth:`save_document` returns and the article's version.
+        """
+        with self.writing() as conn:
+            return intake.save_fetched(conn, source, incidents, item)
+
+    def intake_evidence(self, source_id: str) -> intake.FetchedItem | None:
+        """The raw page, final URL and fetch time behind a report live intake stored."""
+        with self.reading() as conn:
+            return intake.evidence(conn, source_id)
+
+    def source_overview(self) -> list[intake.SourceOverview]:
+        """Each watched source with its state, items and incidents (the Sources page)."""
+        with self.reading() as conn:
+            return intake.source_overview(conn)
+
+    def intake_incidents_since(
+        self, since: datetime, *, include_synthetic: bool = False
+    ) -> list[intake.NewIncident]:
+        """Incidents created after ``since`` from watched sources' reports, newest first."""
+        with self.reading() as conn:
+            return intake.incidents_since(conn, since, include_synthetic=include_synthetic)
+
+    # --- alerts (see :mod:`~dashboard.store.alerts`) ------------------------
+
+    def save_alert(self, alert: alerts.Alert) -> None:
+        """Add an alert, or change one by name (it keeps its creation time)."""
+        with self.writing() as conn:
+            alerts.save_alert(conn, alert)
+
+    def delete_alert(self, name: str) -> bool:
+        """Remove an alert and its delivery record; False when there was none by that name."""
+        with self.writing() as conn:
+            return alerts.delete_alert(conn, name)
+
+    def saved_alerts(self) -> list[alerts.Alert]:
+        """Every saved alert, by name."""
+        with self.reading() as conn:
+            return alerts.list_alerts(conn)
+
+    def undelivered_incidents(self, alert: alerts.Alert, channel: str) -> list[str]:
+        """Incidents created since ``alert`` was saved that ``channel`` was not sent yet."""
+        with self.reading() as conn:
+            return alerts.undelivered(conn, alert, channel)
+
+    def record_deliveries(
+        self, alert: str, channel: str, incident_ids: Sequence[str], at: datetime
+    ) -> None:
+        """Keep that ``channel`` accepted these incidents for ``alert``."""
+        with self.writing() as conn:
+            alerts.record_deliveries(conn, alert, channel, incident_ids, at)
 
     # --- analyst review (see :mod:`~dashboard.store.review`) -----------------
 

@@ -27,12 +27,14 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 # Explicit constraint names: PostgreSQL invents names, SQLite keeps none, and
@@ -308,4 +310,77 @@ incident_tombstones = Table(
     Column("seq", BigInteger, nullable=False),
     Column("incident_id", ID, nullable=False),
     Index("ix_incident_tombstones_seq", "seq"),
+)
+
+# Live intake (migration 0008, :mod:`~dashboard.store.intake`): each followed feed or
+# page and its watch state (conditional-request validators, last fetch, last
+# success, last error), kept so a restart resumes where the last run stopped.
+watched_sources = Table(
+    "watched_sources",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("selector", Text),
+    Column("language", String(35)),
+    Column("notes", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetch_at", DateTime(timezone=True)),
+    Column("last_ok_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    # False: no longer followed (``borderwatch watched stop``); kept for its evidence.
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The evidence of each fetched article: the raw page as received, the final URL
+# and fetch time, and the report (``sources``) holding its extracted text. A
+# changed article is a new ``version`` under the same canonical URL.
+intake_items = Table(
+    "intake_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "watched",
+        String(200),
+        ForeignKey("watched_sources.name", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("link_url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("final_url", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("source_id", ID, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("author", Text),
+    Column("raw", LargeBinary, nullable=False),
+    Column("raw_type", String(200), nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("canonical_url", "version"),
+    Index("ix_intake_items_text_hash", "text_hash"),
+    Index("ix_intake_items_link_url", "link_url"),
+    Index("ix_intake_items_watched", "watched"),
+)
+
+# Saved dashboard filters (a link's query string) that notify a webhook and/or an
+# email address of newly matching incidents; each incident goes once per channel.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("query", Text, nullable=False),
+    Column("webhook", Text),
+    Column("email", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("alert", String(200), ForeignKey("alerts.name", ondelete="CASCADE"), nullable=False),
+    Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("alert", "incident_id", "channel"),
 )

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from store_builders import content_tables, excerpt, report, sotk_incident, vague_incident
 
 from dashboard.cli import main
 from dashboard.models import Citation, ReviewStatus, Span, SpanKind
-from dashboard.store import Correction, ImportedPlace, Store, StoreError, open_store
+from dashboard.store import Correction, ImportedPlace, Store, StoreError, open_store, schema
 from dashboard.store import copy_store as store_copy
 from dashboard.synthetic import write_demo
 
@@ -46,7 +46,39 @@ def source_url(tmp_path: Path) -> str:
             reason="AZ denies",
             expected_version=0,
         )
+        _fill_intake_tables(source)
     return url
+
+
+def _fill_intake_tables(store: Store) -> None:
+    """One row in each live-intake table (:mod:`dashboard.store.intake`, ``alerts``)."""
+    now = datetime(2024, 5, 13, 9, 30, tzinfo=UTC)
+    with store.writing() as conn:
+        conn.execute(
+            insert(schema.watched_sources).values(
+                name="feed", url="http://127.0.0.1/feed.xml", kind="feed", created_at=now
+            )
+        )
+        conn.execute(
+            insert(schema.intake_items).values(
+                watched="feed",
+                link_url="http://127.0.0.1/a",
+                canonical_url="http://127.0.0.1/a",
+                final_url="http://127.0.0.1/a",
+                version=1,
+                text_hash="0" * 64,
+                source_id="src-1",
+                raw=b"<html>synthetic</html>",
+                raw_type="text/html",
+                fetched_at=now,
+            )
+        )
+        conn.execute(insert(schema.alerts).values(name="a", query="province=AM-GR", created_at=now))
+        conn.execute(
+            insert(schema.alert_deliveries).values(
+                alert="a", incident_id="inc-sotk", channel="webhook", sent_at=now
+            )
+        )
 
 
 def rows(store: Store) -> dict[str, list[dict[str, Any]]]:

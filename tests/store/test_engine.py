@@ -38,7 +38,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
 
 def test_sqlite_store_creates_its_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "borderwatch.sqlite"
-    assert upgrade_database(f"sqlite:///{path}") == "0007"
+    assert upgrade_database(f"sqlite:///{path}") == "0008"
     assert path.is_file()
 
 

@@ -192,7 +192,7 @@ def test_upgrade_from_0002_places_existing_incidents_and_downgrade_removes_it(
     try:
         revisions.migrate(engine, "0002")
         save_points(Store(engine), {"goris": GORIS})
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         upgraded = Store(engine)
         postgis.load_layers(upgraded, load_border("am-az"))
         assert ids(upgraded, IN_SYUNIK) == ["goris"]
@@ -202,7 +202,7 @@ def test_upgrade_from_0002_places_existing_incidents_and_downgrade_removes_it(
         inspector = inspect(engine)
         assert not set(postgis.LAYER_TABLES) & set(inspector.get_table_names())
         assert "geom" not in {c["name"] for c in inspector.get_columns("incidents")}
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         assert Store(engine).count_incidents() == 1
     finally:
         engine.dispose()

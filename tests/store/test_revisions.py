@@ -44,10 +44,10 @@ from dashboard.store import (
 
 def test_fresh_database_has_no_revision_until_upgraded(empty_database_url: str) -> None:
     assert current_revision(empty_database_url) is None
-    assert upgrade_database(empty_database_url) == head_revision() == "0007"
-    assert current_revision(empty_database_url) == "0007"
+    assert upgrade_database(empty_database_url) == head_revision() == "0008"
+    assert current_revision(empty_database_url) == "0008"
     # Upgrading a current database is a harmless no-op.
-    assert upgrade_database(empty_database_url) == "0007"
+    assert upgrade_database(empty_database_url) == "0008"
 
 
 # Alembic reflects incidents.geom (PostgreSQL) without knowing PostGIS's type.
@@ -123,7 +123,7 @@ def test_upgrade_from_0001_keeps_incidents_and_adds_imported_places(
         revisions.migrate(engine, "0001")
         # The bulk path: it writes no column later revisions added (save_document reads them).
         Store(engine).save_incidents_bulk([report(publisher=SYNTHETIC_PUBLISHER)], [incident])
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         upgraded = Store(engine)
         assert upgraded.get_incident("inc-sotk") == incident
         assert table_count(upgraded, schema.imported_places) == 0
@@ -139,7 +139,7 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
     try:
         revisions.migrate(engine, "0003")
         Store(engine).save_incidents_bulk([report()], [without])
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         upgraded = Store(engine)
         # An incident stored before has no breakdown: unknown, not zero.
         assert upgraded.get_incident("inc-sotk") == without
@@ -154,7 +154,7 @@ def test_upgrade_from_0003_keeps_incidents_and_downgrade_drops_only_casualties(
         tables = set(inspect(engine).get_table_names())
         assert "incident_casualties" not in tables
         assert {"incidents", "incident_provinces", "citations"} <= tables
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         assert Store(engine).get_incident("inc-sotk").casualties == ()
     finally:
         engine.dispose()
@@ -168,7 +168,7 @@ def test_upgrade_from_0004_makes_every_incident_unreviewed_and_downgrade_drops_r
     try:
         revisions.migrate(engine, "0004")
         Store(engine).save_incidents_bulk([report()], [sotk_incident()])
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         upgraded = Store(engine)
         state = upgraded.review_state("inc-sotk")
         assert (state.status, state.version, state.locked, state.flag) == (
@@ -187,7 +187,7 @@ def test_upgrade_from_0004_makes_every_incident_unreviewed_and_downgrade_drops_r
         assert "incident_revisions" not in inspector.get_table_names()
         assert "review_status" not in {c["name"] for c in inspector.get_columns("incidents")}
         # The corrected value itself stays; only the review around it is gone.
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         assert Store(engine).get_incident("inc-sotk").fatalities == 3
         assert Store(engine).review_state("inc-sotk").version == 0
     finally:
@@ -202,7 +202,7 @@ def test_upgrade_from_0005_keeps_imported_places_and_downgrade_drops_dataset_fie
     try:
         revisions.migrate(engine, "0005")
         Store(engine).save_incidents_bulk([report()], [sotk_incident()], {"inc-sotk": place})
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         upgraded = Store(engine)
         # Imported before 0006: the names stay, no dataset fields, no record version.
         assert upgraded.get_imported_place("inc-sotk") == place
@@ -213,7 +213,27 @@ def test_upgrade_from_0005_keeps_imported_places_and_downgrade_drops_dataset_fie
         columns = {c["name"] for c in inspect(engine).get_columns("imported_places")}
         assert "attributes" not in columns and "record_hash" not in columns
         assert "admin1" in columns
-        assert revisions.migrate(engine) == "0007"
+        assert revisions.migrate(engine) == "0008"
         assert Store(engine).get_imported_place("inc-sotk") == place
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0006_adds_the_intake_tables_and_downgrade_drops_only_them(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    intake_tables = {"watched_sources", "intake_items", "alerts", "alert_deliveries"}
+    try:
+        revisions.migrate(engine, "0006")
+        Store(engine).save_document(report(), [sotk_incident()])
+        assert revisions.migrate(engine) == "0008"
+        assert intake_tables <= set(inspect(engine).get_table_names())
+        assert Store(engine).count_incidents() == 1
+
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(revisions.alembic_config(conn), "0006")
+        assert not intake_tables & set(inspect(engine).get_table_names())
+        assert Store(engine).count_sources() == 1
     finally:
         engine.dispose()
