@@ -219,10 +219,11 @@ def open_app_store(url: str) -> store.Store:
     return store.open_store(url)
 
 
-@st.cache_data(ttl=1, show_spinner=False)
+@st.cache_data(ttl=0.5, show_spinner=False)
 def store_version(url: str) -> tuple[str, ...]:
     """The store's fingerprint (:meth:`Store.fingerprint`: one row of its change log),
-    re-read at most every second, so an edit shows in every session at its next rerun."""
+    re-read at most every half second, so an edit shows in every session at its next
+    rerun (one primary-key read: a rerun asks for it a few times, the store once)."""
     return open_app_store(url).fingerprint()
 
 

@@ -23,7 +23,7 @@ MAP_SHARE = (7, 3)
 def _on_map_click() -> None:
     """Runs before the rerun a click causes, so the sidebar shows the new filter at once."""
     value = st.session_state.get(MAP_KEY) or {}
-    if reviewing.pick_point(st.session_state, value.get("last_clicked")):
+    if reviewing.pick_point(st.session_state, value):
         return
     feature = value.get("last_active_drawing") or {}
     filters.apply_map_click(st.session_state, feature.get("properties") or {})

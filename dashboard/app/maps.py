@@ -347,19 +347,31 @@ def incident_cells(
     degrees. The number of features is at most ``max_cells`` whatever the
     number of incidents.
     """
-    size = start_size
     fat = np.nan_to_num(fatalities.astype(float))
+    # One sort of the incidents into the finest cells; each doubling then merges cells
+    # (floor(x / 2s) is floor(floor(x / s) / 2), a shift), not a million incidents again.
+    ix = np.floor(lon / start_size).astype(np.int64)
+    iy = np.floor(lat / start_size).astype(np.int64)
+    _, first, inverse = np.unique(ix * 1_000_003 + iy, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    cell_x, cell_y = ix[first], iy[first]
+    n = np.bincount(inverse)
+    sum_lat = np.bincount(inverse, weights=lat)
+    sum_lon = np.bincount(inverse, weights=lon)
+    fsum = np.bincount(inverse, weights=fat)
+    size, shift = start_size, 0
     while True:
-        ix = np.floor(lon / size).astype(np.int64)
-        iy = np.floor(lat / size).astype(np.int64)
-        keys = ix * 1_000_003 + iy
-        unique, inverse, n = np.unique(keys, return_inverse=True, return_counts=True)
+        keys = (cell_x >> shift) * 1_000_003 + (cell_y >> shift)
+        unique, merged = np.unique(keys, return_inverse=True)
         if len(unique) <= max_cells:
             break
-        size *= 2
-    mean_lat = np.bincount(inverse, weights=lat) / n
-    mean_lon = np.bincount(inverse, weights=lon) / n
-    fsum = np.bincount(inverse, weights=fat)
+        size, shift = size * 2, shift + 1
+    merged = merged.ravel()
+    count = np.bincount(merged, weights=n)
+    mean_lat = np.bincount(merged, weights=sum_lat) / count
+    mean_lon = np.bincount(merged, weights=sum_lon) / count
+    fsum = np.bincount(merged, weights=fsum)
+    n = count.astype(np.int64)
     features = [
         {
             "type": "Feature",

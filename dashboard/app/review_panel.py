@@ -283,7 +283,10 @@ def _on_save(url: str, incident: Incident, before: reviewing.FormValues, version
             st.session_state, opened, incident.id, correction, reason=values["reason"] or ""
         )
 
-    run_write(incident.id, write, "Saved: a new revision is in the history.")
+    if run_write(incident.id, write, "Saved: a new revision is in the history.") and form.point:
+        # The point is spent: the next incident must not be placed at it by mistake.
+        st.session_state.pop(reviewing.PICKED, None)
+        st.session_state[reviewing.PICKING] = False
 
 
 def _picked_point(incident_id: str, version: int) -> tuple[float, float] | None:

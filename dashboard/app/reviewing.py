@@ -197,19 +197,36 @@ class FormValues:
     point: tuple[float, float] | None = None  # a point clicked on the map, to place it at
 
 
-def pick_point(state: MutableMapping[str, Any], clicked: Mapping[str, Any] | None) -> bool:
-    """Keep the map click as the place being picked, if the analyst is picking one;
-    True if it was taken (then the click is not also a filter)."""
-    if not state.get(PICKING) or not clicked:
+def pick_point(state: MutableMapping[str, Any], returned: Mapping[str, Any]) -> bool:
+    """Keep a map click as the place being picked, if the analyst is picking one; True if
+    it was taken (then the click is not also a filter).
+
+    ``returned`` is what the map sends back. A click on open map comes as
+    ``last_clicked``; a click on a province, segment or marker stops there and
+    comes as ``last_object_clicked`` (its point is still where the click was).
+    The one that changed since the last click is the new one.
+    """
+    clicks = {key: returned.get(key) for key in _CLICK_KEYS}
+    seen, state[_SEEN_CLICKS] = state.get(_SEEN_CLICKS) or {}, clicks
+    if not state.get(PICKING):
         return False
-    try:
-        lat, lon = float(clicked["lat"]), float(clicked["lng"])
-    except (KeyError, TypeError, ValueError):
-        return False
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return False
-    state[PICKED] = (round(lat, 5), round(lon, 5))
-    return True
+    for key in _CLICK_KEYS:
+        clicked = clicks[key]
+        if not clicked or clicked == seen.get(key):
+            continue
+        try:
+            lat, lon = float(clicked["lat"]), float(clicked["lng"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return False
+        state[PICKED] = (round(lat, 5), round(lon, 5))
+        return True
+    return False
+
+
+_CLICK_KEYS = ("last_clicked", "last_object_clicked")
+_SEEN_CLICKS = "_review_seen_clicks"
 
 
 def form_defaults(incident: Incident, status: str, note: str | None) -> FormValues:

@@ -207,13 +207,19 @@ def test_an_analyst_splits_an_excerpt_off_into_a_new_incident(fixture_url):
 
 def test_a_map_click_is_a_place_only_while_picking():
     state: dict = {}
-    assert not reviewing.pick_point(state, {"lat": 40.5, "lng": 45.1})  # not picking: a filter
+    marker = {"last_object_clicked": {"lat": 40.2, "lng": 45.9}}
+    assert not reviewing.pick_point(state, marker)  # not picking: a selection or a filter
     state[reviewing.PICKING] = True
-    assert not reviewing.pick_point(state, None)
-    assert not reviewing.pick_point(state, {"lat": "x", "lng": 45})
-    assert not reviewing.pick_point(state, {"lat": 95.0, "lng": 45.0})  # off the globe
-    assert reviewing.pick_point(state, {"lat": 40.1234567, "lng": 45.7654321})
-    assert state[reviewing.PICKED] == (40.12346, 45.76543)
+    assert not reviewing.pick_point(state, marker)  # the same click again: nothing new
+    assert not reviewing.pick_point(state, {**marker, "last_clicked": {"lat": "x", "lng": 4}})
+    assert not reviewing.pick_point(state, {**marker, "last_clicked": {"lat": 95.0, "lng": 4}})
+    assert reviewing.pick_point(state, {**marker, "last_clicked": {"lat": 40.1234567, "lng": 45.7}})
+    assert state[reviewing.PICKED] == (40.12346, 45.7)
+    # A click on a province stops there: its point comes as the object clicked.
+    province = {"last_clicked": {"lat": 40.1234567, "lng": 45.7}, "last_object_clicked": {
+        "lat": 39.2, "lng": 46.4}}  # fmt: skip
+    assert reviewing.pick_point(state, province)
+    assert state[reviewing.PICKED] == (39.2, 46.4)
 
 
 def test_a_save_over_another_analysts_change_is_refused_and_can_be_reloaded(fixture_url):

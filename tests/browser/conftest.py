@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pgcluster
 import pytest
 from fixture_store import seed_fixture_url, seed_stacked_url
 
@@ -162,13 +163,20 @@ REVIEW_PASSWORD = "correct horse battery"
 REVIEW_ACCOUNTS = {"alice": "analyst", "bob": "analyst", "victor": "viewer"}
 
 
-@pytest.fixture(scope="session")
-def review_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """Base URL and store URL of a dashboard with password accounts in its secrets.toml."""
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def review_served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """Base URL and store URL of a dashboard with password accounts in its secrets.toml,
+    on each backend (review's writes, versions and change log differ in SQL)."""
     from dashboard.app.auth import hash_password  # noqa: PLC0415 - argon2, only here
 
     folder = tmp_path_factory.mktemp("review")
-    url = f"sqlite:///{folder / 'review.sqlite'}"
+    database = f"review_{os.getpid()}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{folder / 'review.sqlite'}"
+    else:
+        url = pgcluster.create_database(request.getfixturevalue("postgres_cluster"), database)
     seed_fixture_url(url)
     secrets = folder / ".streamlit" / "secrets.toml"  # Streamlit reads it from its cwd
     secrets.parent.mkdir()
@@ -184,6 +192,8 @@ def review_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         yield base, url
     finally:
         stop_dashboard(process)
+        if request.param == "postgresql":
+            pgcluster.drop_database(request.getfixturevalue("postgres_cluster"), database)
 
 
 @pytest.fixture(scope="session")

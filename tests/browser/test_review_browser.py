@@ -10,8 +10,16 @@ analyst's save message replayed from the viewer's session changes nothing.
 from __future__ import annotations
 
 from conftest import REVIEW_PASSWORD
-from dashboard_page import IDLE, open_dashboard, runs, wait_runs
-from fixture_store import SOTK_ID
+from dashboard_page import (
+    IDLE,
+    click_map,
+    map_frame,
+    open_dashboard,
+    runs,
+    wait_map_painted,
+    wait_runs,
+)
+from fixture_store import SOTK_ID, XSS_ID
 
 from dashboard.store import open_store
 
@@ -19,14 +27,14 @@ PANEL = f"/?synthetic=1&incident={SOTK_ID}"
 STREAM = "**/_stcore/stream"
 
 
-def _signed_in(browser, base: str, name: str, record: list | None = None):
+def _signed_in(browser, base: str, name: str, record: list | None = None, panel: str = PANEL):
     """A new session signed in as ``name`` on the incident's panel; ``record`` keeps what
     the page sends the server (and the route to send more), for a forged message later."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     if record is not None:
         page.route_web_socket(STREAM, lambda ws: _relay(ws, record))
-    open_dashboard(page, base + PANEL, map=False)
+    open_dashboard(page, base + panel, map=False)
     page.get_by_label("Account").fill(name)
     page.get_by_role("textbox", name="Password").fill(REVIEW_PASSWORD)
     page.get_by_role("button", name="Sign in to review").click()
@@ -118,3 +126,34 @@ def test_an_analysts_correction_reaches_a_viewer_who_cannot_write(browser, revie
     finally:
         for context in (alice_context, bob_context, viewer_context):
             context.close()
+
+
+# A point in Syunik (Meghri), away from the fixture's incidents, so the click lands on the map.
+MEGHRI = (38.905, 46.245)
+
+
+def test_an_analyst_places_an_incident_by_clicking_the_map(browser, review_served):
+    base, store_url = review_served
+    context, alice = _signed_in(browser, base, "alice", panel=f"/?synthetic=1&incident={XSS_ID}")
+    try:
+        alice.get_by_text("Pick the place on the map").click()
+        alice.get_by_text("Click the map where the incident happened.").wait_for()
+        wait_map_painted(alice)
+        alice.wait_for_selector(IDLE)
+        map_frame(alice).locator(".leaflet-popup-close-button").click()  # the panel's popup
+        click_map(alice, *MEGHRI)
+        choice = alice.get_by_text("Place it at the point clicked:")
+        choice.wait_for()
+        lat, lon = (float(v) for v in choice.inner_text().rsplit(":", 1)[1].split(","))
+        assert abs(lat - MEGHRI[0]) < 0.05 and abs(lon - MEGHRI[1]) < 0.05  # a pixel or two off
+        assert "Saved" in _save(alice)
+        with open_store(store_url) as opened:
+            incident = opened.get_incident(XSS_ID)
+        assert (incident.lat, incident.lon) == (lat, lon)
+        assert incident.location_precision.value == "point"
+        assert [p.code for p in incident.provinces] == ["AM-SU"]
+        # The point is spent with the save: picking is off and the point forgotten.
+        alice.get_by_text("Place it at the point clicked:").wait_for(state="detached")
+        assert not alice.get_by_role("switch", name="Pick the place on the map").is_checked()
+    finally:
+        context.close()
