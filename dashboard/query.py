@@ -26,6 +26,7 @@ from dashboard.models import (
     DatePrecision,
     LocationPrecision,
     ReviewStatus,
+    country_code,
     window_label,
 )
 from dashboard.store import Store
@@ -170,13 +171,18 @@ class IncidentTable:
 
     Read-only: share one instance (e.g. in ``st.cache_resource``) and never
     mutate its frames. ``provinces`` and ``segments`` are link tables whose
-    ``row`` column is the incident's position in ``incidents``.
+    ``row`` column is the incident's position in ``incidents``; so is
+    ``countries``, the country (ISO code) of imported incidents known only to
+    a country, which have no province to name it.
     """
 
     incidents: pd.DataFrame
     provinces: pd.DataFrame
     segments: pd.DataFrame
     reports: np.ndarray = field(repr=False)
+    countries: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"row": np.zeros(0, np.int64), "country": []})
+    )
 
     def __len__(self) -> int:
         return len(self.incidents)
@@ -234,7 +240,8 @@ def load_incident_table(store: Store) -> IncidentTable:
         provinces = _link_frame(snapshot.provinces(), ids)
         segments = _link_frame(snapshot.segments(), ids)
         reports = _report_counts(snapshot.report_counts(), ids)
-    return IncidentTable(incidents, provinces, segments, reports)
+        countries = _country_frame(snapshot.country_only(), ids)
+    return IncidentTable(incidents, provinces, segments, reports, countries)
 
 
 # The store hands over whole columns as object arrays, in no order: pandas'
@@ -297,6 +304,16 @@ def _link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     return frame
 
 
+def _country_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
+    """Country-only imported incidents' rows and ISO codes (a file's names, looked up once)."""
+    codes = [country_code(str(name)) for name in raw["country"]]
+    known = np.array([c is not None for c in codes], dtype=bool)
+    rows = _rows_of(ids, raw["incident_id"][known]) if known.any() else np.zeros(0, np.int64)
+    return pd.DataFrame(
+        {"row": rows.astype(np.int64), "country": [c for c in codes if c is not None]}
+    )
+
+
 def _report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
     counts = np.zeros(len(ids), dtype=np.int64)
     keys, values = raw.values()
@@ -331,7 +348,9 @@ def filter_mask(
     if filt.scope:
         mask &= scope_mask(table, filt.scope, filt.scope_unplaced)
     if filt.countries:
-        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame))
+        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame)) | _rows_with(
+            table.countries, "country", filt.countries, len(frame)
+        )
     if filt.provinces:
         mask &= _rows_with(table.provinces, "code", filt.provinces, len(frame))
     if filt.segments:
@@ -360,6 +379,7 @@ def scope_mask(table: IncidentTable, countries: Sequence[str], unplaced: bool) -
     if not countries:
         return np.ones(n, dtype=bool)
     mask = _rows_with(table.provinces, "country", countries, n)
+    mask |= _rows_with(table.countries, "country", countries, n)
     if unplaced:
         placed = np.zeros(n, dtype=bool)
         placed[table.provinces["row"].to_numpy()] = True

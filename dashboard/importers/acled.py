@@ -191,8 +191,8 @@ class AcledMapper:
             "date_precision": precision,
             "event_type": event_type(get("event_type")),
             "location_precision": code(GEO_PRECISION, geo, "geo_precision"),
-            "lat": get("latitude"),
-            "lon": get("longitude"),
+            "lat": get("latitude") or None,  # blank: placed by its names
+            "lon": get("longitude") or None,
             "summary": get("notes", "").strip(),
             "fatalities": get("fatalities", "").strip() or None,
             "actors": _actors(

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from dashboard.importers.files import RawRow, Table
+from dashboard.importers.naming import NamedPlace, NamePlacer
 from dashboard.importers.placing import SEGMENT_WITHIN_KM, Placement, Placer
 from dashboard.importers.records import (
     ImportRecord,
@@ -74,6 +75,8 @@ class ImportReport:
     outside: int = 0
     near_border: int = 0
     widened: int = 0
+    placed_by_name: int = 0
+    """Rows without coordinates, placed by their own place names."""
     without_source: int = 0
     country_disagreements: int = 0
     admin_disagreements: int = 0
@@ -111,6 +114,10 @@ class ImportReport:
             lines.append(
                 f"  {self.widened:,} placed on a border segment but more than "
                 f"{SEGMENT_WITHIN_KM:g} km from the line: widened to province"
+            )
+        if self.placed_by_name:
+            lines.append(
+                f"  {self.placed_by_name:,} without coordinates: placed by their own place names"
             )
         if self.without_source:
             lines.append(
@@ -184,6 +191,8 @@ class ChunkImport:
     report: ImportReport
     sources: dict[str, Source] = field(default_factory=dict)
     write_lock: AbstractContextManager[Any] = field(default_factory=nullcontext)
+    namer: NamePlacer | None = None
+    """Places rows without coordinates; made from the placer's border on first need."""
     _citations: dict[tuple[int, ...], tuple[tuple[SourceRecord, ...], tuple[Citation, ...]]] = (
         field(default_factory=dict)
     )
@@ -249,9 +258,10 @@ class ChunkImport:
         self, good: list[tuple[RawRow, ImportRecord]], rejects: RejectSink
     ) -> tuple[list[Incident], list[Source], dict[str, ImportedPlace]]:
         """Re-geocode a chunk's valid records; its incidents, cited sources and file places."""
+        good, named = self.place_by_names(good, rejects)
         records = [r for _, r in good]
-        lat = np.fromiter((r.lat for r in records), dtype=float, count=len(records))
-        lon = np.fromiter((r.lon for r in records), dtype=float, count=len(records))
+        lat = np.fromiter((r.lat or 0.0 for r in records), dtype=float, count=len(records))
+        lon = np.fromiter((r.lon or 0.0 for r in records), dtype=float, count=len(records))
         placed = self.placer.place(lat, lon, [r.location_precision for r in records])
         country_agrees, admin_agrees = self.placer.compare(
             placed,
@@ -259,6 +269,8 @@ class ChunkImport:
             [r.admin1 for r in records],
             [r.admin2 for r in records],
         )
+        for k, where in named.items():
+            _by_names(placed, k, where, country_agrees, admin_agrees)
         incidents: list[Incident] = []
         places: dict[str, ImportedPlace] = {}
         cited: dict[str, Source] = {}
@@ -314,6 +326,41 @@ class ChunkImport:
         self.count(kept, records, placed, country_agrees, admin_agrees)
         return incidents, list(cited.values()), places
 
+    def place_by_names(
+        self, good: list[tuple[RawRow, ImportRecord]], rejects: RejectSink
+    ) -> tuple[list[tuple[RawRow, ImportRecord]], dict[int, NamedPlace]]:
+        """Give each row without coordinates the point its names support (:mod:`.naming`).
+
+        Returns the rows kept (those no name places are rejected) and, by
+        their new position, where the names put them.
+        """
+        if all(record.lat is not None for _, record in good):
+            return good, {}  # the common case: every row has its point
+        if self.namer is None:
+            self.namer = NamePlacer.for_layers(self.placer.geocoder.layers)
+        kept: list[tuple[RawRow, ImportRecord]] = []
+        named: dict[int, NamedPlace] = {}
+        for row, given in good:
+            record = given
+            if given.lat is None:
+                try:
+                    where = self.namer.place(given)
+                except RowError as exc:
+                    self.reject(rejects, row, str(exc))
+                    continue
+                named[len(kept)] = where
+                record = given.model_copy(
+                    update={
+                        "lat": where.lat,
+                        "lon": where.lon,
+                        "location_precision": where.precision,
+                        "place_name": given.place_name or where.by,
+                    }
+                )
+                self.report.placed_by_name += 1
+            kept.append((row, record))
+        return kept, named
+
     def count(
         self,
         kept: list[int],
@@ -330,3 +377,26 @@ class ChunkImport:
         report.widened += sum(1 for k in kept if placed.widened[k])
         report.country_disagreements += sum(1 for k in kept if country_agrees[k] is False)
         report.admin_disagreements += sum(1 for k in kept if admin_agrees[k] is False)
+
+
+def _by_names(
+    placed: Placement,
+    k: int,
+    where: NamedPlace,
+    country_agrees: list[bool | None],
+    admin_agrees: list[bool | None],
+) -> None:
+    """Record ``k`` was placed by its names: a named unit is its province, a country its country.
+
+    The placer found the unit containing the unit's anchor point; the unit
+    named is what the row said (a parent unit's anchor may lie in one of its
+    parts). A row known only to its country has no point to compare.
+    """
+    if where.provinces:
+        placed.provinces[k] = where.provinces
+        placed.province_code[k] = where.provinces[0].code
+    if where.lat is None:
+        placed.country[k] = where.country
+        placed.province_code[k] = None
+        country_agrees[k] = None
+        admin_agrees[k] = None

@@ -122,8 +122,9 @@ class ImportRecord(BaseModel):
     date_precision: DatePrecision
     event_type: EventType
     location_precision: LocationPrecision
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    """A row without a point is placed by its names (:mod:`.naming`)."""
     summary: str = ""
     fatalities: int | None = Field(default=None, ge=0)
     casualties: tuple[CasualtyCount, ...] = ()
@@ -142,6 +143,8 @@ class ImportRecord(BaseModel):
     def _window_is_ordered(self) -> ImportRecord:
         if self.date_end < self.date_start:
             raise ValueError(f"date_end {self.date_end} is before date_start {self.date_start}")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("latitude and longitude must both be given, or both be blank")
         return self
 
 

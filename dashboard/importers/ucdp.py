@@ -195,8 +195,8 @@ class UcdpMapper:
             "date_precision": code(DATE_PREC, row.get("date_prec"), "date_prec"),
             "event_type": code(TYPE_OF_VIOLENCE, row.get("type_of_violence"), "type_of_violence"),
             "location_precision": code(WHERE_PREC, where, "where_prec"),
-            "lat": row.get("latitude"),
-            "lon": row.get("longitude"),
+            "lat": blank_to_none(row.get("latitude")),  # blank: placed by its names
+            "lon": blank_to_none(row.get("longitude")),
             "summary": _summary(row),
             "fatalities": blank_to_none(row.get("best")),
             "actors": split_list([row.get("side_a"), row.get("side_b")]),

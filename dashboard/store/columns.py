@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import Connection, Engine, Select, func, select
+from sqlalchemy import Connection, Engine, Select, func, literal_column, select
 
 from dashboard.store import schema as db
 
@@ -46,6 +46,17 @@ class ColumnReader:
         """Every incident–segment link: ``incident_id``, ``position``, ``segment_id``, ``name``."""
         s = db.incident_segments.c
         return _raw_columns(self._conn, select(s.incident_id, s.position, s.segment_id, s.name))
+
+    def country_only(self) -> RawColumns:
+        """The file's country (as written) of each imported incident known only to a country:
+        ``incident_id``, ``country``. Few rows: the country filter reads them."""
+        i, p = db.incidents.c, db.imported_places.c
+        statement = (
+            select(p.incident_id, p.country)
+            .join_from(db.imported_places, db.incidents, i.id == p.incident_id)
+            .where(i.location_precision == literal_column("'country'"), p.country.is_not(None))
+        )
+        return _raw_columns(self._conn, statement)
 
     def report_counts(self) -> RawColumns:
         """Citations per cited incident: ``incident_id`` and its count (second column)."""
