@@ -77,6 +77,8 @@ class ImportReport:
     widened: int = 0
     placed_by_name: int = 0
     """Rows without coordinates, placed by their own place names."""
+    fused: int = 0
+    """New records fused with the text reports of the same event."""
     without_source: int = 0
     country_disagreements: int = 0
     admin_disagreements: int = 0
@@ -114,6 +116,11 @@ class ImportReport:
             lines.append(
                 f"  {self.widened:,} placed on a border segment but more than "
                 f"{SEGMENT_WITHIN_KM:g} km from the line: widened to province"
+            )
+        if self.fused:
+            lines.append(
+                f"  {self.fused:,} one event with text reports already stored: fused with them "
+                "(each source's figures kept; `borderwatch review ID --split-source` undoes one)"
             )
         if self.placed_by_name:
             lines.append(
@@ -222,6 +229,8 @@ class ChunkImport:
     ) -> None:
         """Import the table's chunks (only those ``keep`` accepts, if given)."""
         to_fields, column_of = self.mapper.to_fields, self.column_of
+        # Read once: the reports the file's new records may be one event with.
+        reports = store.report_index()
         for chunk in self.table.chunks(chunk_rows, keep):
             self.report.rows += len(chunk)
             good: list[tuple[RawRow, ImportRecord]] = []
@@ -236,13 +245,14 @@ class ChunkImport:
             if good:
                 incidents, sources, places = self.build(good, rejects)
                 with self.write_lock:
-                    result = store.save_incidents_bulk(sources, incidents, places)
+                    result = store.save_incidents_bulk(sources, incidents, places, reports)
                 self.report.imported += result.incidents_created
                 self.report.unchanged += result.incidents_unchanged
                 self.report.updated += result.incidents_updated
                 self.report.flagged += result.incidents_flagged
                 self.report.older += result.incidents_older
                 self.report.sources_created += result.sources_created
+                self.report.fused += result.incidents_fused
             if progress is not None:
                 progress(self.table.position(), self.table.size)
 

@@ -183,7 +183,7 @@ def _merge(
     for part, _ in results:
         for name in (
             "rows", "imported", "updated", "unchanged", "flagged", "older", "rejected",
-            "sources_created", "outside", "near_border", "widened", "placed_by_name",
+            "sources_created", "outside", "near_border", "widened", "placed_by_name", "fused",
             "without_source", "country_disagreements", "admin_disagreements",
         ):  # fmt: skip
             setattr(report, name, getattr(report, name) + getattr(part, name))

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, select
 
 from dashboard.models import Citation, Incident, Source, Span
-from dashboard.store import living, locks, reads, rows
+from dashboard.store import fusion, living, locks, reads, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import BulkSaveResult, ImportedPlace
@@ -33,6 +33,7 @@ def save_incidents_bulk(
     sources: Sequence[Source],
     incidents: Sequence[Incident],
     places: Mapping[str, ImportedPlace],
+    reports: fusion.ReportIndex | None = None,
 ) -> BulkSaveResult:
     """Store many incidents and the sources they cite, inside the caller's transaction.
 
@@ -57,6 +58,10 @@ def save_incidents_bulk(
         What the file says of each record (place names, dataset fields, its
         hash) by incident id: written with new incidents, compared for
         stored ones.
+    reports
+        The report incidents an import may fuse its new records with
+        (:func:`~dashboard.store.fusion.report_index`, read once per import);
+        ``None`` or empty: nothing is fused.
 
     Raises
     ------
@@ -97,6 +102,10 @@ def save_incidents_bulk(
     synthetic = [_all_synthetic(i, synthetic_of) for i in new]
     _executemany_ignore(conn, db.incidents, rows.incident_columns(new, now, synthetic))
     _insert_children_bulk(conn, new, places)
+    fused = 0
+    if reports:
+        records = [(i, flag) for i, flag in zip(new, synthetic, strict=True) if i.id in places]
+        fused = fusion.fuse_new(conn, [i for i, _ in records], [f for _, f in records], reports)
     changed = revised.updated + revised.flagged + revised.older
     return BulkSaveResult(
         sources_created=len(created_sources),
@@ -105,6 +114,7 @@ def save_incidents_bulk(
         incidents_updated=revised.updated,
         incidents_flagged=revised.flagged,
         incidents_older=revised.older,
+        incidents_fused=fused,
     )
 
 
