@@ -462,6 +462,16 @@ def load_incident(url: str, incident_id: str):
     return open_app_store(url).get_incident(incident_id)
 
 
+def load_fused(url: str, incident_id: str):
+    """A record's dataset and the report incidents fused with it (:meth:`Store.fused_reports`);
+    ``None`` for an incident no dataset imported. Not cached: small reads."""
+    opened = open_app_store(url)
+    place = opened.get_imported_place(incident_id)
+    if place is None:
+        return None
+    return place.dataset, opened.fused_reports(incident_id)
+
+
 def load_dataset_fields(url: str, incident_id: str) -> dict[str, str]:
     """An imported incident's own dataset fields (:meth:`Store.dataset_fields`); not cached."""
     return open_app_store(url).dataset_fields(incident_id)
