@@ -34,8 +34,10 @@ it is never fused again. Only incidents no analyst changed are fused.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, exists, select, update
@@ -43,7 +45,7 @@ from sqlalchemy import Connection, exists, select, update
 from dashboard.models import CasualtyCount, DatePrecision, EventType, Incident, LocationPrecision
 from dashboard.store import audit, reads, writes
 from dashboard.store import schema as db
-from dashboard.store.matching import Facts, same_event, score, types_compatible
+from dashboard.store.matching import FOLLOW_UP, Facts, same_event, score, types_compatible
 from dashboard.store.records import Revision
 
 FUSE = "fuse"
@@ -68,26 +70,48 @@ class FusedReport:
 
 @dataclass
 class ReportIndex:
-    """The report incidents an import may fuse with, by province and segment (read once)."""
+    """The report incidents an import may fuse with, by place and start day (read once).
+
+    Each province code and segment id lists its report incidents by first
+    day, so a record looks only at those whose windows can meet its own
+    (:data:`~dashboard.store.matching.FOLLOW_UP` either side, plus the widest
+    report window), not at every report of its province.
+    """
 
     facts: dict[str, tuple[Facts, EventType]] = field(default_factory=dict)
-    by_place: dict[str, set[str]] = field(default_factory=dict)
+    by_place: dict[str, list[tuple[date, str]]] = field(default_factory=dict)
+    widest: timedelta = timedelta(0)
+    fused: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.facts)
+        return len(self.facts) > len(self.fused)
+
+    def add(self, incident_id: str, facts: Facts, event_type: EventType) -> None:
+        self.facts[incident_id] = (facts, event_type)
+        self.widest = max(self.widest, facts.date_end - facts.date_start)
+        for key in (*facts.provinces, *facts.segments):
+            self.by_place.setdefault(key, []).append((facts.date_start, incident_id))
+
+    def sort(self) -> None:
+        for listed in self.by_place.values():
+            listed.sort()
 
     def candidates(self, incident: Incident) -> set[str]:
-        """Report incidents sharing a province or a segment with ``incident``."""
+        """Report incidents sharing a province or a segment with ``incident`` whose windows
+        may meet its own."""
+        earliest = (incident.date_start - FOLLOW_UP - self.widest, "")
+        latest = (incident.date_end + FOLLOW_UP, "\uffff")
         found: set[str] = set()
         for key in (*(p.code for p in incident.provinces), *(s.id for s in incident.segments)):
-            found |= self.by_place.get(key, set())
-        return found
+            listed = self.by_place.get(key)
+            if listed:
+                lo, hi = bisect_left(listed, earliest), bisect_right(listed, latest)
+                found.update(i for _, i in listed[lo:hi])
+        return found - self.fused
 
     def discard(self, incident_id: str) -> None:
         """Forget a report incident (fused: it is no candidate any more)."""
-        self.facts.pop(incident_id, None)
-        for ids in self.by_place.values():
-            ids.discard(incident_id)
+        self.fused.add(incident_id)
 
 
 def report_index(conn: Connection) -> ReportIndex:
@@ -114,9 +138,8 @@ def report_index(conn: Connection) -> ReportIndex:
             LocationPrecision(row.location_precision), row.lat, row.lon,
             frozenset(provinces), bool(row.synthetic), frozenset(segments),
         )  # fmt: skip
-        index.facts[row.id] = (facts, EventType(row.event_type))
-        for key in (*provinces, *segments):
-            index.by_place.setdefault(key, set()).add(row.id)
+        index.add(row.id, facts, EventType(row.event_type))
+    index.sort()
     return index
 
 

@@ -16,7 +16,8 @@ from store_builders import dataset_source, report, sotk_incident
 
 from dashboard.models import Citation, EventType, Incident
 from dashboard.store import ImportedPlace, ReviewError, Store
-from dashboard.store.matching import types_compatible
+from dashboard.store.fusion import ReportIndex
+from dashboard.store.matching import Facts, types_compatible
 
 RECORD = "acled:TST1"
 SOURCE = dataset_source("ACLED test publisher", publisher="Example Agency")
@@ -157,3 +158,23 @@ def test_event_types_fighting_and_shelling_are_one_event_a_protest_is_not() -> N
     assert types_compatible(EventType.PROTESTS, EventType.PROTESTS)
     assert not types_compatible(EventType.BATTLES, EventType.PROTESTS)
     assert not types_compatible(EventType.STRATEGIC_DEVELOPMENTS, EventType.BATTLES)
+
+
+def test_the_report_index_offers_only_reports_whose_windows_can_meet() -> None:
+    index = ReportIndex()
+    for incident_id, start, end in (
+        ("same-day", date(2024, 5, 12), date(2024, 5, 12)),
+        ("next-day", date(2024, 5, 13), date(2024, 5, 13)),
+        ("month", date(2024, 5, 1), date(2024, 5, 31)),
+        ("june", date(2024, 6, 1), date(2024, 6, 1)),
+        ("march", date(2024, 3, 30), date(2024, 3, 30)),  # beyond the widest window
+    ):
+        facts = Facts.of(dataclasses.replace(sotk_incident(), date_start=start, date_end=end),
+                         synthetic=False)  # fmt: skip
+        index.add(incident_id, facts, EventType.EXPLOSIONS)
+    index.sort()
+    assert index.candidates(record()) == {"same-day", "next-day", "month"}
+    index.discard("month")
+    assert index.candidates(record()) == {"same-day", "next-day"}
+    elsewhere = dataclasses.replace(record(), provinces=(), segments=())
+    assert index.candidates(elsewhere) == set()
