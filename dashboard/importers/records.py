@@ -223,8 +223,8 @@ def kept_columns(row: Mapping[str, str], columns: Iterable[str]) -> dict[str, st
     Cells are text here (CSV cells, and an API's JSON made text by
     :mod:`.files`); one comprehension, as it runs for every row of big files.
     """
-    get = row.get
-    return {column: value for column in columns if (value := get(column, "").strip())}
+    get = row.get  # blank cells (most of a row's) are left out before any strip
+    return {c: text for c in columns if (value := get(c)) and (text := value.strip())}
 
 
 def hashed_id(prefix: str, fields: Mapping[str, Any]) -> str:
