@@ -8,6 +8,8 @@ schema versions (:mod:`~dashboard.store.revisions`), the :class:`Store` handle
 (:mod:`~dashboard.store.writes`) or many incidents (:mod:`~dashboard.store.bulk`)
 from rows built in :mod:`~dashboard.store.rows`, revising and deleting imported
 records a newer dataset release changed (:mod:`~dashboard.store.living`),
+fusing a dataset's record with the text reports of the same event and
+separating them again (:mod:`~dashboard.store.fusion`),
 replacing what a re-read report reports (:mod:`~dashboard.store.reextract`),
 analysts' corrections, merges, splits and reverts as revisions
 (:mod:`~dashboard.store.review` through :mod:`~dashboard.store.audit`, values in
