@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 
 class DatePrecision(StrEnum):
@@ -338,3 +339,15 @@ class Incident:
     def reports(self) -> int:
         """How many sources were merged into this incident."""
         return len({c.source_id for c in self.citations})
+
+
+@lru_cache(maxsize=1024)
+def country_code(name: str) -> str | None:
+    """ISO alpha-2 for a country's name or code as files write it ("Armenia", "ARM"); ``None``
+    if unknown."""
+    import pycountry  # noqa: PLC0415 - its tables load only when a file's country is read
+
+    try:
+        return str(pycountry.countries.lookup(name.strip()).alpha_2)
+    except LookupError:
+        return None

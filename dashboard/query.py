@@ -26,6 +26,7 @@ from dashboard.models import (
     DatePrecision,
     LocationPrecision,
     ReviewStatus,
+    country_code,
     window_label,
 )
 from dashboard.store import Store
@@ -171,13 +172,20 @@ class IncidentTable:
 
     Read-only: share one instance (e.g. in ``st.cache_resource``) and never
     mutate its frames. ``provinces`` and ``segments`` are link tables whose
-    ``row`` column is the incident's position in ``incidents``.
+    ``row`` column is the incident's position in ``incidents``; so is
+    ``countries``, the country (ISO code) of imported incidents known only to
+    a country, which have no province to name it.
     """
 
     incidents: pd.DataFrame
     provinces: pd.DataFrame
     segments: pd.DataFrame
     reports: np.ndarray = field(repr=False)
+    countries: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"row": np.zeros(0, np.int64), "country": pd.Series([], dtype=object)}
+        )
+    )
     # The store write this table reflects (None: a store before the change log, or
     # a table built by hand): :mod:`dashboard.refresh` reads only what changed since.
     version: StoreVersion | None = None
@@ -240,10 +248,14 @@ def read_incident_table(snapshot: ColumnReader) -> IncidentTable:
     """The incidents a snapshot reads (all, or those changed after its ``since``)."""
     incidents = incident_frame(snapshot.incidents(INCIDENT_COLUMNS))
     ids = incidents["id"].to_numpy(dtype=object)
-    provinces = link_frame(snapshot.provinces(), ids)
-    segments = link_frame(snapshot.segments(), ids)
-    reports = report_counts(snapshot.report_counts(), ids)
-    return IncidentTable(incidents, provinces, segments, reports, snapshot.version())
+    return IncidentTable(
+        incidents,
+        link_frame(snapshot.provinces(), ids),
+        link_frame(snapshot.segments(), ids),
+        report_counts(snapshot.report_counts(), ids),
+        countries=country_frame(snapshot.country_only(), ids),
+        version=snapshot.version(),
+    )
 
 
 # The store hands over whole columns as object arrays, in no order: pandas'
@@ -306,6 +318,18 @@ def link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     return frame
 
 
+def country_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
+    """Country-only imported incidents' rows and ISO codes (a file's names, looked up once)."""
+    codes = [country_code(str(name)) for name in raw["country"]]
+    known = np.array([c is not None for c in codes], dtype=bool)
+    rows = _rows_of(ids, raw["incident_id"][known]) if known.any() else np.zeros(0, np.int64)
+    frame = pd.DataFrame(
+        {"row": rows.astype(np.int64), "country": [c for c in codes if c is not None]}
+    )
+    # In row order, as every link table (:mod:`dashboard.refresh` merges them by row).
+    return frame.take(np.argsort(frame["row"].to_numpy(), kind="stable")).reset_index(drop=True)
+
+
 def report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
     counts = np.zeros(len(ids), dtype=np.int64)
     keys, values = raw.values()
@@ -340,7 +364,9 @@ def filter_mask(
     if filt.scope:
         mask &= scope_mask(table, filt.scope, filt.scope_unplaced)
     if filt.countries:
-        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame))
+        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame)) | _rows_with(
+            table.countries, "country", filt.countries, len(frame)
+        )
     if filt.provinces:
         mask &= _rows_with(table.provinces, "code", filt.provinces, len(frame))
     if filt.segments:
@@ -369,6 +395,7 @@ def scope_mask(table: IncidentTable, countries: Sequence[str], unplaced: bool) -
     if not countries:
         return np.ones(n, dtype=bool)
     mask = _rows_with(table.provinces, "country", countries, n)
+    mask |= _rows_with(table.countries, "country", countries, n)
     if unplaced:
         placed = np.zeros(n, dtype=bool)
         placed[table.provinces["row"].to_numpy()] = True

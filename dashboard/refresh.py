@@ -63,7 +63,8 @@ def apply_changes(table: IncidentTable, fresh: IncidentTable, deleted: np.ndarra
         _merge_links(table.provinces, fresh.provinces, old_to, fresh_to),
         _merge_links(table.segments, fresh.segments, old_to, fresh_to),
         np.insert(table.reports[kept], inserted_at, fresh.reports.astype(table.reports.dtype)),
-        fresh.version,
+        countries=_merge_links(table.countries, fresh.countries, old_to, fresh_to),
+        version=fresh.version,
     )
 
 
@@ -146,5 +147,8 @@ def _runs(kept: np.ndarray, inserted_at: np.ndarray) -> list[tuple[str, int, int
 
 def _like(frame: pd.DataFrame, model: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with ``model``'s column types (a table read back from the on-disk cache
-    holds Arrow strings; mixing in plain objects would slow every filter)."""
+    holds Arrow strings; mixing in plain objects would slow every filter). An empty
+    model has no types worth keeping (an empty column may read back as floats)."""
+    if model.empty:
+        return frame
     return frame.astype(model.dtypes.to_dict())

@@ -6,15 +6,16 @@ checked against the bundled am-az layers.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from click.testing import CliRunner, Result
-from store_builders import report, sotk_incident
+from store_builders import dataset_source, report, sotk_incident
 
 from dashboard.cli import main
-from dashboard.models import ReviewStatus
-from dashboard.store import open_store
+from dashboard.models import Citation, ReviewStatus
+from dashboard.store import ImportedPlace, open_store
 
 REVIEW = ("review", "inc-sotk", "--by", "alice", "--reason", "MoD update")
 
@@ -135,3 +136,29 @@ def test_reason_and_by_are_required(url: str) -> None:
     done = run(url, "review", "inc-sotk", "--fatalities", "3", "--by", "alice")
     assert done.exit_code == 2
     assert "Missing option '--reason'" in done.output
+
+
+def test_split_source_separates_a_report_fused_with_a_record(url: str) -> None:
+    source = dataset_source("ACLED test publisher", publisher="Example Agency")
+    row = dataclasses.replace(
+        sotk_incident(), id="acled:TST1", casualties=(), citations=(Citation(source.id),)
+    )
+    with open_store(url) as store:
+        places = {"acled:TST1": ImportedPlace("acled", record_hash="acled:one")}
+        assert store.save_incidents_bulk(
+            [source], [row], places, store.report_index()
+        ).incidents_fused
+
+    split = (*REVIEW[:1], "acled:TST1", *REVIEW[2:], "--split-source", "src-1")
+    done = run(url, *split)
+    assert done.exit_code == 0, done.output
+    assert done.output == (
+        "acled:TST1: version 2 by alice; inc-sotk is its own incident again with its sources, "
+        "version 2\n"
+    )
+    with open_store(url) as store:
+        assert [c.source_id for c in store.get_incident("inc-sotk").citations] == ["src-1"]
+    again = run(url, *split)
+    assert again.exit_code == 2 and "no report fused with it brought source 'src-1'" in again.output
+    mixed = run(url, *split, "--status", "confirmed")
+    assert mixed.exit_code == 2 and "--split-source is a change of its own" in mixed.output

@@ -24,10 +24,10 @@ from store_builders import (
 )
 
 from dashboard import refresh
-from dashboard.models import Citation, DatePrecision, ReviewStatus
+from dashboard.models import Citation, DatePrecision, LocationPrecision, ReviewStatus
 from dashboard.query import IncidentTable, load_incident_table
 from dashboard.refresh import refresh_incident_table
-from dashboard.store import Correction, Store, open_store
+from dashboard.store import Correction, ImportedPlace, Store, open_store
 from dashboard.store.corrections import DateWindow
 
 
@@ -35,6 +35,7 @@ def assert_same_table(refreshed: IncidentTable, whole: IncidentTable) -> None:
     pd.testing.assert_frame_equal(refreshed.incidents, whole.incidents)
     pd.testing.assert_frame_equal(refreshed.provinces, whole.provinces)
     pd.testing.assert_frame_equal(refreshed.segments, whole.segments)
+    pd.testing.assert_frame_equal(refreshed.countries, whole.countries)
     np.testing.assert_array_equal(refreshed.reports, whole.reports)
     assert refreshed.version == whole.version
 
@@ -100,6 +101,39 @@ def test_every_kind_of_write_shows_in_the_refreshed_table(store: Store) -> None:
     store.delete_records({"acled:T2": None, "acled:T3": 1717000000})
     table = refreshed_equals_whole(store, table)
     assert "acled:T2" not in set(table.incidents["id"])
+
+
+def test_fusion_and_country_only_records_show_in_the_refreshed_table(store: Store) -> None:
+    """A dataset record fused with the report of its event (the report's citations move,
+    the report incident becomes its duplicate), and a record known only to a country."""
+    store.save_document(report(), [sotk_incident()])
+    table = load_incident_table(store)
+    record = imported(9, 12)
+    country_only = dataclasses.replace(
+        imported(10, 20),
+        location_precision=LocationPrecision.COUNTRY,
+        lat=None,
+        lon=None,
+        place_name=None,
+        distance_km=None,
+        provinces=(),
+        segments=(),
+    )
+    places = {
+        "acled:T9": ImportedPlace("acled", "Armenia", "Gegharkunik", None, True, True),
+        "acled:T10": ImportedPlace("acled", "Azerbaijan", None, None, True, True),
+    }
+    store.save_incidents_bulk(
+        [dataset_source("acled", publisher="Example Agency")],
+        [record, country_only],
+        places,
+        store.report_index(),
+    )
+    table = refreshed_equals_whole(store, table)
+    assert table.countries["country"].tolist() == ["AZ"]
+    assert store.review_state("inc-sotk").status == ReviewStatus.DUPLICATE  # fused
+    reports = dict(zip(table.incidents["id"], table.reports, strict=True))
+    assert reports["acled:T9"] == 2  # its dataset row and the report
 
 
 def test_an_unchanged_store_gives_back_the_same_table(store: Store) -> None:

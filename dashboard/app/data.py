@@ -227,7 +227,7 @@ def store_version(url: str) -> tuple[str, ...]:
     return open_app_store(url).fingerprint()
 
 
-_CACHE_FORMAT = 2  # bump when IncidentTable's columns or the cache's layout change
+_CACHE_FORMAT = 3  # bump when IncidentTable's columns or the cache's layout change
 
 
 def cache_dir() -> Path:
@@ -318,6 +318,7 @@ def _read_cached_table(folder: Path) -> IncidentTable | None:
             _read_parquet(folder / "provinces.parquet"),
             _read_parquet(folder / "segments.parquet"),
             np.load(folder / "reports.npy"),
+            _read_parquet(folder / "countries.parquet"),
             StoreVersion(str(held["store_id"]), int(held["seq"])),
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -344,6 +345,7 @@ def _write_cached_table(folder: Path, table: IncidentTable) -> bool:
         table.provinces.to_parquet(partial / "provinces.parquet", index=False)
         table.segments.to_parquet(partial / "segments.parquet", index=False)
         np.save(partial / "reports.npy", table.reports)
+        table.countries.to_parquet(partial / "countries.parquet", index=False)
         version = {"store_id": table.version.store_id, "seq": table.version.seq}
         (partial / "version.json").write_text(json.dumps(version))
         if folder.exists():
@@ -516,6 +518,16 @@ def _selection(
 def load_incident(url: str, incident_id: str):
     """The full incident with its citations, or None (not cached: it is one small read)."""
     return open_app_store(url).get_incident(incident_id)
+
+
+def load_fused(url: str, incident_id: str):
+    """A record's dataset and the report incidents fused with it (:meth:`Store.fused_reports`);
+    ``None`` for an incident no dataset imported. Not cached: small reads."""
+    opened = open_app_store(url)
+    place = opened.get_imported_place(incident_id)
+    if place is None:
+        return None
+    return place.dataset, opened.fused_reports(incident_id)
 
 
 def load_dataset_fields(url: str, incident_id: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import export, query
-from dashboard.app import data, filters, review_panel
+from dashboard.app import data, filters, fused, review_panel
 from dashboard.app.maps import PRECISION_WORDS
 from dashboard.app.webfiles import style_element
 from dashboard.extract.highlight import highlight_excerpt, highlight_in_context, matched_aliases
@@ -189,6 +189,7 @@ def render_source_panel(view: data.View) -> None:
     note = "" if (rows & view.mask).any() else " (outside the current filters)"
     st.html(_incident_html(incident, note, data.region_names(view.border)))
     review_panel.render_review(view.url, incident)
+    _render_fused(view, incident, sources)
     _render_claims(incident.citations, sources)
     for i, citation in enumerate(incident.citations):
         source = sources.get(citation.source_id)
@@ -202,6 +203,23 @@ def render_source_panel(view: data.View) -> None:
     if fields:
         with st.expander(f"Dataset fields ({len(fields)})", expanded=False):
             st.html(dataset_fields_html(fields))
+
+
+def _render_fused(view: data.View, incident: Incident, sources: dict[str, Source | None]) -> None:
+    """A dataset's record fused with reports: who said what, each side's figures apart."""
+    found = data.load_fused(view.url, incident.id)
+    if found is None:
+        return
+    dataset, reports = found
+    if not reports:
+        return
+    more = data.load_sources(view.url, tuple(s for r in reports for s in r.source_ids))
+    names = data.region_names(view.border)
+    st.html(
+        fused.fused_figures_html(
+            incident, dataset, reports, {**more, **sources}, lambda c: casualty_words(c, names)
+        )
+    )
 
 
 _DATASET_FIELDS = Html('<dl class="bw-panel bw-facts" data-testid="bw-dataset-fields">{}</dl>')

@@ -57,6 +57,12 @@ _EVENT_TYPES = tuple(t.value for t in EventType)
 @click.option("--date-precision", type=click.Choice(_PRECISIONS), help="Default: day or days.")
 @click.option("--fatalities", type=click.IntRange(min=0), help="The killed toll.")
 @click.option("--note", help="The analyst's note on the incident.")
+@click.option(
+    "--split-source",
+    metavar="SOURCE_ID",
+    help="Undo a wrong fusion: the report that brought this source leaves INCIDENT, a record "
+    "(alone: no other change with it).",
+)
 @click.option("--reason", required=True, help="Why: recorded with the change (required).")
 @click.option("--by", "by", required=True, metavar="NAME", help="Who makes the change (required).")
 @click.option(
@@ -85,6 +91,12 @@ def review_command(
     """
     from dashboard import store
 
+    split_source = changes.pop("split_source")
+    if split_source is not None:
+        if any(v not in (None, ()) for v in changes.values()):
+            fail("--split-source is a change of its own: give it without other changes")
+        _split_source(incident, split_source, by, reason, expected_version, url)
+        return
     correction = _correction(changes, border)
     try:
         with store.open_store(url) as opened:
@@ -99,6 +111,34 @@ def review_command(
         fail(str(exc))
     fields = ", ".join(revision.changes)
     click.echo(f"{incident}: version {revision.version} by {revision.by} ({fields})")
+
+
+def _split_source(
+    incident: str,
+    source_id: str,
+    by: str,
+    reason: str,
+    expected_version: int | None,
+    url: str | None,
+) -> None:
+    """Separate a fused report from a record (``--split-source``) and say where it went."""
+    from dashboard import store
+
+    try:
+        with store.open_store(url) as opened:
+            state = opened.review_state(incident)
+            if state is None:
+                fail(f"no incident {incident!r} in the store")
+            version = state.version if expected_version is None else expected_version
+            kept, split = opened.split_source(
+                incident, source_id, by=by, reason=reason, expected_version=version
+            )
+    except store.StoreError as exc:
+        fail(str(exc))
+    click.echo(
+        f"{incident}: version {kept.version} by {kept.by}; {split.incident_id} is its own "
+        f"incident again with its sources, version {split.version}"
+    )
 
 
 def _correction(changes: dict[str, Any], border: str | None) -> Correction:

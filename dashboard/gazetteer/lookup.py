@@ -163,6 +163,20 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._places)
 
+    def named(self, name: str) -> tuple[Place, ...]:
+        """The places a cell that holds one place name may name, best first.
+
+        For a dataset's place columns (ACLED's ``location``, ``admin1``…), not
+        running text: the whole cell is the name, so the context and capital
+        rules of :meth:`find` do not apply, and a qualifier after it ("Syunik
+        province", "Qazax rayonu") is dropped.
+        """
+        folded = self._tokenizer.tokens(name)[2]
+        while len(folded) > 1 and folded[-1] in self._context.qualifiers:
+            folded = folded[:-1]
+        entries = self._index.get(tuple(folded), ())
+        return tuple(self._places[e.place_id] for e in entries)
+
     # -- index ----------------------------------------------------------------------------
 
     def _add(self, aliases: Iterable[AliasRow]) -> None:

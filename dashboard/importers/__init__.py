@@ -9,12 +9,14 @@ The flow of :func:`import_file`:
    borderwatch's fields and keeps the dataset's other columns (cell parsers
    shared by all three in :mod:`.fields`), which :mod:`.records` validates;
    ACLED's deletions list goes to :mod:`.deletions` instead;
-3. :mod:`.placing` re-geocodes the points with borderwatch's own layers and
-   compares them with the file's own place names;
+3. :mod:`.naming` places a row without coordinates by its own place names
+   (the gazetteer); :mod:`.placing` re-geocodes the points with
+   borderwatch's own layers and compares them with the file's own names;
 4. :mod:`.chunks` builds each chunk's incidents and writes them in one
    transaction through :meth:`dashboard.store.Store.save_incidents_bulk`
    (which revises stored records a newer release changed,
-   :mod:`dashboard.store.living`);
+   :mod:`dashboard.store.living`, and fuses new records with the text
+   reports of the same event, :mod:`dashboard.store.fusion`);
 5. :mod:`.runner` ties it together, in one process or, for big files, in
    several that share the chunks (:mod:`.workers`).
 """

@@ -52,7 +52,7 @@ from typing import Any
 
 from dashboard.importers.dates import DateReader
 from dashboard.importers.fields import code, event_type
-from dashboard.importers.records import RowError, dataset_source, kept_columns, split_list
+from dashboard.importers.records import KeptColumns, RowError, dataset_source, split_list
 from dashboard.models import DatePrecision, LocationPrecision
 
 DATASET = "acled"
@@ -155,11 +155,13 @@ class AcledMapper:
 
     def __init__(self) -> None:
         self.dates = DateReader()
+        self._kept = KeptColumns(ATTRIBUTE_COLUMNS)
 
     def date_columns(self) -> tuple[str, ...]:
         return ("event_date",)
 
     def missing_columns(self, present: Collection[str]) -> list[str]:
+        self._kept = KeptColumns(ATTRIBUTE_COLUMNS, present)  # the file's own columns
         return [c for c in REQUIRED if not any(a in present for a in c.split("|"))]
 
     def column_of(self, field: str) -> str:
@@ -191,8 +193,8 @@ class AcledMapper:
             "date_precision": precision,
             "event_type": event_type(get("event_type")),
             "location_precision": code(GEO_PRECISION, geo, "geo_precision"),
-            "lat": get("latitude"),
-            "lon": get("longitude"),
+            "lat": get("latitude") or None,  # blank: placed by its names
+            "lon": get("longitude") or None,
             "summary": get("notes", "").strip(),
             "fatalities": get("fatalities", "").strip() or None,
             "actors": _actors(
@@ -208,7 +210,7 @@ class AcledMapper:
                 if sources
                 else ()
             ),
-            "attributes": kept_columns(row, ATTRIBUTE_COLUMNS),
+            "attributes": self._kept(row),
             "dataset_timestamp": _timestamp(get("timestamp", "")),
         }  # fmt: skip
 

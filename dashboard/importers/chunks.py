@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from dashboard.importers.files import RawRow, Table
+from dashboard.importers.naming import NamedPlace, NamePlacer
 from dashboard.importers.placing import SEGMENT_WITHIN_KM, Placement, Placer
 from dashboard.importers.records import (
     ImportRecord,
@@ -74,6 +75,10 @@ class ImportReport:
     outside: int = 0
     near_border: int = 0
     widened: int = 0
+    placed_by_name: int = 0
+    """Rows without coordinates, placed by their own place names."""
+    fused: int = 0
+    """New records fused with the text reports of the same event."""
     without_source: int = 0
     country_disagreements: int = 0
     admin_disagreements: int = 0
@@ -111,6 +116,15 @@ class ImportReport:
             lines.append(
                 f"  {self.widened:,} placed on a border segment but more than "
                 f"{SEGMENT_WITHIN_KM:g} km from the line: widened to province"
+            )
+        if self.fused:
+            lines.append(
+                f"  {self.fused:,} one event with text reports already stored: fused with them "
+                "(each source's figures kept; `borderwatch review ID --split-source` undoes one)"
+            )
+        if self.placed_by_name:
+            lines.append(
+                f"  {self.placed_by_name:,} without coordinates: placed by their own place names"
             )
         if self.without_source:
             lines.append(
@@ -184,6 +198,8 @@ class ChunkImport:
     report: ImportReport
     sources: dict[str, Source] = field(default_factory=dict)
     write_lock: AbstractContextManager[Any] = field(default_factory=nullcontext)
+    namer: NamePlacer | None = None
+    """Places rows without coordinates; made from the placer's border on first need."""
     _citations: dict[tuple[int, ...], tuple[tuple[SourceRecord, ...], tuple[Citation, ...]]] = (
         field(default_factory=dict)
     )
@@ -213,6 +229,8 @@ class ChunkImport:
     ) -> None:
         """Import the table's chunks (only those ``keep`` accepts, if given)."""
         to_fields, column_of = self.mapper.to_fields, self.column_of
+        # Read once: the reports the file's new records may be one event with.
+        reports = store.report_index()
         for chunk in self.table.chunks(chunk_rows, keep):
             self.report.rows += len(chunk)
             good: list[tuple[RawRow, ImportRecord]] = []
@@ -227,13 +245,14 @@ class ChunkImport:
             if good:
                 incidents, sources, places = self.build(good, rejects)
                 with self.write_lock:
-                    result = store.save_incidents_bulk(sources, incidents, places)
+                    result = store.save_incidents_bulk(sources, incidents, places, reports)
                 self.report.imported += result.incidents_created
                 self.report.unchanged += result.incidents_unchanged
                 self.report.updated += result.incidents_updated
                 self.report.flagged += result.incidents_flagged
                 self.report.older += result.incidents_older
                 self.report.sources_created += result.sources_created
+                self.report.fused += result.incidents_fused
             if progress is not None:
                 progress(self.table.position(), self.table.size)
 
@@ -250,8 +269,15 @@ class ChunkImport:
     ) -> tuple[list[Incident], list[Source], dict[str, ImportedPlace]]:
         """Re-geocode a chunk's valid records; its incidents, cited sources and file places."""
         records = [r for _, r in good]
-        lat = np.fromiter((r.lat for r in records), dtype=float, count=len(records))
-        lon = np.fromiter((r.lon for r in records), dtype=float, count=len(records))
+        # A missing point reads as NaN here (a record's own is never NaN): one C-speed test.
+        lat = np.array([r.lat for r in records], dtype=float)
+        lon = np.array([r.lon for r in records], dtype=float)
+        named: dict[int, NamedPlace] = {}
+        if np.isnan(lat).any():
+            good, named = self.place_by_names(good, rejects)
+            records = [r for _, r in good]
+            lat = np.array([r.lat if r.lat is not None else 0.0 for r in records], dtype=float)
+            lon = np.array([r.lon if r.lon is not None else 0.0 for r in records], dtype=float)
         placed = self.placer.place(lat, lon, [r.location_precision for r in records])
         country_agrees, admin_agrees = self.placer.compare(
             placed,
@@ -259,6 +285,8 @@ class ChunkImport:
             [r.admin1 for r in records],
             [r.admin2 for r in records],
         )
+        for k, where in named.items():
+            _by_names(placed, k, where, country_agrees, admin_agrees)
         incidents: list[Incident] = []
         places: dict[str, ImportedPlace] = {}
         cited: dict[str, Source] = {}
@@ -314,6 +342,39 @@ class ChunkImport:
         self.count(kept, records, placed, country_agrees, admin_agrees)
         return incidents, list(cited.values()), places
 
+    def place_by_names(
+        self, good: list[tuple[RawRow, ImportRecord]], rejects: RejectSink
+    ) -> tuple[list[tuple[RawRow, ImportRecord]], dict[int, NamedPlace]]:
+        """Give each row without coordinates the point its names support (:mod:`.naming`).
+
+        Returns the rows kept (those no name places are rejected) and, by
+        their new position, where the names put them.
+        """
+        if self.namer is None:
+            self.namer = NamePlacer.for_layers(self.placer.geocoder.layers)
+        kept: list[tuple[RawRow, ImportRecord]] = []
+        named: dict[int, NamedPlace] = {}
+        for row, given in good:
+            record = given
+            if given.lat is None:
+                try:
+                    where = self.namer.place(given)
+                except RowError as exc:
+                    self.reject(rejects, row, str(exc))
+                    continue
+                named[len(kept)] = where
+                record = given.model_copy(
+                    update={
+                        "lat": where.lat,
+                        "lon": where.lon,
+                        "location_precision": where.precision,
+                        "place_name": given.place_name or where.by,
+                    }
+                )
+                self.report.placed_by_name += 1
+            kept.append((row, record))
+        return kept, named
+
     def count(
         self,
         kept: list[int],
@@ -330,3 +391,26 @@ class ChunkImport:
         report.widened += sum(1 for k in kept if placed.widened[k])
         report.country_disagreements += sum(1 for k in kept if country_agrees[k] is False)
         report.admin_disagreements += sum(1 for k in kept if admin_agrees[k] is False)
+
+
+def _by_names(
+    placed: Placement,
+    k: int,
+    where: NamedPlace,
+    country_agrees: list[bool | None],
+    admin_agrees: list[bool | None],
+) -> None:
+    """Record ``k`` was placed by its names: a named unit is its province, a country its country.
+
+    The placer found the unit containing the unit's anchor point; the unit
+    named is what the row said (a parent unit's anchor may lie in one of its
+    parts). A row known only to its country has no point to compare.
+    """
+    if where.provinces:
+        placed.provinces[k] = where.provinces
+        placed.province_code[k] = where.provinces[0].code
+    if where.lat is None:
+        placed.country[k] = where.country
+        placed.province_code[k] = None
+        country_agrees[k] = None
+        admin_agrees[k] = None

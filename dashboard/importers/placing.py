@@ -45,7 +45,13 @@ import numpy as np
 import pycountry
 
 from dashboard.geo.geocode import Geocoder
-from dashboard.models import SEGMENT_WITHIN_KM, LocationPrecision, ProvinceRef, SegmentRef
+from dashboard.models import (
+    SEGMENT_WITHIN_KM,
+    LocationPrecision,
+    ProvinceRef,
+    SegmentRef,
+    country_code,
+)
 
 OTHER_SIDE_WITHIN_KM = 5.0
 
@@ -179,7 +185,7 @@ class Placer:
         admin_agrees: list[bool | None] = []
         for i in range(len(placement)):
             ours, code = placement.country[i], placement.province_code[i]
-            theirs = _country_code(countries[i]) if countries[i] else None
+            theirs = country_code(countries[i]) if countries[i] else None
             if theirs is None:
                 country_agrees.append(None)
             elif ours is None:
@@ -203,12 +209,3 @@ def _variants(code: str, name: str, names: object, parent: object) -> frozenset[
         if subdivision is not None:
             found.add(subdivision.name)
     return frozenset(f for n in found if (f := fold_name(str(n))))
-
-
-@lru_cache(maxsize=1024)
-def _country_code(name: str) -> str | None:
-    """ISO alpha-2 for a country name or code; ``None`` if unknown."""
-    try:
-        return pycountry.countries.lookup(name.strip()).alpha_2
-    except LookupError:
-        return None

@@ -21,7 +21,9 @@ field                  default columns; meaning
                        border_segment/district/province/country or UCDP 1-6;
                        default ``near_place`` (coordinates of a named place)
 ``lat``, ``lon``       ``lat``/``latitude``, ``lon``/``longitude``/``lng``;
-                       for GeoJSON the point geometry comes first
+                       for GeoJSON the point geometry comes first; a row
+                       without them is placed by its place names
+                       (:mod:`.naming`), so a table of names needs none
 ``summary``            ``summary``, ``notes``
 ``fatalities``         ``fatalities``: blank means not reported
 ``casualties``         ``casualties``: by kind and side, ``killed:AM=4;
@@ -101,7 +103,13 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "source_claims": ("source_claims",),
 }
 FIELDS = tuple(DEFAULT_COLUMNS)
-REQUIRED = ("date|date_start", "event_type", "lat", "lon")
+# A point, or a place name to place the row by (:mod:`.naming`).
+REQUIRED = (
+    "date|date_start",
+    "event_type",
+    "lat|place_name|admin2|admin1|country",
+    "lon|place_name|admin2|admin1|country",
+)
 DEFAULT_LOCATION_PRECISION = LocationPrecision.NEAR_PLACE
 
 _DATE_PRECISIONS = {
@@ -113,6 +121,14 @@ _LOCATION_PRECISIONS = {
     **{str(p.ucdp_code): p for p in LocationPrecision},
 }
 _SOURCE_LISTS = ("ids", "titles", "publishers", "urls", "published", "claims")
+
+
+def _need_label(need: str) -> str:
+    """A required column as the missing-column message names it."""
+    first, *others = need.split("|")
+    if first in ("lat", "lon"):
+        return f"{first} (or a place name column: {', '.join(others)})"
+    return need
 
 
 def precision_from_width(start: date, end: date) -> DatePrecision:
@@ -159,7 +175,7 @@ class TabularMapper:
             for field, defaults in DEFAULT_COLUMNS.items()
         }
         return [
-            need
+            _need_label(need)
             for need in REQUIRED
             if not any(self._column_of[f] in present for f in need.split("|"))
         ]

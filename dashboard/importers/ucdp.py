@@ -45,10 +45,10 @@ from dashboard.importers.dates import DateReader, parse_date
 from dashboard.importers.fields import code
 from dashboard.importers.records import (
     HASH_ID_CHARS,
+    KeptColumns,
     RowError,
     SourceRecord,
     blank_to_none,
-    kept_columns,
     split_list,
 )
 from dashboard.models import DatePrecision, EventType, LocationPrecision, content_hash
@@ -162,11 +162,13 @@ class UcdpMapper:
 
     def __init__(self) -> None:
         self.dates = DateReader()
+        self._kept = KeptColumns(ATTRIBUTE_COLUMNS)
 
     def date_columns(self) -> tuple[str, ...]:
         return ("date_start", "date_end")
 
     def missing_columns(self, present: Collection[str]) -> list[str]:
+        self._kept = KeptColumns(ATTRIBUTE_COLUMNS, present)  # the file's own columns
         return [c for c in REQUIRED if c not in present]
 
     def column_of(self, field: str) -> str:
@@ -195,8 +197,8 @@ class UcdpMapper:
             "date_precision": code(DATE_PREC, row.get("date_prec"), "date_prec"),
             "event_type": code(TYPE_OF_VIOLENCE, row.get("type_of_violence"), "type_of_violence"),
             "location_precision": code(WHERE_PREC, where, "where_prec"),
-            "lat": row.get("latitude"),
-            "lon": row.get("longitude"),
+            "lat": blank_to_none(row.get("latitude")),  # blank: placed by its names
+            "lon": blank_to_none(row.get("longitude")),
             "summary": _summary(row),
             "fatalities": blank_to_none(row.get("best")),
             "actors": split_list([row.get("side_a"), row.get("side_b")]),
@@ -205,7 +207,7 @@ class UcdpMapper:
             "admin1": blank_to_none(row.get("adm_1")),
             "admin2": blank_to_none(row.get("adm_2")),
             "sources": sources(row),
-            "attributes": kept_columns(row, ATTRIBUTE_COLUMNS),
+            "attributes": self._kept(row),
         }
 
 

@@ -183,8 +183,8 @@ def _merge(
     for part, _ in results:
         for name in (
             "rows", "imported", "updated", "unchanged", "flagged", "older", "rejected",
-            "sources_created", "outside", "near_border", "widened", "without_source",
-            "country_disagreements", "admin_disagreements",
+            "sources_created", "outside", "near_border", "widened", "placed_by_name", "fused",
+            "without_source", "country_disagreements", "admin_disagreements",
         ):  # fmt: skip
             setattr(report, name, getattr(report, name) + getattr(part, name))
     rejected = sorted((r for _, rows in results for r in rows), key=lambda r: r[0])

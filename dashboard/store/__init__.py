@@ -11,6 +11,9 @@ records a newer dataset release changed (:mod:`~dashboard.store.living`),
 live intake's watched sources, their state and each fetch's evidence
 (:mod:`~dashboard.store.intake`), saved alerts and what each sent
 (:mod:`~dashboard.store.alerts`),
+
+fusing a dataset's record with the text reports of the same event and
+separating them again (:mod:`~dashboard.store.fusion`),
 replacing what a re-read report reports (:mod:`~dashboard.store.reextract`),
 analysts' corrections, merges, splits and reverts as revisions
 (:mod:`~dashboard.store.review` through :mod:`~dashboard.store.audit`, values in

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, bindparam, select
 
 from dashboard.models import Citation, Incident, Source, Span
-from dashboard.store import changes, living, locks, reads, rows
+from dashboard.store import changes, fusion, living, locks, reads, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import BulkSaveResult, ImportedPlace
@@ -33,6 +33,7 @@ def save_incidents_bulk(
     sources: Sequence[Source],
     incidents: Sequence[Incident],
     places: Mapping[str, ImportedPlace],
+    reports: fusion.ReportIndex | None = None,
 ) -> BulkSaveResult:
     """Store many incidents and the sources they cite, inside the caller's transaction.
 
@@ -57,6 +58,10 @@ def save_incidents_bulk(
         What the file says of each record (place names, dataset fields, its
         hash) by incident id: written with new incidents, compared for
         stored ones.
+    reports
+        The report incidents an import may fuse its new records with
+        (:func:`~dashboard.store.fusion.report_index`, read once per import);
+        ``None`` or empty: nothing is fused.
 
     Raises
     ------
@@ -99,6 +104,10 @@ def save_incidents_bulk(
         conn, db.incidents, rows.incident_columns(new, now, synthetic, changes.current_seq(conn))
     )
     _insert_children_bulk(conn, new, places)
+    fused = 0
+    if reports:
+        records = [(i, flag) for i, flag in zip(new, synthetic, strict=True) if i.id in places]
+        fused = fusion.fuse_new(conn, [i for i, _ in records], [f for _, f in records], reports)
     changed = revised.updated + revised.flagged + revised.older
     return BulkSaveResult(
         sources_created=len(created_sources),
@@ -107,6 +116,7 @@ def save_incidents_bulk(
         incidents_updated=revised.updated,
         incidents_flagged=revised.flagged,
         incidents_older=revised.older,
+        incidents_fused=fused,
     )
 
 
@@ -263,7 +273,10 @@ def _record_columns(places: Sequence[ImportedPlace]) -> dict[str, list[Any]]:
     if not any(p.attributes or p.record_hash for p in places):
         return {}
     return {
-        "attributes": [dict(p.attributes) if p.attributes else None for p in places],
+        # An importer's attributes are a dict already: no copy of a million of them.
+        "attributes": [
+            (a if type(a) is dict else dict(a)) if (a := p.attributes) else None for p in places
+        ],
         "record_hash": [p.record_hash for p in places],
         "dataset_timestamp": [p.dataset_timestamp for p in places],
     }

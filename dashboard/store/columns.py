@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, literal_column, select
 
 from dashboard.store import changes
 from dashboard.store import schema as db
@@ -61,6 +61,17 @@ class ColumnReader:
         s = db.incident_segments.c
         statement = select(s.incident_id, s.position, s.segment_id, s.name)
         return _raw_columns(self._conn, self._changed(statement, s.incident_id))
+
+    def country_only(self) -> RawColumns:
+        """The file's country (as written) of each imported incident known only to a country:
+        ``incident_id``, ``country``. Few rows: the country filter reads them."""
+        i, p = db.incidents.c, db.imported_places.c
+        statement = (
+            select(p.incident_id, p.country)
+            .join_from(db.imported_places, db.incidents, i.id == p.incident_id)
+            .where(i.location_precision == literal_column("'country'"), p.country.is_not(None))
+        )
+        return _raw_columns(self._conn, self._changed(statement, p.incident_id))
 
     def report_counts(self) -> RawColumns:
         """Citations per cited incident: ``incident_id`` and its count (second column)."""

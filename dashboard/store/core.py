@@ -27,6 +27,7 @@ from dashboard.store import (
     changes,
     columns,
     details,
+    fusion,
     intake,
     living,
     reads,
@@ -192,6 +193,7 @@ class Store:
         sources: Sequence[Source],
         incidents: Sequence[Incident],
         places: Mapping[str, ImportedPlace] | None = None,
+        reports: fusion.ReportIndex | None = None,
     ) -> BulkSaveResult:
         """Store many incidents and the sources they cite in one transaction, all or nothing.
 
@@ -201,7 +203,34 @@ class Store:
         :func:`dashboard.store.bulk.save_incidents_bulk` for the rules.
         """
         with self.writing(bulk=True) as conn:
-            return bulk.save_incidents_bulk(conn, sources, incidents, places or {})
+            return bulk.save_incidents_bulk(conn, sources, incidents, places or {}, reports)
+
+    # --- one event across sources (see :mod:`~dashboard.store.fusion`) -----------
+
+    def report_index(self) -> fusion.ReportIndex:
+        """The report incidents an import may fuse its records with; read once per import."""
+        with self.reading() as conn:
+            return fusion.report_index(conn)
+
+    def fused_reports(self, incident_id: str) -> list[fusion.FusedReport]:
+        """The report incidents fused with a record, each with its own figures."""
+        with self.reading() as conn:
+            return fusion.fused_reports(conn, incident_id)
+
+    def split_source(
+        self, incident_id: str, source_id: str, *, by: str, reason: str, expected_version: int
+    ) -> tuple[Revision, Revision]:
+        """Undo a wrong fusion: the report that brought ``source_id`` leaves the record
+        (:func:`dashboard.store.fusion.split_source`); revisions for the record and the report."""
+        with self.writing() as conn:
+            return fusion.split_source(
+                conn,
+                incident_id,
+                source_id,
+                by=by,
+                reason=reason,
+                expected_version=expected_version,
+            )
 
     def delete_records(self, deletions: Mapping[str, int | None]) -> living.Deleted:
         """Remove the imported incidents a dataset deleted (id → its deletion time), in one

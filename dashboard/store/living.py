@@ -33,8 +33,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from dashboard.models import Incident
-from dashboard.store import audit, locks, reads, writes
+from dashboard.models import Incident, SourceKind
+from dashboard.store import audit, fusion, locks, reads, writes
 from dashboard.store import schema as db
 from dashboard.store.corrections import machine_values
 from dashboard.store.records import ImportedPlace
@@ -120,13 +120,18 @@ def delete_records(conn: Connection, deletions: Mapping[str, int | None]) -> Del
 
 
 def analyst_touched(conn: Connection, incident_ids: Collection[str]) -> set[str]:
-    """Those incidents with a revision by anyone but the import (a person's work to keep)."""
+    """Those incidents with a revision by anyone but the import (a person's work to keep).
+
+    Fusing reports with a record, or separating one again, changes its
+    sources, not its fields: the dataset still revises those.
+    """
     ids = sorted(incident_ids)
     r = db.incident_revisions.c
     found: set[str] = set()
     for start in range(0, len(ids), _IN_CHUNK):
         query = select(r.incident_id).where(
-            r.incident_id.in_(ids[start : start + _IN_CHUNK]), r.action != IMPORT_AUTHOR
+            r.incident_id.in_(ids[start : start + _IN_CHUNK]),
+            r.action.not_in((IMPORT_AUTHOR, *fusion.MACHINE_ACTIONS)),
         )
         found.update(conn.execute(query).scalars())
     return found
@@ -193,7 +198,11 @@ def _revise(conn: Connection, incident: Incident, new: ImportedPlace, old: Any) 
     fields = _changed_fields(_stored_fields(conn, incident.id), dict(new.attributes or {}))
     if fields:
         changes["dataset_fields"] = fields
-    cited = [c.source_id for c in stored.citations], [c.source_id for c in incident.citations]
+    own = _dataset_sources(conn, [c.source_id for c in stored.citations])
+    cited = (
+        [c.source_id for c in stored.citations if c.source_id in own],
+        [c.source_id for c in incident.citations],
+    )
     if cited[0] != cited[1]:
         changes["sources"] = {"before": cited[0], "after": cited[1]}
         _replace_citations(conn, incident)
@@ -236,18 +245,39 @@ def _reason(new: ImportedPlace, old: Any) -> str:
     return f"a newer {new.dataset} release changed the record"
 
 
+def _dataset_sources(conn: Connection, source_ids: Sequence[str]) -> set[str]:
+    """Those of the sources that are a dataset's (not the reports fused with the record)."""
+    s = db.sources.c
+    query = select(s.id).where(
+        s.id.in_(sorted(set(source_ids))), s.kind == SourceKind.DATASET_RECORD.value
+    )
+    return set(conn.execute(query).scalars())
+
+
 def _replace_citations(conn: Connection, incident: Incident) -> None:
-    """The record's sources now (a dataset record's citations carry no excerpts)."""
+    """The record's sources now (a dataset record's citations carry no excerpts); the reports
+    fused with it keep theirs, after them (:mod:`~dashboard.store.fusion`)."""
     c = db.citations.c
-    conn.execute(delete(db.citations).where(c.incident_id == incident.id))
+    stored = list(conn.execute(select(c.source_id).where(c.incident_id == incident.id)).scalars())
+    own = _dataset_sources(conn, stored)
+    fused = [s for s in stored if s not in own]
+    conn.execute(
+        delete(db.citations).where(c.incident_id == incident.id, c.source_id.in_(sorted(own)))
+    )
     seen: dict[str, Any] = {}
     for citation in incident.citations:
-        seen.setdefault(citation.source_id, citation)
+        if citation.source_id not in fused:
+            seen.setdefault(citation.source_id, citation)
     if seen:
         conn.execute(
             db.citations.insert(),
             [
-                {"incident_id": incident.id, "source_id": s, "position": n, "claim": cit.claim}
+                {
+                    "incident_id": incident.id,
+                    "source_id": s,
+                    "position": n,  # first: fused reports' citations keep theirs, after
+                    "claim": cit.claim,
+                }
                 for n, (s, cit) in enumerate(seen.items())
             ],
         )

@@ -35,7 +35,13 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dashboard.models import DatePrecision, Incident, LocationPrecision, segment_units
+from dashboard.models import (
+    DatePrecision,
+    EventType,
+    Incident,
+    LocationPrecision,
+    segment_units,
+)
 
 # Two points further apart than this are different places, even in one province.
 NEAR_KM = 25.0
@@ -85,6 +91,18 @@ class Facts:
 def same_event(a: Facts, b: Facts) -> bool:
     """True if ``a`` and ``b`` can be one event: see the module docstring."""
     return a.synthetic == b.synthetic and dates_compatible(a, b) and places_compatible(a, b)
+
+
+# Types two sources may give one event: a coder and a ministry may call one clash
+# fighting or shelling, or count the civilians it hit, but not a protest or a move.
+_VIOLENT = frozenset(
+    {EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS}
+)
+
+
+def types_compatible(a: EventType, b: EventType) -> bool:
+    """Whether two event types can describe one event (a dataset's and a report's reading)."""
+    return a == b or (a in _VIOLENT and b in _VIOLENT)
 
 
 def dates_compatible(a: Facts, b: Facts) -> bool:

@@ -49,6 +49,8 @@ class BulkSaveResult:
     """Revised records of incidents an analyst has reviewed: flagged, not changed."""
     incidents_older: int = 0
     """Records older than the stored version (ACLED ``timestamp``): left as stored."""
+    incidents_fused: int = 0
+    """New records fused with the text reports of the same event (:mod:`.fusion`)."""
 
 
 class ImportedPlace(NamedTuple):

@@ -68,7 +68,7 @@ def revert(
     target = get_revision(conn, revision_id)
     if target is None:
         raise ReviewError(f"no revision {revision_id} in the store")
-    if target.action in ("merge", "split"):
+    if target.action in _UNDO:
         raise ReviewError(
             f"revision {revision_id} is a {target.action}, which is not reverted: "
             f"{_UNDO[target.action]}"
@@ -89,6 +89,8 @@ def revert(
 _UNDO = {
     "merge": "set the duplicate's status instead (its sources stay with the incident kept)",
     "split": "reject the split-off incident instead (its excerpts stay with it)",
+    "fuse": "separate the report with `borderwatch review RECORD --split-source SOURCE_ID`",
+    "unfuse": "merge the report incident into the record instead",
 }
 
 

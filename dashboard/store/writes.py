@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, select, update
 
 from dashboard.models import Citation, Excerpt, Incident, Source
-from dashboard.store import candidates, changes, locks, matching, reads, refine, rows
+from dashboard.store import candidates, changes, fusion, locks, matching, reads, refine, rows
 from dashboard.store import schema as db
 from dashboard.store.engine import StoreError
 from dashboard.store.records import SaveResult
@@ -76,6 +76,14 @@ def save_incidents(
             matches = candidates.matching_ids(
                 conn, incident, synthetic=source.synthetic, source_id=source.id
             )
+            record = _fusable_record(conn, incident, matches)
+            if record is not None:
+                # One event with a dataset's record: stored as itself, fused beside it.
+                insert_incident(conn, incident, synthetic=source.synthetic)
+                fusion.fuse(conn, record, incident.id, by="ingest")
+                matched += 1
+                continue
+            matches = [m for m in matches if not _imported(conn, m)]
             if matches:
                 _merge_into(conn, _stored_for_update(conn, matches[0]), incident, reading)
                 matched += 1
@@ -125,6 +133,18 @@ def _absorb_bridged(conn: Connection, kept_id: str, others: list[str], *, synthe
         conn.execute(delete(db.incidents).where(db.incidents.c.id == other_id))
 
 
+def _fusable_record(conn: Connection, incident: Incident, matches: list[str]) -> str | None:
+    """The best match, when it is a dataset's record of a compatible event type
+    (:mod:`~dashboard.store.fusion`); ``None`` otherwise."""
+    for match in matches:
+        if _imported(conn, match):
+            if matching.types_compatible(incident.event_type, fusion.event_type_of(conn, match)):
+                return match
+            continue  # another kind of event: not this record's
+        return None  # a report incident fits better: merge with it as before
+    return None
+
+
 def _imported(conn: Connection, incident_id: str) -> bool:
     t = db.imported_places.c
     found = conn.execute(select(t.incident_id).where(t.incident_id == incident_id))
@@ -171,6 +191,11 @@ def _merge_into(conn: Connection, stored: Incident, incoming: Incident, reading:
     beside the others, as the source panel shows them side by side. Both
     are of one synthetic flag (matching never crosses it).
     """
+    if _imported(conn, stored.id):
+        # A dataset's record keeps the dataset's fields: the report adds its sources.
+        for citation in incoming.citations:
+            add_citation(conn, stored.id, citation)
+        return
     machine = refine.refine(stored, incoming)
     refined = locks.guard(conn, stored, machine, reading)
     if refined.summary == machine.summary != stored.summary:

@@ -465,7 +465,7 @@ def test_the_table_cached_on_disk_is_the_table_in_the_store(fixture_url, tmp_pat
     assert len(list((tmp_path / "cache").glob("incidents-*"))) == 1
     cached = data.incident_table(fixture_url, version)
     assert cached is not loaded
-    for name in ("incidents", "provinces", "segments"):
+    for name in ("incidents", "provinces", "segments", "countries"):
         pd.testing.assert_frame_equal(
             _plain(getattr(cached, name)), _plain(getattr(loaded, name)), check_dtype=False
         )

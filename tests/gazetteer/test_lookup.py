@@ -393,3 +393,11 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
         rebuilt = tmp_path / name
         write_csv(rebuilt, columns, rows)
         assert rebuilt.read_bytes() == (layers.folder / name).read_bytes(), name
+
+
+def test_named_reads_a_whole_cell_as_one_name_without_context_rules() -> None:
+    gazetteer = load_gazetteer("am-az")
+    # "Lori" needs context in running text; a dataset's admin1 cell is context enough.
+    assert gazetteer.named("Lori")[0].id == "province:AM-LO"
+    assert gazetteer.named("Syunik province")[0].id == "province:AM-SU"
+    assert gazetteer.named("Test hamlet (invented)") == ()

@@ -185,7 +185,8 @@ def test_missing_columns_fail_before_anything_is_written(store: Store, geocoder,
     path = fixture(tmp_path, "monitors_table.csv")
     with pytest.raises(
         ImportFileError,
-        match=r"no column 'event_type', 'lat', 'lon' for csv \(columns: Date, Killed",
+        match=r"no column 'event_type', 'lat \(or a place name column: place_name, admin2, admin1, "
+        r"country\)', 'lon \(or a place name column: .*\)' for csv \(columns: Date, Killed",
     ):
         import_file(path, "csv", store, geocoder=geocoder)
     assert store.count_incidents() == 0

@@ -185,7 +185,12 @@ def test_required_columns_accept_their_defaults() -> None:
     mapper = TabularMapper("csv")
     assert mapper.missing_columns({"event_date", "event_type", "latitude", "longitude"}) == []
     assert mapper.column_of("lat") == "latitude"
-    assert mapper.missing_columns({"when", "event_type"}) == ["date|date_start", "lat", "lon"]
+    assert mapper.missing_columns({"when", "event_type"}) == [
+        "date|date_start",
+        "lat (or a place name column: place_name, admin2, admin1, country)",
+        "lon (or a place name column: place_name, admin2, admin1, country)",
+    ]
+    assert mapper.missing_columns({"date", "event_type", "admin1"}) == []
 
 
 @pytest.mark.parametrize(
