@@ -166,17 +166,26 @@ INCIDENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class IncidentTable:
-    """All incidents, columnar, with their provinces, segments and report counts.
+    """All incidents, columnar, with their provinces, segments and reports.
 
     Read-only: share one instance (e.g. in ``st.cache_resource``) and never
-    mutate its frames. ``provinces`` and ``segments`` are link tables whose
-    ``row`` column is the incident's position in ``incidents``.
+    mutate its frames. ``provinces``, ``segments`` and ``citations`` are link
+    tables whose ``row`` column is the incident's position in ``incidents``;
+    ``citations`` numbers each report (``report``, an integer code per source
+    id), so the reports behind a selection are counted once each however many
+    incidents they yield. ``reports`` is each incident's number of reports.
     """
 
     incidents: pd.DataFrame
     provinces: pd.DataFrame
     segments: pd.DataFrame
-    reports: np.ndarray = field(repr=False)
+    citations: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def reports(self) -> np.ndarray:
+        """How many reports cite each incident (merged reports of one incident)."""
+        rows = self.citations["row"].to_numpy(dtype=np.int64)
+        return np.bincount(rows[rows >= 0], minlength=len(self.incidents)).astype(np.int64)
 
     def __len__(self) -> int:
         return len(self.incidents)
@@ -233,8 +242,8 @@ def load_incident_table(store: Store) -> IncidentTable:
         ids = incidents["id"].to_numpy(dtype=object)
         provinces = _link_frame(snapshot.provinces(), ids)
         segments = _link_frame(snapshot.segments(), ids)
-        reports = _report_counts(snapshot.report_counts(), ids)
-    return IncidentTable(incidents, provinces, segments, reports)
+        citations = _citation_frame(snapshot.citations(), ids)
+    return IncidentTable(incidents, provinces, segments, citations)
 
 
 # The store hands over whole columns as object arrays, in no order: pandas'
@@ -297,12 +306,24 @@ def _link_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def _report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
-    counts = np.zeros(len(ids), dtype=np.int64)
-    keys, values = raw.values()
-    if len(keys):
-        counts[_rows_of(ids, keys)] = values.astype(np.int64)
-    return counts
+def _citation_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
+    """Each citation as (incident row, report code): integers, so a million cost 16 MB."""
+    rows = _rows_of(ids, raw["incident_id"]) if len(raw["incident_id"]) else np.empty(0, np.int64)
+    reports, _ = pd.factorize(raw["source_id"])
+    return pd.DataFrame({"row": rows.astype(np.int64), "report": reports.astype(np.int64)})
+
+
+def distinct_reports(table: IncidentTable, mask: np.ndarray) -> int:
+    """How many reports stand behind the incidents ``mask`` keeps, each counted once.
+
+    One report that yields three incidents is one report, not three: the
+    figure a reader compares with the number of documents ingested.
+    """
+    rows = table.citations["row"].to_numpy()
+    if len(rows) == 0:
+        return 0
+    picked = table.citations["report"].to_numpy()[(rows >= 0) & mask[np.maximum(rows, 0)]]
+    return len(np.unique(picked))
 
 
 # --------------------------------------------------------------------- filters
@@ -416,7 +437,7 @@ def summarise(table: IncidentTable, mask: np.ndarray) -> Summary:
         fatalities_reported=int(fatalities.notna().sum()),
         provinces=int(table.provinces.loc[table.provinces["row"].isin(rows), "code"].nunique()),
         segments=int(links.loc[links["row"].isin(rows), "segment_id"].nunique()),
-        reports=int(table.reports[mask].sum()),
+        reports=distinct_reports(table, mask),
         on_segment=int((mask & table.on_segment).sum()),
         in_province=int((mask & table.in_province).sum()),
     )

@@ -217,7 +217,7 @@ def store_version(url: str) -> tuple[str, ...]:
     return open_app_store(url).fingerprint()
 
 
-_CACHE_FORMAT = 1  # bump when IncidentTable's columns change
+_CACHE_FORMAT = 2  # bump when IncidentTable's columns change
 
 
 def cache_dir() -> Path:
@@ -259,7 +259,7 @@ def _read_cached_table(folder: Path) -> IncidentTable | None:
             _read_parquet(folder / "incidents.parquet"),
             _read_parquet(folder / "provinces.parquet"),
             _read_parquet(folder / "segments.parquet"),
-            np.load(folder / "reports.npy"),
+            _read_parquet(folder / "citations.parquet"),
         )
     except (OSError, ValueError):
         return None
@@ -283,7 +283,7 @@ def _write_cached_table(folder: Path, table: IncidentTable, url: str) -> bool:
         table.incidents.to_parquet(partial / "incidents.parquet", index=False)
         table.provinces.to_parquet(partial / "provinces.parquet", index=False)
         table.segments.to_parquet(partial / "segments.parquet", index=False)
-        np.save(partial / "reports.npy", table.reports)
+        table.citations.to_parquet(partial / "citations.parquet", index=False)
         (partial / "store").write_text(marker)
         for old in folder.parent.glob("incidents-*"):
             if (

@@ -54,6 +54,11 @@ class ColumnReader:
         )
         return _raw_columns(self._conn, statement)
 
+    def citations(self) -> RawColumns:
+        """Every incident–report link: ``incident_id``, ``source_id`` (one row per citation)."""
+        c = db.citations.c
+        return _raw_columns(self._conn, select(c.incident_id, c.source_id))
+
 
 @contextmanager
 def snapshot(engine: Engine) -> Iterator[ColumnReader]:
