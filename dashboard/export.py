@@ -196,13 +196,13 @@ def export_frame(table: IncidentTable, mask: np.ndarray, details: IncidentDetail
     frame["summary"] = incidents["summary"].to_numpy()
     frame["actors"] = _joined(details.actors.reindex(rows), rows)
     frame["place_name"] = incidents["place_name"].to_numpy()
-    provinces = table.provinces[table.provinces["row"].isin(rows)]
+    provinces = table.provinces[mask[table.provinces["row"].to_numpy(dtype=np.int64)]]
     frame["provinces"] = _join_by_row(provinces, "code", rows)
     frame["province_names"] = _join_by_row(provinces, "name", rows)
     frame["countries"] = _join_by_row(
         provinces.drop_duplicates(["row", "country"]), "country", rows
     )
-    segments = table.segments[table.segments["row"].isin(rows)]
+    segments = table.segments[mask[table.segments["row"].to_numpy(dtype=np.int64)]]
     frame["segments"] = _join_by_row(segments, "segment_id", rows)
     frame["segment_names"] = _join_by_row(segments, "name", rows)
     frame["distance_km"] = incidents["distance_km"].round(3).to_numpy()
@@ -272,8 +272,16 @@ def incidents_to_geojson(
     """The selected incidents as a GeoJSON FeatureCollection dict; see the module notes."""
     frame = export_frame(table, mask, details)
     rows = np.flatnonzero(mask)
-    provinces = _objects_by_row(table.provinces, ("code", "name", "country"))
-    segments = _objects_by_row(table.segments.rename(columns={"segment_id": "id"}), ("id", "name"))
+    # Only the selected incidents' links are turned into objects: a page of an API answer
+    # must not walk a million incidents' links.
+    picked = {
+        name: links[mask[links["row"].to_numpy(dtype=np.int64)]]
+        for name, links in (("provinces", table.provinces), ("segments", table.segments))
+    }
+    provinces = _objects_by_row(picked["provinces"], ("code", "name", "country"))
+    segments = _objects_by_row(
+        picked["segments"].rename(columns={"segment_id": "id"}), ("id", "name")
+    )
     excerpts = {
         key: [
             {"start": int(r.start), "end": int(r.end), "text": r.text} for r in group.itertuples()

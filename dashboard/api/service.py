@@ -1,0 +1,184 @@
+"""The incidents the API serves: the dashboard's table, filters and export, one page at a time.
+
+Nothing here knows HTTP or pygeoapi: :mod:`dashboard.api.provider` hands
+the request's values over and gets GeoJSON back. The incidents are the
+dashboard's in-memory :class:`~dashboard.query.IncidentTable`, read once and
+read again when the store changes (its fingerprint, looked at no more often
+than every :data:`REFRESH_SECONDS`), and filtered by the same masks; each
+page's features are ``borderwatch export``'s GeoJSON features
+(:func:`dashboard.export.incidents_to_geojson`) for the page's incidents, so
+a script reading the API and one reading an export file read the same
+properties. Pages follow the table's order (date window start, then id),
+which is stable while the store is unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+
+from dashboard import export, query
+from dashboard.api import params
+from dashboard.geo.layers import BorderLayers, default_border_id
+from dashboard.models import EventType
+from dashboard.query import IncidentFilter, IncidentTable
+from dashboard.store import Store
+
+# How stale the served incidents may be: the store's fingerprint costs a few
+# aggregate queries, too many to run for every page a client pages through.
+REFRESH_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A request's selection: the filter, its dates and bbox; build with :func:`selection`."""
+
+    filt: IncidentFilter
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def selection(
+    properties: Iterable[tuple[str, str]],
+    q: str | None = None,
+    datetime_: str | None = None,
+    bbox: Iterable[float] = (),
+) -> Selection:
+    """A request's values as a :class:`Selection`; :class:`ValueError` names a bad one."""
+    filt = params.incident_filter(properties, q)
+    start, end = params.date_range(datetime_)
+    return Selection(replace(filt, date_from=start, date_to=end), params.bbox_values(bbox))
+
+
+class IncidentService:
+    """One border's incidents in one store, as pages of GeoJSON features.
+
+    ``dashboard_url`` is the dashboard's address: each feature links to the
+    incident there (``?incident=ID``).
+    """
+
+    def __init__(self, store: Store, layers: BorderLayers, dashboard_url: str) -> None:
+        self.store = store
+        self.layers = layers
+        self.dashboard_url = dashboard_url
+        self._lock = threading.Lock()
+        self._table: IncidentTable | None = None
+        self._version: tuple[str, ...] | None = None
+        self._checked = -np.inf
+        self._texts: dict[str, set[str]] = {}
+
+    def table(self) -> IncidentTable:
+        """The incident table, read again when the store has changed."""
+        with self._lock:
+            now = time.monotonic()
+            if self._table is None or now - self._checked >= REFRESH_SECONDS:
+                version = self.store.fingerprint()
+                if version != self._version or self._table is None:
+                    self._table = query.load_incident_table(self.store)
+                    self._version = version
+                    self._texts = {}
+                self._checked = now
+            return self._table
+
+    def mask(self, table: IncidentTable, chosen: Selection) -> np.ndarray:
+        """The incidents ``chosen`` keeps, on this border, as the dashboard would show them."""
+        self._refuse_unknown(chosen.filt)
+        filt = query.scoped(
+            chosen.filt, self.layers.countries, unplaced=self.layers.id == default_border_id()
+        )
+        text_ids = self._text_matches(filt.text) if filt.text else None
+        mask = query.filter_mask(table, filt, text_ids)
+        if chosen.bbox is not None:
+            mask &= _in_bbox(table, chosen.bbox)
+        return mask
+
+    def count(self, chosen: Selection) -> int:
+        """How many incidents ``chosen`` keeps (the API's ``numberMatched``)."""
+        table = self.table()
+        return int(self.mask(table, chosen).sum())
+
+    def page(self, chosen: Selection, offset: int, limit: int) -> dict[str, Any]:
+        """A FeatureCollection of the ``limit`` incidents after the first ``offset`` kept."""
+        table = self.table()
+        rows = np.flatnonzero(self.mask(table, chosen))
+        picked = rows[offset : offset + limit]
+        collection = self._features(table, picked)
+        collection["numberMatched"] = len(rows)
+        collection["numberReturned"] = len(picked)
+        return collection
+
+    def feature(self, incident_id: str) -> dict[str, Any] | None:
+        """One incident of this border as a feature, or ``None`` if there is none such.
+
+        Asked for by id, an incident is served whatever its review status or
+        synthetic mark (both are in its properties): its id came from a list
+        that asked for it.
+        """
+        table = self.table()
+        rows = np.flatnonzero(table.incidents["id"].to_numpy() == incident_id)
+        if (
+            len(rows) == 0
+            or not query.scope_mask(
+                table, self.layers.countries, self.layers.id == default_border_id()
+            )[rows[0]]
+        ):
+            return None
+        return self._features(table, rows[:1])["features"][0]
+
+    def _features(self, table: IncidentTable, rows: np.ndarray) -> dict[str, Any]:
+        mask = np.zeros(len(table), dtype=bool)
+        mask[rows] = True
+        details = export.load_details(self.store, table, mask)
+        collection = export.incidents_to_geojson(table, mask, details)
+        frame = table.incidents.iloc[np.sort(rows)]
+        labels = query.date_window_labels(
+            frame["date_start"].to_numpy(),
+            frame["date_end"].to_numpy(),
+            frame["date_precision"].to_numpy(),
+        )
+        for feature, label in zip(collection["features"], labels, strict=True):
+            incident_id = feature["properties"]["id"]
+            link = f"{self.dashboard_url}?incident={quote(incident_id, safe='')}"
+            feature["id"] = incident_id
+            feature["properties"]["date_window"] = label
+            feature["properties"]["dashboard_link"] = link
+            feature["links"] = [
+                {"href": link, "rel": "alternate", "type": "text/html", "title": "In the dashboard"}
+            ]
+        return collection
+
+    def _refuse_unknown(self, filt: IncidentFilter) -> None:
+        unknown = query.unknown_filter_values(
+            filt,
+            countries=set(self.layers.countries),
+            provinces=set(self.layers.provinces["code"]),
+            segments=set(self.layers.segments["id"]),
+            event_types={e.value for e in EventType},
+        )
+        if unknown:
+            named = ", ".join(f"{name}={value!r}" for name, value in unknown)
+            raise ValueError(f"unknown {named} on the {self.layers.id} border")
+
+    def _text_matches(self, text: str) -> set[str]:
+        """Incident ids whose words hold ``text``; the store's answer is kept until it changes."""
+        if text not in self._texts:
+            if len(self._texts) > 64:
+                self._texts.clear()
+            self._texts[text] = query.search_incident_ids(self.store, text)
+        return self._texts[text]
+
+
+def _in_bbox(table: IncidentTable, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """Incidents whose point lies in ``bbox``; one across the antimeridian has west > east."""
+    west, south, east, north = bbox
+    lat = table.incidents["lat"].to_numpy()
+    lon = table.incidents["lon"].to_numpy()
+    inside = (lat >= south) & (lat <= north)
+    if west <= east:
+        return inside & (lon >= west) & (lon <= east)
+    return inside & ((lon >= west) | (lon <= east))
