@@ -5,8 +5,9 @@ environment variables when its application module is imported, so
 :func:`build_app` writes both (and the boundary layers) to a private
 temporary folder first, then imports it: one service per process. Around it,
 two layers of borderwatch's own: only ``GET``, ``HEAD`` and ``OPTIONS`` pass
-(anything else is a JSON 405, whatever pygeoapi would do with it), and
-cross-origin reads are allowed only from the origins given (none by default).
+(anything else is a JSON 405, whatever pygeoapi would do with it), only JSON
+is answered (see :class:`ReadOnly`), and cross-origin reads are allowed only
+from the origins given (none by default).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import yaml
 from starlette.middleware.cors import CORSMiddleware
@@ -65,33 +67,65 @@ def build_app(
 
 
 class ReadOnly:
-    """Let only reads through: nothing can write through this service."""
+    """Let only reads through, and only as JSON: nothing can write through this service.
+
+    pygeoapi's HTML pages are not served: they put features into a ``<script>``
+    block as JSON without escaping ``</script>``, so a source's text could run
+    as script there, and they load their map from a CDN. A request that names
+    no format gets JSON (``f=json``) whatever its ``Accept`` header; one that
+    asks for HTML is refused with a 400 that says so. The dashboard is the
+    incidents' web page.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in READ_METHODS:
-            body = json.dumps(
-                {
-                    "code": "MethodNotAllowed",
-                    "description": f"{scope['method']}: this service is read-only "
-                    f"({', '.join(READ_METHODS)} only)",
-                }
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 405,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"allow", ", ".join(READ_METHODS).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
+        if scope["method"] not in READ_METHODS:
+            methods = ", ".join(READ_METHODS)
+            await _refuse(
+                send, 405, "MethodNotAllowed", f"{scope['method']}: this service is read-only "
+                f"({methods} only)", [(b"allow", methods.encode())],
+            )  # fmt: skip
+            return
+        pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        formats = [value.lower() for name, value in pairs if name == "f"]
+        if any(f not in _JSON_FORMATS for f in formats):
+            await _refuse(
+                send, 400, "InvalidParameterValue",
+                f"f={formats[0]}: this service answers in JSON only (f=json; features as "
+                "GeoJSON); the dashboard is the incidents' web page",
+            )  # fmt: skip
+            return
+        if not formats:
+            pairs.append(("f", "json"))
+            scope = {**scope, "query_string": urlencode(pairs).encode("latin-1")}
         await self.app(scope, receive, send)
+
+
+_JSON_FORMATS = {"json", "jsonld"}
+
+
+async def _refuse(
+    send: Send,
+    status: int,
+    code: str,
+    description: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer as pygeoapi's own errors are written: ``code`` and ``description``, JSON."""
+    body = json.dumps({"code": code, "description": description}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), *(headers or [])],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def serve(app: ASGIApp, host: str, port: int) -> None:

@@ -175,6 +175,18 @@ def test_hostile_source_text_stays_text_in_json(base: str) -> None:
     assert excerpt in XSS_TEXT
 
 
+def test_browsers_get_json_and_html_is_refused(base: str) -> None:
+    """pygeoapi's HTML pages would put source text into a script block unescaped."""
+    item = f"{base}/collections/incidents/items/{XSS_ID}"
+    status, headers, body = _get(item, Accept="text/html")
+    assert status == 200
+    assert not headers["Content-Type"].startswith("text/html")
+    assert json.loads(body)["id"] == XSS_ID
+    status, _headers, body = _get(f"{item}?f=html")
+    assert status == 400
+    assert "JSON only" in json.loads(body)["description"]
+
+
 def test_nothing_can_be_written_and_cors_is_for_the_given_origin(base: str) -> None:
     for method in ("POST", "PUT", "PATCH", "DELETE"):
         status, _headers, body = _get(f"{base}/collections/incidents/items/{SOTK_ID}", method)
