@@ -15,6 +15,7 @@ import click
 from dashboard.cli.account import account_group
 from dashboard.cli.api import api_command
 from dashboard.cli.app import APP_SCRIPT, app_command, app_command_line
+from dashboard.cli.brief import brief_command
 from dashboard.cli.db import db_group, migrate_store_command
 from dashboard.cli.geocode import geocode_command
 from dashboard.cli.geodata import geodata_group
@@ -45,6 +46,7 @@ for _command in (
     demo_command,
     app_command,
     api_command,
+    brief_command,
 ):
     main.add_command(_command)
 
