@@ -11,8 +11,11 @@ untrusted is passed to a Markdown element. The only markup in excerpts is
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -364,8 +367,9 @@ def download_bytes(view: data.View, fmt: str) -> bytes:
 
 def render_downloads(view: data.View) -> None:
     """Download buttons for the filtered set; the file is made only when one is clicked."""
+    columns = st.columns(4)
     for column, fmt, label, mime in zip(
-        st.columns(3),
+        columns[:3],
         ("csv", "geojson", "gpkg"),
         ("CSV", "GeoJSON", "GeoPackage"),
         ("text/csv", "application/geo+json", "application/geopackage+sqlite3"),
@@ -383,6 +387,45 @@ def render_downloads(view: data.View) -> None:
             help=f"The {view.count:,} incidents of the current filters, as `borderwatch export` "
             "writes them.",
         )
+    columns[3].download_button(
+        "Brief",
+        data=functools.partial(brief_pdf, view),
+        file_name="borderwatch-brief.pdf",
+        mime="application/pdf",
+        key="download_brief",
+        icon=":material/description:",
+        on_click="ignore",
+        width="stretch",
+        help="A brief of the current filters as PDF, as `borderwatch brief` writes it: figures, "
+        "the map, incidents per segment and week, the newest incidents with an excerpt each, "
+        "the change from the period before, sources. Without dates it covers the filtered "
+        "incidents' first to last day.",
+    )
+
+
+def brief_period(view: data.View) -> query.IncidentFilter:
+    """The view's filter with both dates: the filtered incidents' own span fills a gap."""
+    span = query.date_range(view.table, view.mask) or query.date_range(view.table, view.visible)
+    today = dt.date.today()
+    first, last = span or (today, today)
+    return replace(
+        view.filt, date_from=view.filt.date_from or first, date_to=view.filt.date_to or last
+    )
+
+
+def brief_pdf(view: data.View) -> bytes:
+    """The brief of this view as PDF (:mod:`dashboard.briefs`, the code behind ``borderwatch
+    brief``); each incident links back to this dashboard."""
+    from dashboard import briefs  # noqa: PLC0415 - the renderer loads only when asked
+
+    brief = briefs.build_brief(
+        data.open_app_store(view.url),
+        data.border_layers(view.border),
+        brief_period(view),
+        dashboard_url=os.environ.get("BORDERWATCH_DASHBOARD_URL", "http://localhost:8501/"),
+        table=view.table,
+    )
+    return briefs.brief_bytes(brief, "pdf")
 
 
 def render_picture_buttons(

@@ -502,7 +502,7 @@ def test_downloads_are_what_borderwatch_export_writes(fixture_url):
     at = _app(synthetic="1", province="AM-GR")
     at.switch_page("incidents_page.py").run()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["CSV", "GeoJSON", "GeoPackage"]
+    assert labels == ["CSV", "GeoJSON", "GeoPackage", "Brief"]
     view = data.build_view(
         fixture_url,
         filters.filter_from_state({filters.PROVINCES: ["AM-GR"], filters.SYNTHETIC: True}, None),
@@ -519,6 +519,10 @@ def test_downloads_are_what_borderwatch_export_writes(fixture_url):
         [SOTK_ID, XSS_ID, "fx-segment-2021-05"]
     )
     assert panels.download_bytes(view, "gpkg").startswith(b"SQLite format 3")
+    # The brief of a view without dates spans its incidents' first to last day.
+    period = panels.brief_period(view)
+    assert (period.date_from, period.date_to) == query.date_range(view.table, view.mask)
+    assert panels.brief_pdf(view).startswith(b"%PDF")
 
 
 def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):
