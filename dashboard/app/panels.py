@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -230,9 +231,27 @@ _FACT = Html("<dt>{}</dt><dd>{}</dd>")
 def _incident_html(incident: Incident, note: str, names: Mapping[str, str] | None = None) -> Html:
     """The incident's facts; ``note`` says when it is outside the current filters;
     ``names`` names the shown border's codes (a casualty's side)."""
-    facts = _incident_facts(incident, names or {})
+    facts: list[tuple[str, str | Html]] = [*_incident_facts(incident, names or {})]
+    feature = api_feature_link(incident.id)
+    if feature:
+        facts.append(("In the API", feature))
     rows = Html().join(_FACT.format(k, v) for k, v in facts if v)
     return _INCIDENT.format(id=incident.id, title=incident.event_type, note=note, rows=rows)
+
+
+API_URL_ENV = "BORDERWATCH_API_URL"
+
+
+def api_feature_link(incident_id: str) -> Html | None:
+    """A link to the incident's feature in ``borderwatch api`` when ``BORDERWATCH_API_URL``
+    says where it runs (None otherwise: the dashboard cannot know)."""
+    base = os.environ.get(API_URL_ENV, "").rstrip("/")
+    if not base:
+        return None
+    return link(
+        f"{base}/collections/incidents/items/{quote(incident_id, safe='')}?f=json",
+        "GeoJSON feature",
+    )
 
 
 def _incident_facts(incident: Incident, names: Mapping[str, str]) -> list[tuple[str, str]]:

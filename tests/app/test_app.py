@@ -447,6 +447,18 @@ def test_casualty_words_name_an_overall_figure_and_escape_sides():
     )
 
 
+def test_the_source_panel_links_to_the_feature_when_the_api_is_known(monkeypatch):
+    incident = Incident(
+        id="inc 1/2", date_start=LAST_DAY, date_end=LAST_DAY, date_precision=DatePrecision.DAY,
+        event_type=EventType.BATTLES, location_precision=LocationPrecision.COUNTRY,
+    )  # fmt: skip
+    monkeypatch.delenv(panels.API_URL_ENV, raising=False)
+    assert "In the API" not in panels._incident_html(incident, "")
+    monkeypatch.setenv(panels.API_URL_ENV, "https://api.example/")
+    html_out = panels._incident_html(incident, "")
+    assert 'href="https://api.example/collections/incidents/items/inc%201%2F2?f=json"' in html_out
+
+
 def test_an_unknown_incident_in_the_link_is_named_safely(fixture_url):
     page = _html(_app(synthetic="1", incident="<b>nope</b>"))
     assert "No incident <code>&lt;b&gt;nope&lt;/b&gt;</code> in this store" in page
