@@ -33,6 +33,8 @@ from dashboard.store import Store
 # How stale the served incidents may be: the store's fingerprint costs a few
 # aggregate queries, too many to run for every page a client pages through.
 REFRESH_SECONDS = 10.0
+# Text searches whose answers are kept (each is a LIKE over every source's text).
+_TEXTS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -166,11 +168,14 @@ class IncidentService:
 
     def _text_matches(self, text: str) -> set[str]:
         """Incident ids whose words hold ``text``; the store's answer is kept until it changes."""
-        if text not in self._texts:
-            if len(self._texts) > 64:
-                self._texts.clear()
-            self._texts[text] = query.search_incident_ids(self.store, text)
-        return self._texts[text]
+        found = self._texts.get(text)
+        if found is None:
+            found = query.search_incident_ids(self.store, text)
+            with self._lock:
+                if len(self._texts) >= _TEXTS_KEPT:
+                    self._texts = {}
+                self._texts[text] = found
+        return found
 
 
 def _in_bbox(table: IncidentTable, bbox: tuple[float, float, float, float]) -> np.ndarray:
