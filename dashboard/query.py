@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -105,6 +106,22 @@ FILTER_PARAMS = (
     "synthetic",
     "review",
 )
+
+
+def dashboard_link(
+    dashboard_url: str, incident_id: str, border: str, default_border: str | None = None
+) -> str:
+    """The incident in the dashboard at ``dashboard_url``: ``?incident=ID``, and ``border=``
+    when the incident's border is not the dashboard's default one (README: "Links")."""
+    if default_border is None:
+        from dashboard.geo.layers import default_border_id  # noqa: PLC0415 - geopandas
+
+        default_border = default_border_id()
+    params = {"incident": incident_id}
+    if border != default_border:
+        params["border"] = border
+    return f"{dashboard_url}?{urlencode(params)}"
+
 
 # What an empty ``review`` filter keeps: everything an analyst has not set aside.
 DEFAULT_REVIEW = tuple(

@@ -19,7 +19,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 
@@ -145,7 +144,7 @@ class IncidentService:
         )
         for feature, label in zip(collection["features"], labels, strict=True):
             incident_id = feature["properties"]["id"]
-            link = f"{self.dashboard_url}?incident={quote(incident_id, safe='')}"
+            link = query.dashboard_link(self.dashboard_url, incident_id, self.layers.id)
             feature["id"] = incident_id
             feature["properties"]["date_window"] = label
             feature["properties"]["dashboard_link"] = link

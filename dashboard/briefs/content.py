@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -122,7 +121,7 @@ def build_brief(
     names = drawing.region_names(layers)
     summary = query.summarise(table, mask)
     unit = "week" if length.days <= 7 * MAX_WEEK_COLUMNS else "month"
-    listed, sources = _listed(store, table, mask, dashboard_url)
+    listed, sources = _listed(store, table, mask, dashboard_url, layers.id)
     return Brief(
         title=f"Incidents on the {layers.name} border, "
         f"{filt.date_from.isoformat()} – {filt.date_to.isoformat()}",
@@ -189,7 +188,7 @@ def _segment_table(
 
 
 def _listed(
-    store: Store, table: IncidentTable, mask: np.ndarray, dashboard_url: str
+    store: Store, table: IncidentTable, mask: np.ndarray, dashboard_url: str, border: str
 ) -> tuple[list[ListedIncident], list[dict[str, Any]]]:
     """The newest :data:`LISTED` incidents, and the sources they cite (each once)."""
     rows = query.incident_rows(table, mask, LISTED)
@@ -217,7 +216,7 @@ def _listed(
                 excerpt=excerpt,
                 excerpt_source=source_title,
                 source_url=url,
-                link=f"{dashboard_url}?incident={quote(record.id, safe='')}",
+                link=query.dashboard_link(dashboard_url, record.id, border),
             )
         )
     sources = (
