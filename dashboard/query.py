@@ -236,6 +236,49 @@ class IncidentTable:
             return self.segments
         return self.segments[self.on_segment[self.segments["row"].to_numpy()]]
 
+    def column_in(self, column: str, values: Collection[str]) -> np.ndarray:
+        """Whether each incident's ``column`` (a text column) is one of ``values``.
+
+        Text columns are compared as integer codes, factorised once per table:
+        pandas' ``isin`` over a million Python strings costs a second a filter.
+        """
+        codes, known = self._codes("incidents", column)
+        return np.isin(codes, np.flatnonzero(known.isin(list(values))))
+
+    def rows_with(self, links: str, column: str, values: Collection[str]) -> np.ndarray:
+        """Whether each incident has a link in ``links`` (``"provinces"``, ``"segments"`` or
+        ``"segment_links"``) whose ``column`` is one of ``values``."""
+        frame = getattr(self, links)
+        hit = np.zeros(len(self.incidents), dtype=bool)
+        if len(frame):
+            codes, known = self._codes(links, column)
+            wanted = np.isin(codes, np.flatnonzero(known.isin(list(values))))
+            hit[frame["row"].to_numpy()[wanted]] = True
+        return hit
+
+    def with_ids(self, ids: Collection[str]) -> np.ndarray:
+        """Whether each incident's id is one of ``ids`` (by a hash index built once)."""
+        positions = self._id_index.get_indexer(list(ids))
+        hit = np.zeros(len(self.incidents), dtype=bool)
+        hit[positions[positions >= 0]] = True
+        return hit
+
+    @cached_property
+    def _id_index(self) -> pd.Index:
+        return pd.Index(self.incidents["id"].to_numpy(dtype=object))
+
+    def _codes(self, frame: str, column: str) -> tuple[np.ndarray, pd.Index]:
+        key = (frame, column)
+        if key not in self._code_cache:
+            values = getattr(self, frame)[column].to_numpy(dtype=object)
+            codes, known = pd.factorize(values)
+            self._code_cache[key] = (codes, pd.Index(known))
+        return self._code_cache[key]
+
+    @cached_property
+    def _code_cache(self) -> dict[tuple[str, str], tuple[np.ndarray, pd.Index]]:
+        return {}
+
     @cached_property
     def in_province(self) -> np.ndarray:
         """Whether each incident is known only to a province or a district ("somewhere in it")."""
@@ -363,21 +406,21 @@ def filter_mask(
     if filt.date_to is not None:
         mask &= frame["date_start"].to_numpy() <= np.datetime64(filt.date_to, "s")
     if filt.event_types:
-        mask &= frame["event_type"].isin(filt.event_types).to_numpy()
+        mask &= table.column_in("event_type", filt.event_types)
     if filt.min_fatalities is not None and filt.min_fatalities > 0:
         mask &= frame["fatalities"].fillna(0).to_numpy() >= filt.min_fatalities
     if filt.scope:
         mask &= scope_mask(table, filt.scope, filt.scope_unplaced)
     if filt.countries:
-        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame))
+        mask &= table.rows_with("provinces", "country", filt.countries)
     if filt.provinces:
-        mask &= _rows_with(table.provinces, "code", filt.provinces, len(frame))
+        mask &= table.rows_with("provinces", "code", filt.provinces)
     if filt.segments:
         # On the segment, as the map's segment counts: not every incident of its provinces.
-        mask &= _rows_with(table.segment_links, "segment_id", filt.segments, len(frame))
+        mask &= table.rows_with("segment_links", "segment_id", filt.segments)
     if filt.text:
-        mask &= frame["id"].isin(text_ids or set()).to_numpy()
-    mask &= frame["review_status"].isin(filt.review or DEFAULT_REVIEW).to_numpy()
+        mask &= table.with_ids(text_ids or ())
+    mask &= table.column_in("review_status", filt.review or DEFAULT_REVIEW)
     return mask
 
 
@@ -397,18 +440,12 @@ def scope_mask(table: IncidentTable, countries: Sequence[str], unplaced: bool) -
     n = len(table.incidents)
     if not countries:
         return np.ones(n, dtype=bool)
-    mask = _rows_with(table.provinces, "country", countries, n)
+    mask = table.rows_with("provinces", "country", countries)
     if unplaced:
         placed = np.zeros(n, dtype=bool)
         placed[table.provinces["row"].to_numpy()] = True
         mask |= ~placed
     return mask
-
-
-def _rows_with(links: pd.DataFrame, column: str, values: Sequence[str], n: int) -> np.ndarray:
-    hit = np.zeros(n, dtype=bool)
-    hit[links.loc[links[column].isin(values), "row"].to_numpy()] = True
-    return hit
 
 
 def search_incident_ids(store: Store, text: str) -> set[str]:

@@ -3,8 +3,8 @@
 Nothing here knows HTTP or pygeoapi: :mod:`dashboard.api.provider` hands
 the request's values over and gets GeoJSON back. The incidents are the
 dashboard's in-memory :class:`~dashboard.query.IncidentTable`, read once and
-read again when the store changes (its fingerprint, looked at no more often
-than every :data:`REFRESH_SECONDS`), and filtered by the same masks; each
+read again, off the request path, when the store changes (a watcher looks at
+its fingerprint every :data:`REFRESH_SECONDS`), and filtered by the same masks; each
 page's features are ``borderwatch export``'s GeoJSON features
 (:func:`dashboard.export.incidents_to_geojson`) for the page's incidents, so
 a script reading the API and one reading an export file read the same
@@ -14,8 +14,8 @@ which is stable while the store is unchanged.
 
 from __future__ import annotations
 
+import logging
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,8 +29,8 @@ from dashboard.models import EventType
 from dashboard.query import IncidentFilter, IncidentTable
 from dashboard.store import Store
 
-# How stale the served incidents may be: the store's fingerprint costs a few
-# aggregate queries, too many to run for every page a client pages through.
+# How stale the served incidents may be: how often the watcher looks at the store's
+# fingerprint (a few aggregate queries: too many to run for every page a client reads).
 REFRESH_SECONDS = 10.0
 # Text searches whose answers are kept (each is a LIKE over every source's text).
 _TEXTS_KEPT = 64
@@ -63,28 +63,55 @@ class IncidentService:
     incident there (``?incident=ID``).
     """
 
-    def __init__(self, store: Store, layers: BorderLayers, dashboard_url: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        layers: BorderLayers,
+        dashboard_url: str,
+        refresh_seconds: float = REFRESH_SECONDS,
+    ) -> None:
         self.store = store
         self.layers = layers
         self.dashboard_url = dashboard_url
+        self.refresh_seconds = refresh_seconds
         self._lock = threading.Lock()
         self._table: IncidentTable | None = None
         self._version: tuple[str, ...] | None = None
-        self._checked = -np.inf
         self._texts: dict[str, set[str]] = {}
+        self._stop = threading.Event()
 
     def table(self) -> IncidentTable:
-        """The incident table, read again when the store has changed."""
+        """The incident table: read on the first request, then kept current by a watcher.
+
+        The watcher (a daemon thread) looks at the store's fingerprint every
+        ``refresh_seconds`` and reads the table again when it changed, so no
+        request waits for either: at a million incidents the fingerprint
+        alone costs a second on SQLite, and the table tens.
+        """
         with self._lock:
-            now = time.monotonic()
-            if self._table is None or now - self._checked >= REFRESH_SECONDS:
-                version = self.store.fingerprint()
-                if version != self._version or self._table is None:
-                    self._table = query.load_incident_table(self.store)
-                    self._version = version
-                    self._texts = {}
-                self._checked = now
+            if self._table is None:
+                self._version = self.store.fingerprint()
+                self._table = query.load_incident_table(self.store)
+                threading.Thread(target=self._watch, name="incident-watcher", daemon=True).start()
             return self._table
+
+    def close(self) -> None:
+        """Stop watching the store."""
+        self._stop.set()
+
+    def _watch(self) -> None:
+        log = logging.getLogger(__name__)
+        while not self._stop.wait(self.refresh_seconds):
+            try:
+                version = self.store.fingerprint()
+                if version == self._version:
+                    continue
+                table = query.load_incident_table(self.store)
+            except Exception:  # the store is away for a while: keep serving what was read
+                log.exception("could not read the store again; serving the incidents read before")
+                continue
+            with self._lock:
+                self._table, self._version, self._texts = table, version, {}
 
     def mask(self, table: IncidentTable, chosen: Selection) -> np.ndarray:
         """The incidents ``chosen`` keeps, on this border, as the dashboard would show them."""
@@ -121,7 +148,7 @@ class IncidentService:
         that asked for it.
         """
         table = self.table()
-        rows = np.flatnonzero(table.incidents["id"].to_numpy() == incident_id)
+        rows = np.flatnonzero(table.with_ids([incident_id]))
         if (
             len(rows) == 0
             or not query.scope_mask(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
 import pytest
 from fixture_store import SOTK_ID, fixture_documents
 
@@ -12,11 +15,13 @@ DASHBOARD = "https://dashboard.example/"
 
 
 @pytest.fixture
-def service(store) -> IncidentService:
+def service(store) -> Iterator[IncidentService]:
     """The fixture documents as they are: every one published by "synthetic"."""
     for source, incidents in fixture_documents():
         store.save_document(source, incidents)
-    return IncidentService(store, load_border("am-az"), DASHBOARD)
+    served = IncidentService(store, load_border("am-az"), DASHBOARD)
+    yield served
+    served.close()
 
 
 def test_synthetic_incidents_only_when_asked(service) -> None:
@@ -59,6 +64,23 @@ def test_a_feature_links_to_the_incident_in_the_dashboard(service) -> None:
     assert feature["properties"]["date_window"]
     assert len(feature["properties"]["sources"]) == 2
     assert service.feature("no-such-incident") is None
+
+
+def test_a_write_to_the_store_is_served_after_the_watcher_sees_it(store) -> None:
+    documents = fixture_documents()
+    store.save_document(*documents[0])
+    served = IncidentService(store, load_border("am-az"), DASHBOARD, refresh_seconds=0.05)
+    asked = selection([("synthetic", "true")])
+    try:
+        assert served.count(asked) == 1
+        for source, incidents in documents[2:4]:
+            store.save_document(source, incidents)
+        deadline = time.monotonic() + 30
+        while served.count(asked) == 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert served.count(asked) == 3
+    finally:
+        served.close()
 
 
 def test_unknown_codes_are_refused(service) -> None:
