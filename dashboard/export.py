@@ -340,8 +340,8 @@ def _objects_by_row(links: pd.DataFrame, fields: Sequence[str]) -> dict[int, lis
 
 def _value(value: Any) -> Any:
     """``None`` for pandas' missing values (NaN, NA, NaT), the value otherwise."""
-    if value is None or isinstance(value, list | dict):
-        return value
+    if value is None or isinstance(value, str | bool | int | list | dict):
+        return value  # never missing (checked first: most values are text or numbers)
     return None if pd.isna(value) else value
 
 

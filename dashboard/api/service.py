@@ -79,6 +79,7 @@ class IncidentService:
         self._version: tuple[str, ...] | None = None
         self._texts: dict[str, set[str]] = {}
         self._stop = threading.Event()
+        self._scope: tuple[IncidentTable, np.ndarray] | None = None
 
     def table(self) -> IncidentTable:
         """The incident table: read on the first request, then kept current by a watcher.
@@ -116,14 +117,21 @@ class IncidentService:
     def mask(self, table: IncidentTable, chosen: Selection) -> np.ndarray:
         """The incidents ``chosen`` keeps, on this border, as the dashboard would show them."""
         self._refuse_unknown(chosen.filt)
-        filt = query.scoped(
-            chosen.filt, self.layers.countries, unplaced=self.layers.id == default_border_id()
-        )
+        filt = chosen.filt
         text_ids = self._text_matches(filt.text) if filt.text else None
-        mask = query.filter_mask(table, filt, text_ids)
+        mask = query.filter_mask(table, filt, text_ids) & self._border(table)
         if chosen.bbox is not None:
             mask &= _in_bbox(table, chosen.bbox)
         return mask
+
+    def _border(self, table: IncidentTable) -> np.ndarray:
+        """This border's incidents (:func:`query.scoped`'s rule), worked out once per table."""
+        kept = self._scope
+        if kept is None or kept[0] is not table:
+            unplaced = self.layers.id == default_border_id()
+            kept = (table, query.scope_mask(table, self.layers.countries, unplaced))
+            self._scope = kept
+        return kept[1]
 
     def count(self, chosen: Selection) -> int:
         """How many incidents ``chosen`` keeps (the API's ``numberMatched``)."""
@@ -149,12 +157,7 @@ class IncidentService:
         """
         table = self.table()
         rows = np.flatnonzero(table.with_ids([incident_id]))
-        if (
-            len(rows) == 0
-            or not query.scope_mask(
-                table, self.layers.countries, self.layers.id == default_border_id()
-            )[rows[0]]
-        ):
+        if len(rows) == 0 or not self._border(table)[rows[0]]:
             return None
         return self._features(table, rows[:1])["features"][0]
 

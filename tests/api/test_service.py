@@ -75,8 +75,9 @@ def test_a_write_to_the_store_is_served_after_the_watcher_sees_it(store) -> None
         assert served.count(asked) == 1
         for source, incidents in documents[2:4]:
             store.save_document(source, incidents)
-        deadline = time.monotonic() + 30
-        while served.count(asked) == 1 and time.monotonic() < deadline:
+        # The watcher may read the store between the two writes: wait for both.
+        deadline = time.monotonic() + 60
+        while served.count(asked) != 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert served.count(asked) == 3
     finally:
