@@ -1,11 +1,15 @@
 """The incidents for other tools: ``borderwatch api``, an OGC API – Features service.
 
 Read-only and without sign-in, beside the dashboard, on the same store. The
-protocol is pygeoapi's (a reference implementation of OGC API – Features
-Part 1, Core, with GeoJSON and OpenAPI 3.0), chosen because it is well kept
-and certified, and because its dependencies sit beside borderwatch's
-(SQLAlchemy 2, shapely 2, pydantic 2) without moving any of them; nothing of
-the protocol is written here. What borderwatch adds is what the features are:
+protocol is pygeoapi's (OGC API – Features Part 1, Core, with GeoJSON and
+OpenAPI 3.0; an OSGeo project and an OGC reference implementation), chosen
+because it is well kept and because it sits beside borderwatch's own
+dependencies without moving any of them: ``pip install --dry-run pygeoapi``
+(0.21) kept SQLAlchemy 2.1, shapely 2.2, pydantic 2.14 and the rest as they
+were and only added Flask, rasterio, pygeofilter and a few small packages.
+Its Starlette application runs on uvicorn, which Streamlit already brings.
+Nothing of the protocol is written here. What borderwatch adds is what the
+features are:
 
 - :mod:`.params`: a request's values read into the dashboard's filter (its
   link parameters are the queryables), or refused with the reason;
