@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,9 @@ class IncidentFilter:
     scope: tuple[str, ...] = ()
     # With a scope, whether incidents placed on no province at all are kept too.
     scope_unplaced: bool = True
+    # Only incidents changed by a store write numbered above this (the API's ``since``,
+    # :meth:`Store.seq_at`); not a link parameter.
+    changed_after: int | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> IncidentFilter:
@@ -107,6 +111,22 @@ FILTER_PARAMS = (
     "synthetic",
     "review",
 )
+
+
+def dashboard_link(
+    dashboard_url: str, incident_id: str, border: str, default_border: str | None = None
+) -> str:
+    """The incident in the dashboard at ``dashboard_url``: ``?incident=ID``, and ``border=``
+    when the incident's border is not the dashboard's default one (README: "Links")."""
+    if default_border is None:
+        from dashboard.geo.layers import default_border_id  # noqa: PLC0415 - geopandas
+
+        default_border = default_border_id()
+    params = {"incident": incident_id}
+    if border != default_border:
+        params["border"] = border
+    return f"{dashboard_url}?{urlencode(params)}"
+
 
 # What an empty ``review`` filter keeps: everything an analyst has not set aside.
 DEFAULT_REVIEW = tuple(
@@ -163,24 +183,30 @@ INCIDENT_COLUMNS = (
     "synthetic",
     "review_status",
     "review_flag",
+    "changed_seq",
 )
 
 
 @dataclass(frozen=True)
 class IncidentTable:
-    """All incidents, columnar, with their provinces, segments and report counts.
+    """All incidents, columnar, with their provinces, segments and reports.
 
     Read-only: share one instance (e.g. in ``st.cache_resource``) and never
-    mutate its frames. ``provinces`` and ``segments`` are link tables whose
-    ``row`` column is the incident's position in ``incidents``; so is
-    ``countries``, the country (ISO code) of imported incidents known only to
-    a country, which have no province to name it.
+    mutate its frames. ``provinces``, ``segments`` and ``citations`` are link
+    tables whose ``row`` column is the incident's position in ``incidents``;
+    ``citations`` numbers each report (``report``, a 64-bit hash of its source
+    id: the same in every table, so a refreshed table's fresh rows agree with
+    its old ones), so the reports behind a selection are counted once each
+    however many incidents they yield. ``reports`` is
+    each incident's number of reports. ``countries`` is a link table too: the
+    country (ISO code) of imported incidents known only to a country, which
+    have no province to name it.
     """
 
     incidents: pd.DataFrame
     provinces: pd.DataFrame
     segments: pd.DataFrame
-    reports: np.ndarray = field(repr=False)
+    citations: pd.DataFrame = field(repr=False)
     countries: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             {"row": np.zeros(0, np.int64), "country": pd.Series([], dtype=object)}
@@ -189,6 +215,12 @@ class IncidentTable:
     # The store write this table reflects (None: a store before the change log, or
     # a table built by hand): :mod:`dashboard.refresh` reads only what changed since.
     version: StoreVersion | None = None
+
+    @cached_property
+    def reports(self) -> np.ndarray:
+        """How many reports cite each incident (merged reports of one incident)."""
+        rows = self.citations["row"].to_numpy(dtype=np.int64)
+        return np.bincount(rows[rows >= 0], minlength=len(self.incidents)).astype(np.int64)
 
     def __len__(self) -> int:
         return len(self.incidents)
@@ -222,6 +254,49 @@ class IncidentTable:
             return self.segments
         return self.segments[self.on_segment[self.segments["row"].to_numpy()]]
 
+    def column_in(self, column: str, values: Collection[str]) -> np.ndarray:
+        """Whether each incident's ``column`` (a text column) is one of ``values``.
+
+        Text columns are compared as integer codes, factorised once per table:
+        pandas' ``isin`` over a million Python strings costs a second a filter.
+        """
+        codes, known = self._codes("incidents", column)
+        return np.isin(codes, np.flatnonzero(known.isin(list(values))))
+
+    def rows_with(self, links: str, column: str, values: Collection[str]) -> np.ndarray:
+        """Whether each incident has a link in ``links`` (``"provinces"``, ``"segments"`` or
+        ``"segment_links"``) whose ``column`` is one of ``values``."""
+        frame = getattr(self, links)
+        hit = np.zeros(len(self.incidents), dtype=bool)
+        if len(frame):
+            codes, known = self._codes(links, column)
+            wanted = np.isin(codes, np.flatnonzero(known.isin(list(values))))
+            hit[frame["row"].to_numpy()[wanted]] = True
+        return hit
+
+    def with_ids(self, ids: Collection[str]) -> np.ndarray:
+        """Whether each incident's id is one of ``ids`` (by a hash index built once)."""
+        positions = self._id_index.get_indexer(list(ids))
+        hit = np.zeros(len(self.incidents), dtype=bool)
+        hit[positions[positions >= 0]] = True
+        return hit
+
+    @cached_property
+    def _id_index(self) -> pd.Index:
+        return pd.Index(self.incidents["id"].to_numpy(dtype=object))
+
+    def _codes(self, frame: str, column: str) -> tuple[np.ndarray, pd.Index]:
+        key = (frame, column)
+        if key not in self._code_cache:
+            values = getattr(self, frame)[column].to_numpy(dtype=object)
+            codes, known = pd.factorize(values)
+            self._code_cache[key] = (codes, pd.Index(known))
+        return self._code_cache[key]
+
+    @cached_property
+    def _code_cache(self) -> dict[tuple[str, str], tuple[np.ndarray, pd.Index]]:
+        return {}
+
     @cached_property
     def in_province(self) -> np.ndarray:
         """Whether each incident is known only to a province or a district ("somewhere in it")."""
@@ -252,7 +327,7 @@ def read_incident_table(snapshot: ColumnReader) -> IncidentTable:
         incidents,
         link_frame(snapshot.provinces(), ids),
         link_frame(snapshot.segments(), ids),
-        report_counts(snapshot.report_counts(), ids),
+        citation_frame(snapshot.citations(), ids),
         countries=country_frame(snapshot.country_only(), ids),
         version=snapshot.version(),
     )
@@ -285,6 +360,8 @@ def incident_frame(raw: RawColumns) -> pd.DataFrame:
             "review_status": _strings(raw["review_status"]),
             # Whether a machine reading disagrees with a correction; the text is read per incident.
             "flagged": pd.notna(raw["review_flag"]).astype(bool),
+            # The write that last changed it (:mod:`dashboard.store.changes`; 0: before the log).
+            "changed_seq": np.array([v or 0 for v in raw["changed_seq"].tolist()], dtype=np.int64),
         }
     )
     order = np.lexsort((frame["id"].to_numpy(), frame["date_start"].to_numpy()))
@@ -330,12 +407,28 @@ def country_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
     return frame.take(np.argsort(frame["row"].to_numpy(), kind="stable")).reset_index(drop=True)
 
 
-def report_counts(raw: RawColumns, ids: np.ndarray) -> np.ndarray:
-    counts = np.zeros(len(ids), dtype=np.int64)
-    keys, values = raw.values()
-    if len(keys):
-        counts[_rows_of(ids, keys)] = values.astype(np.int64)
-    return counts
+def citation_frame(raw: RawColumns, ids: np.ndarray) -> pd.DataFrame:
+    """Each citation as (incident row, report code), in row order: integers, so a
+    million cost 16 MB. The code is a 64-bit hash of the source id, the same in
+    every table and process (two reports sharing one: odds of 1 in 10^7 at a
+    million reports, and then the Reports figure is one short)."""
+    rows = _rows_of(ids, raw["incident_id"]) if len(raw["incident_id"]) else np.empty(0, np.int64)
+    reports = pd.util.hash_array(np.asarray(raw["source_id"], dtype=object)).view(np.int64)
+    order = np.argsort(rows, kind="stable")
+    return pd.DataFrame({"row": rows[order].astype(np.int64), "report": reports[order]})
+
+
+def distinct_reports(table: IncidentTable, mask: np.ndarray) -> int:
+    """How many reports stand behind the incidents ``mask`` keeps, each counted once.
+
+    One report that yields three incidents is one report, not three: the
+    figure a reader compares with the number of documents ingested.
+    """
+    rows = table.citations["row"].to_numpy()
+    if len(rows) == 0:
+        return 0
+    picked = table.citations["report"].to_numpy()[(rows >= 0) & mask[np.maximum(rows, 0)]]
+    return len(np.unique(picked))
 
 
 # --------------------------------------------------------------------- filters
@@ -353,28 +446,30 @@ def filter_mask(
     mask = np.ones(len(frame), dtype=bool)
     if not filt.include_synthetic:
         mask &= ~frame["synthetic"].to_numpy()
+    if filt.changed_after is not None:
+        mask &= frame["changed_seq"].to_numpy() > filt.changed_after
     if filt.date_from is not None:
         mask &= frame["date_end"].to_numpy() >= np.datetime64(filt.date_from, "s")
     if filt.date_to is not None:
         mask &= frame["date_start"].to_numpy() <= np.datetime64(filt.date_to, "s")
     if filt.event_types:
-        mask &= frame["event_type"].isin(filt.event_types).to_numpy()
+        mask &= table.column_in("event_type", filt.event_types)
     if filt.min_fatalities is not None and filt.min_fatalities > 0:
         mask &= frame["fatalities"].fillna(0).to_numpy() >= filt.min_fatalities
     if filt.scope:
         mask &= scope_mask(table, filt.scope, filt.scope_unplaced)
     if filt.countries:
-        mask &= _rows_with(table.provinces, "country", filt.countries, len(frame)) | _rows_with(
-            table.countries, "country", filt.countries, len(frame)
+        mask &= table.rows_with("provinces", "country", filt.countries) | table.rows_with(
+            "countries", "country", filt.countries
         )
     if filt.provinces:
-        mask &= _rows_with(table.provinces, "code", filt.provinces, len(frame))
+        mask &= table.rows_with("provinces", "code", filt.provinces)
     if filt.segments:
         # On the segment, as the map's segment counts: not every incident of its provinces.
-        mask &= _rows_with(table.segment_links, "segment_id", filt.segments, len(frame))
+        mask &= table.rows_with("segment_links", "segment_id", filt.segments)
     if filt.text:
-        mask &= frame["id"].isin(text_ids or set()).to_numpy()
-    mask &= frame["review_status"].isin(filt.review or DEFAULT_REVIEW).to_numpy()
+        mask &= table.with_ids(text_ids or ())
+    mask &= table.column_in("review_status", filt.review or DEFAULT_REVIEW)
     return mask
 
 
@@ -394,19 +489,13 @@ def scope_mask(table: IncidentTable, countries: Sequence[str], unplaced: bool) -
     n = len(table.incidents)
     if not countries:
         return np.ones(n, dtype=bool)
-    mask = _rows_with(table.provinces, "country", countries, n)
-    mask |= _rows_with(table.countries, "country", countries, n)
+    mask = table.rows_with("provinces", "country", countries)
+    mask |= table.rows_with("countries", "country", countries)
     if unplaced:
         placed = np.zeros(n, dtype=bool)
         placed[table.provinces["row"].to_numpy()] = True
         mask |= ~placed
     return mask
-
-
-def _rows_with(links: pd.DataFrame, column: str, values: Sequence[str], n: int) -> np.ndarray:
-    hit = np.zeros(n, dtype=bool)
-    hit[links.loc[links[column].isin(values), "row"].to_numpy()] = True
-    return hit
 
 
 def search_incident_ids(store: Store, text: str) -> set[str]:
@@ -452,7 +541,7 @@ def summarise(table: IncidentTable, mask: np.ndarray) -> Summary:
         fatalities_reported=int(fatalities.notna().sum()),
         provinces=int(table.provinces.loc[table.provinces["row"].isin(rows), "code"].nunique()),
         segments=int(links.loc[links["row"].isin(rows), "segment_id"].nunique()),
-        reports=int(table.reports[mask].sum()),
+        reports=distinct_reports(table, mask),
         on_segment=int((mask & table.on_segment).sum()),
         in_province=int((mask & table.in_province).sum()),
     )

@@ -62,7 +62,7 @@ def apply_changes(table: IncidentTable, fresh: IncidentTable, deleted: np.ndarra
         _merge(old, kept, _like(fresh.incidents, old), inserted_at),
         _merge_links(table.provinces, fresh.provinces, old_to, fresh_to),
         _merge_links(table.segments, fresh.segments, old_to, fresh_to),
-        np.insert(table.reports[kept], inserted_at, fresh.reports.astype(table.reports.dtype)),
+        _merge_links(table.citations, fresh.citations, old_to, fresh_to),
         countries=_merge_links(table.countries, fresh.countries, old_to, fresh_to),
         version=fresh.version,
     )

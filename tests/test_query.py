@@ -267,9 +267,19 @@ def test_summary_counts_reports_and_regions(table):
     assert summary.fatalities_reported == 2  # i-may reported 0, i-jan did not report
     assert summary.provinces == 3
     assert summary.segments == 1  # not Syunik – Lachin: i-jan is only somewhere in Syunik
-    assert summary.reports == 4  # i-sep has two
+    assert summary.reports == 2  # two reports, though i-sep cites both and src-1 yields two
     assert summary.on_segment == 2
     assert summary.in_province == 1
+
+
+def test_reports_count_each_report_once_however_many_incidents_it_yields(table):
+    """The KPI once added each incident's reports: 30 real reports read as 74."""
+    assert table.reports.tolist() == [1, 2, 1]  # i-may, i-sep, i-jan (by date)
+    may_only = IncidentFilter(include_synthetic=True, date_to=date(2021, 12, 31))
+    assert summarise(table, filter_mask(table, may_only)).reports == 1
+    since_sep = IncidentFilter(include_synthetic=True, date_from=date(2022, 9, 1))
+    assert summarise(table, filter_mask(table, since_sep)).reports == 2
+    assert summarise(table, filter_mask(table, IncidentFilter())).reports == 0
 
 
 def test_counts_by_province_and_segment(table):

@@ -36,6 +36,7 @@ def assert_same_table(refreshed: IncidentTable, whole: IncidentTable) -> None:
     pd.testing.assert_frame_equal(refreshed.provinces, whole.provinces)
     pd.testing.assert_frame_equal(refreshed.segments, whole.segments)
     pd.testing.assert_frame_equal(refreshed.countries, whole.countries)
+    pd.testing.assert_frame_equal(refreshed.citations, whole.citations)
     np.testing.assert_array_equal(refreshed.reports, whole.reports)
     assert refreshed.version == whole.version
 

@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import paths, query, refresh, resolve, store
-from dashboard.app import assets, cartography, maps
+from dashboard.app import assets, drawing, maps
 from dashboard.gazetteer.data import read_places
 from dashboard.geo.geocode import Geocoder
 from dashboard.geo.layers import BorderLayers, available_borders, default_border_id, load_border
@@ -70,27 +70,7 @@ def display_layers(border: str | None = None) -> dict[str, Any]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _display_layers(border: str) -> dict[str, Any]:
-    layers = _border_layers(border)
-    provinces = layers.display_layer("provinces")
-    segments = layers.display_layer("segments")
-    area = cartography.area_bounds(maps.geojson_bounds(segments))
-    neighbours = (
-        layers.display_layer("neighbours")
-        if (layers.folder / "display" / "neighbours.geojson").is_file()
-        else None
-    )
-    places = read_places(layers.folder / "places.csv")
-    return {
-        "provinces": provinces,
-        "segments": segments,
-        "province_anchors": maps.layer_anchors(provinces, "code"),
-        "segment_anchors": maps.layer_anchors(segments, "id"),
-        "bounds": area,
-        "neighbours": neighbours,
-        "labels": cartography.label_collection(
-            provinces, neighbours, places, area, layers.country_names
-        ),
-    }
+    return drawing.display_layers(_border_layers(border))
 
 
 def region_names(border: str | None = None) -> dict[str, str]:
@@ -100,11 +80,7 @@ def region_names(border: str | None = None) -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _region_names(border: str) -> dict[str, str]:
-    layers = _border_layers(border)
-    names = dict(layers.country_names)
-    names.update(zip(layers.provinces["code"], layers.provinces["name"], strict=True))
-    names.update(zip(layers.segments["id"], layers.segments["name"], strict=True))
-    return names
+    return drawing.region_names(_border_layers(border))
 
 
 def geocoder(border: str | None = None) -> Geocoder:
@@ -227,7 +203,7 @@ def store_version(url: str) -> tuple[str, ...]:
     return open_app_store(url).fingerprint()
 
 
-_CACHE_FORMAT = 3  # bump when IncidentTable's columns or the cache's layout change
+_CACHE_FORMAT = 4  # bump when IncidentTable's columns or the cache's layout change
 
 
 def cache_dir() -> Path:
@@ -317,9 +293,9 @@ def _read_cached_table(folder: Path) -> IncidentTable | None:
             _read_parquet(folder / "incidents.parquet"),
             _read_parquet(folder / "provinces.parquet"),
             _read_parquet(folder / "segments.parquet"),
-            np.load(folder / "reports.npy"),
-            _read_parquet(folder / "countries.parquet"),
-            StoreVersion(str(held["store_id"]), int(held["seq"])),
+            _read_parquet(folder / "citations.parquet"),
+            countries=_read_parquet(folder / "countries.parquet"),
+            version=StoreVersion(str(held["store_id"]), int(held["seq"])),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -344,7 +320,7 @@ def _write_cached_table(folder: Path, table: IncidentTable) -> bool:
         table.incidents.to_parquet(partial / "incidents.parquet", index=False)
         table.provinces.to_parquet(partial / "provinces.parquet", index=False)
         table.segments.to_parquet(partial / "segments.parquet", index=False)
-        np.save(partial / "reports.npy", table.reports)
+        table.citations.to_parquet(partial / "citations.parquet", index=False)
         table.countries.to_parquet(partial / "countries.parquet", index=False)
         version = {"store_id": table.version.store_id, "seq": table.version.seq}
         (partial / "version.json").write_text(json.dumps(version))
@@ -444,50 +420,22 @@ def map_layers(
     table = incident_table(url, version)
     ids = text_matches(url, version, filt.text.strip()) if filt.text else None
     mask = query.filter_mask(table, filt, set(ids) if ids is not None else None)
-    layers = display_layers(border)
     lat, lon = placed(url, version, border)
-    fills = border_layers(border).country_fill
-    provinces = maps.province_features(
-        layers["provinces"], query.counts_by(table, mask, "province"), fills
-    )
-    segments = maps.segment_features(layers["segments"], query.counts_by(table, mask, "segment"))
-    rows = np.flatnonzero(mask & ~np.isnan(lat))
-    unplaced = int(mask.sum()) - len(rows)
-    if len(rows) > maps.MAX_POINTS:
-        incidents = maps.incident_cells(
-            lat[rows], lon[rows], table.incidents["fatalities"].to_numpy(float, na_value=0)[rows]
-        )
-        shown, cell = "cells", incidents["cell_degrees"]
-    else:
-        ids_shown = table.incidents["id"].to_numpy()[rows].tolist()
-        heads = query.excerpt_heads(open_app_store(url), ids_shown, maps.EXCERPT_HEAD_CHARS + 10)
-        incidents = maps.incident_features(table, rows, lat, lon, heads)
-        shown, cell = "incidents", None
-    legend = maps.legend_spec(
-        provinces["classes"], shown, cell, unplaced, next(iter(fills.values()))
+    drawn = drawing.drawn_layers(
+        table,
+        mask,
+        display_layers(border),
+        (lat, lon),
+        fills=border_layers(border).country_fill,
+        excerpt_heads=lambda ids_shown: query.excerpt_heads(
+            open_app_store(url), ids_shown, maps.EXCERPT_HEAD_CHARS + 10
+        ),
     )
     return {
-        "provinces": provinces,
-        "segments": segments,
-        "incidents": incidents,
-        "legend": legend,
-        "shown": shown,
-        "drawn": len(rows),
-        "unplaced": unplaced,
-        "fit": _region_bounds(filt, border),
+        **drawn,
+        "fit": drawing.region_bounds(filt, display_layers(border)),
         "selection": _selection(table, lat, lon, selected, border),
     }
-
-
-def _region_bounds(filt: IncidentFilter, border: str) -> list[list[float]] | None:
-    """Where to zoom for a province or segment filter (None: keep the view)."""
-    layers = display_layers(border)
-    picked = [
-        f for f in layers["provinces"]["features"] if f["properties"]["code"] in filt.provinces
-    ] + [f for f in layers["segments"]["features"] if f["properties"]["id"] in filt.segments]
-    if not picked:
-        return None
-    return maps.geojson_bounds({"features": picked})
 
 
 def _selection(

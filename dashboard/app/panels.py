@@ -11,9 +11,13 @@ untrusted is passed to a Markdown element. The only markup in excerpts is
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -245,9 +249,27 @@ _FACT = Html("<dt>{}</dt><dd>{}</dd>")
 def _incident_html(incident: Incident, note: str, names: Mapping[str, str] | None = None) -> Html:
     """The incident's facts; ``note`` says when it is outside the current filters;
     ``names`` names the shown border's codes (a casualty's side)."""
-    facts = _incident_facts(incident, names or {})
+    facts: list[tuple[str, str | Html]] = [*_incident_facts(incident, names or {})]
+    feature = api_feature_link(incident.id)
+    if feature:
+        facts.append(("In the API", feature))
     rows = Html().join(_FACT.format(k, v) for k, v in facts if v)
     return _INCIDENT.format(id=incident.id, title=incident.event_type, note=note, rows=rows)
+
+
+API_URL_ENV = "BORDERWATCH_API_URL"
+
+
+def api_feature_link(incident_id: str) -> Html | None:
+    """A link to the incident's feature in ``borderwatch api`` when ``BORDERWATCH_API_URL``
+    says where it runs (None otherwise: the dashboard cannot know)."""
+    base = os.environ.get(API_URL_ENV, "").rstrip("/")
+    if not base:
+        return None
+    return link(
+        f"{base}/collections/incidents/items/{quote(incident_id, safe='')}?f=json",
+        "GeoJSON feature",
+    )
 
 
 def _incident_facts(incident: Incident, names: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -382,8 +404,9 @@ def download_bytes(view: data.View, fmt: str) -> bytes:
 
 def render_downloads(view: data.View) -> None:
     """Download buttons for the filtered set; the file is made only when one is clicked."""
+    columns = st.columns(4)
     for column, fmt, label, mime in zip(
-        st.columns(3),
+        columns[:3],
         ("csv", "geojson", "gpkg"),
         ("CSV", "GeoJSON", "GeoPackage"),
         ("text/csv", "application/geo+json", "application/geopackage+sqlite3"),
@@ -401,6 +424,45 @@ def render_downloads(view: data.View) -> None:
             help=f"The {view.count:,} incidents of the current filters, as `borderwatch export` "
             "writes them.",
         )
+    columns[3].download_button(
+        "Brief",
+        data=functools.partial(brief_pdf, view),
+        file_name="borderwatch-brief.pdf",
+        mime="application/pdf",
+        key="download_brief",
+        icon=":material/description:",
+        on_click="ignore",
+        width="stretch",
+        help="A brief of the current filters as PDF, as `borderwatch brief` writes it: figures, "
+        "the map, incidents per segment and week, the newest incidents with an excerpt each, "
+        "the change from the period before, sources. Without dates it covers the filtered "
+        "incidents' first to last day.",
+    )
+
+
+def brief_period(view: data.View) -> query.IncidentFilter:
+    """The view's filter with both dates: the filtered incidents' own span fills a gap."""
+    span = query.date_range(view.table, view.mask) or query.date_range(view.table, view.visible)
+    today = dt.date.today()
+    first, last = span or (today, today)
+    return replace(
+        view.filt, date_from=view.filt.date_from or first, date_to=view.filt.date_to or last
+    )
+
+
+def brief_pdf(view: data.View) -> bytes:
+    """The brief of this view as PDF (:mod:`dashboard.briefs`, the code behind ``borderwatch
+    brief``); each incident links back to this dashboard."""
+    from dashboard import briefs  # noqa: PLC0415 - the renderer loads only when asked
+
+    brief = briefs.build_brief(
+        data.open_app_store(view.url),
+        data.border_layers(view.border),
+        brief_period(view),
+        dashboard_url=os.environ.get("BORDERWATCH_DASHBOARD_URL", "http://localhost:8501/"),
+        table=view.table,
+    )
+    return briefs.brief_bytes(brief, "pdf")
 
 
 def render_picture_buttons(

@@ -13,7 +13,9 @@ from __future__ import annotations
 import click
 
 from dashboard.cli.account import account_group
+from dashboard.cli.api import api_command
 from dashboard.cli.app import APP_SCRIPT, app_command, app_command_line
+from dashboard.cli.brief import brief_command
 from dashboard.cli.db import db_group, migrate_store_command
 from dashboard.cli.geocode import geocode_command
 from dashboard.cli.geodata import geodata_group
@@ -47,6 +49,8 @@ for _command in (
     export_command,
     demo_command,
     app_command,
+    api_command,
+    brief_command,
 ):
     main.add_command(_command)
 

@@ -128,6 +128,18 @@ def begin_write(conn: Connection, *, bulk: bool = False) -> int | None:
     return int(seq)
 
 
+def end_write(conn: Connection) -> None:
+    """Time the write as it is about to commit: ``since=TIME`` asks for writes that
+    were done by then, and a long import begun earlier may not be."""
+    seq = current_seq(conn)
+    if seq is not None:
+        conn.execute(
+            update(db.change_log)
+            .where(db.change_log.c.seq == seq)
+            .values(changed_at=datetime.now(UTC))
+        )
+
+
 def current_seq(conn: Connection) -> int | None:
     """The number of the write transaction ``conn`` is in (None: no change log, or no write)."""
     return conn.info.get(_SEQ_KEY)
@@ -159,13 +171,11 @@ def version(conn: Connection) -> StoreVersion | None:
 
 
 def seq_at(conn: Connection, when: datetime) -> int:
-    """The number of the last write that began at or before ``when`` (0 if none):
-    the incidents changed after ``when`` are those stamped above it."""
+    """The number of the last write done (about to commit) by ``when`` (0 if none):
+    the incidents changed after ``when`` are those stamped above it. Writes commit
+    in number order, so the numbers below it were all done by then."""
     latest = conn.execute(
-        select(db.change_log.c.seq)
-        .where(db.change_log.c.changed_at <= when)
-        .order_by(db.change_log.c.seq.desc())
-        .limit(1)
+        select(func.max(db.change_log.c.seq)).where(db.change_log.c.changed_at <= when)
     ).scalar()
     return int(latest or 0)
 

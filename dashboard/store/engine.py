@@ -192,6 +192,7 @@ def writing(engine: Engine, *, bulk: bool = False) -> Iterator[Connection]:
         with conn.begin():
             changes.begin_write(conn, bulk=bulk)
             yield conn
+            changes.end_write(conn)
 
 
 @contextmanager

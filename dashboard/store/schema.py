@@ -302,6 +302,7 @@ change_log = Table(
     metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_change_log_changed_at", "changed_at"),
 )
 
 incident_tombstones = Table(

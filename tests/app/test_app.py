@@ -448,6 +448,18 @@ def test_casualty_words_name_an_overall_figure_and_escape_sides():
     )
 
 
+def test_the_source_panel_links_to_the_feature_when_the_api_is_known(monkeypatch):
+    incident = Incident(
+        id="inc 1/2", date_start=LAST_DAY, date_end=LAST_DAY, date_precision=DatePrecision.DAY,
+        event_type=EventType.BATTLES, location_precision=LocationPrecision.COUNTRY,
+    )  # fmt: skip
+    monkeypatch.delenv(panels.API_URL_ENV, raising=False)
+    assert "In the API" not in panels._incident_html(incident, "")
+    monkeypatch.setenv(panels.API_URL_ENV, "https://api.example/")
+    html_out = panels._incident_html(incident, "")
+    assert 'href="https://api.example/collections/incidents/items/inc%201%2F2?f=json"' in html_out
+
+
 def test_an_unknown_incident_in_the_link_is_named_safely(fixture_url):
     page = _html(_app(synthetic="1", incident="<b>nope</b>"))
     assert "No incident <code>&lt;b&gt;nope&lt;/b&gt;</code> in this store" in page
@@ -522,7 +534,7 @@ def test_downloads_are_what_borderwatch_export_writes(fixture_url):
     at = _app(synthetic="1", province="AM-GR")
     at.switch_page("incidents_page.py").run()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["CSV", "GeoJSON", "GeoPackage"]
+    assert labels == ["CSV", "GeoJSON", "GeoPackage", "Brief"]
     view = data.build_view(
         fixture_url,
         filters.filter_from_state({filters.PROVINCES: ["AM-GR"], filters.SYNTHETIC: True}, None),
@@ -539,6 +551,10 @@ def test_downloads_are_what_borderwatch_export_writes(fixture_url):
         [SOTK_ID, XSS_ID, "fx-segment-2021-05"]
     )
     assert panels.download_bytes(view, "gpkg").startswith(b"SQLite format 3")
+    # The brief of a view without dates spans its incidents' first to last day.
+    period = panels.brief_period(view)
+    assert (period.date_from, period.date_to) == query.date_range(view.table, view.mask)
+    assert panels.brief_pdf(view).startswith(b"%PDF")
 
 
 def test_timeline_draws_spans_and_a_brush_sets_the_dates(fixture_url):

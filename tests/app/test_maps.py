@@ -295,7 +295,8 @@ def test_payload_stays_small_at_the_point_cap(display):
         }
     )
     empty = pd.DataFrame(columns=["row", "code", "name", "country"])
-    table = maps.IncidentTable(incidents, empty, empty, np.ones(n, dtype=np.int64))
+    citations = pd.DataFrame({"row": np.arange(n, dtype=np.int64), "report": np.zeros(n, np.int64)})
+    table = maps.IncidentTable(incidents, empty, empty, citations)
     heads = dict.fromkeys(
         incidents["id"], "Shelling of positions near the village was reported overnight by " * 2
     )

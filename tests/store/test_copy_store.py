@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from store_builders import content_tables, excerpt, report, sotk_incident, vague_incident
 
 from dashboard.cli import main
@@ -108,6 +108,20 @@ def test_copy_gives_back_every_row_of_every_table(source_url: str, empty_databas
         assert all(result.rows.values())  # the fixture filled every table
         assert not result.replaced
         assert target.get_incident("inc-sotk") == sotk_incident()
+
+
+def test_postgresql_has_planner_statistics_of_the_copied_tables(
+    source_url: str, empty_database_url: str
+) -> None:
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("planner statistics are PostgreSQL's")
+    store_copy.migrate_store(source_url, empty_database_url)
+    with open_store(empty_database_url) as target, target.engine.connect() as conn:
+        analysed = dict(
+            conn.execute(text("SELECT relname, last_analyze FROM pg_stat_user_tables")).all()
+        )
+    assert analysed["incidents"] is not None
+    assert analysed["excerpts"] is not None
 
 
 def test_copied_store_takes_new_documents(source_url: str, empty_database_url: str) -> None:

@@ -12,7 +12,8 @@ only for what changed since the number it last saw (:mod:`dashboard.store.change
   store is never mistaken for the old one) and ``seq``, raised by one at the
   start of every write transaction (the row lock orders PostgreSQL's writers,
   so a higher number always commits later);
-- ``change_log``: each number with its time (``since=TIME`` for API clients);
+- ``change_log``: each number with the time its write was done (``since=TIME``
+  for API clients);
 - ``incidents.changed_seq``: the number of the write that last changed the
   incident, its links, casualties or citations (existing rows: 0);
 - ``incident_tombstones``: the ids deleted, with the number of the write.
@@ -95,6 +96,7 @@ def upgrade() -> None:
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("seq", name="pk_change_log"),
     )
+    op.create_index("ix_change_log_changed_at", "change_log", ["changed_at"])
     op.create_table(
         "incident_tombstones",
         sa.Column("seq", sa.BigInteger(), nullable=False),
@@ -158,5 +160,6 @@ def downgrade() -> None:
     op.execute("ALTER TABLE incidents DROP COLUMN changed_seq")
     op.drop_index("ix_incident_tombstones_seq", "incident_tombstones")
     op.drop_table("incident_tombstones")
+    op.drop_index("ix_change_log_changed_at", "change_log")
     op.drop_table("change_log")
     op.drop_table("store_changes")
