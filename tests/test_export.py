@@ -242,7 +242,9 @@ def snapshot(store: Store) -> dict:
     """Everything an incident is, keyed by id, for comparing two stores."""
     table, mask = select_incidents(store, ALL)
     details = load_details(store, table, mask)
-    frame = table.incidents.drop(columns=["distance_km"]).set_index("id").sort_index()
+    # Which write last changed an incident is each store's own count, not the incident.
+    frame = table.incidents.drop(columns=["distance_km", "changed_seq"])
+    frame = frame.set_index("id").sort_index()
     ids = table.incidents["id"].to_numpy()
     distances = table.incidents["distance_km"].round(6).astype(object)
 

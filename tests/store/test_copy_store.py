@@ -7,11 +7,13 @@ SQLite → SQLite are both covered.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pgcluster
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select, text
@@ -111,15 +113,19 @@ def test_copy_gives_back_every_row_of_every_table(source_url: str, empty_databas
 
 
 def test_postgresql_has_planner_statistics_of_the_copied_tables(
-    source_url: str, empty_database_url: str
+    source_url: str, postgres_cluster: pgcluster.Cluster
 ) -> None:
-    if not empty_database_url.startswith("postgresql"):
-        pytest.skip("planner statistics are PostgreSQL's")
-    store_copy.migrate_store(source_url, empty_database_url)
-    with open_store(empty_database_url) as target, target.engine.connect() as conn:
-        analysed = dict(
-            conn.execute(text("SELECT relname, last_analyze FROM pg_stat_user_tables")).all()
-        )
+    """PostgreSQL only (SQLite's planner needs no statistics): a database of its own."""
+    name = f"analysed_{os.getpid()}"
+    url = pgcluster.create_database(postgres_cluster, name)
+    try:
+        store_copy.migrate_store(source_url, url)
+        with open_store(url) as target, target.engine.connect() as conn:
+            analysed = dict(
+                conn.execute(text("SELECT relname, last_analyze FROM pg_stat_user_tables")).all()
+            )
+    finally:
+        pgcluster.drop_database(postgres_cluster, name)
     assert analysed["incidents"] is not None
     assert analysed["excerpts"] is not None
 
