@@ -338,7 +338,7 @@ def _render_split(url: str, incident: Incident, k: Any) -> None:
     choices = reviewing.excerpt_choices(incident)
     if len(choices) < 2:
         return
-    texts = {key: short_value(_excerpt_text(incident, ref), 90) for key, ref in choices.items()}
+    texts = {key: short_value(words, 90) for key, (_, words) in choices.items()}
     st.multiselect(
         "Split these excerpts off into a new incident",
         list(choices),
@@ -351,17 +351,9 @@ def _render_split(url: str, incident: Incident, k: Any) -> None:
     st.button("Split them off", key=k("split"), on_click=_on_split, args=(url, incident, k))
 
 
-def _excerpt_text(incident: Incident, ref: Any) -> str:
-    for citation in incident.citations:
-        for excerpt in citation.excerpts:
-            if (citation.source_id, excerpt.start, excerpt.end) == tuple(ref):
-                return excerpt.text
-    return ""
-
-
 def _on_split(url: str, incident: Incident, k: Any) -> None:
     choices = reviewing.excerpt_choices(incident)
-    picked = [choices[key] for key in st.session_state.get(k("split_excerpts")) or []]
+    picked = [choices[key][0] for key in st.session_state.get(k("split_excerpts")) or []]
     window = (st.session_state.get(k("split_from")), st.session_state.get(k("split_to")))
     reason = str(st.session_state.get(k("other_reason")) or "")
     run_write(

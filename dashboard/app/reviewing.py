@@ -117,10 +117,11 @@ def merge_into(
     return other
 
 
-def excerpt_choices(incident: Incident) -> dict[str, ExcerptRef]:
-    """The incident's stored excerpts a split can take, by a key for a form widget."""
+def excerpt_choices(incident: Incident) -> dict[str, tuple[ExcerptRef, str]]:
+    """The incident's stored excerpts a split can take, and their words, by a key for a
+    form widget."""
     return {
-        f"{c.source_id}:{e.start}:{e.end}": ExcerptRef(c.source_id, e.start, e.end)
+        f"{c.source_id}:{e.start}:{e.end}": (ExcerptRef(c.source_id, e.start, e.end), e.text)
         for c in incident.citations
         for e in c.excerpts
     }

@@ -194,16 +194,3 @@ def after_copy(conn: Connection) -> None:
         .values(store_id=str(uuid.uuid4()), seq=case((seq < top, top), else_=seq))
     )
     conn.execute(delete(db.incident_tombstones))
-
-
-def touch(conn: Connection, incident_ids: list[str]) -> None:
-    """Stamp incidents with this write's number by hand: for a bulk write that changes
-    rows of incidents it did not insert (its insert triggers are off)."""
-    seq = current_seq(conn)
-    if seq is None or not incident_ids:
-        return
-    for start in range(0, len(incident_ids), 500):
-        chunk = incident_ids[start : start + 500]
-        conn.execute(
-            update(db.incidents).where(db.incidents.c.id.in_(chunk)).values(changed_seq=seq)
-        )

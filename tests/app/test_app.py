@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
-from fixture_store import SOTK_ID, XSS_ID, seed_fixture_url
+from fixture_store import SOTK_ID, XSS_ID
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export, query
@@ -41,25 +41,6 @@ from dashboard.store import Correction, open_store, upgrade_database
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app" / "main.py")
 LAST_DAY = date(2023, 6, 1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Caches outlive an AppTest; each test starts from an empty one (on disk too)."""
-    monkeypatch.setenv("BORDERWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def fixture_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'fixture.sqlite'}"
-    seed_fixture_url(url)
-    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
-    return url
 
 
 def _app(**params: str) -> AppTest:

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from fixture_store import seed_fixture_url
 from streamlit.testing.v1 import AppTest
 
@@ -33,18 +32,6 @@ from dashboard.store import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app" / "main.py")
 KG_TJ_ID = "fx-kgtj-2022-09-16"
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Caches outlive an AppTest; each test starts from an empty one (on disk too)."""
-    monkeypatch.setenv("BORDERWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("BORDERWATCH_BORDER", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from fixture_store import SOTK_ID, seed_fixture_url
+from fixture_store import SOTK_ID
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app import auth, filters, review_page, reviewing
@@ -23,24 +22,6 @@ SECRETS = {
         "victor": {"password_hash": auth.hash_password(PASSWORD), "role": "viewer"},
     }
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("BORDERWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def fixture_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'fixture.sqlite'}"
-    seed_fixture_url(url)
-    monkeypatch.setenv("BORDERWATCH_DATABASE_URL", url)
-    return url
 
 
 def _app(accounts: bool = True, **params: str) -> AppTest:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from fixture_store import seed_fixture_url
 from store_builders import report, sotk_incident
 from streamlit.testing.v1 import AppTest
@@ -20,16 +19,6 @@ from dashboard.store.intake import FetchedItem
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app" / "main.py")
 FEED = WatchedSource("Synthetic ministry feed", "https://mod.example/rss", WatchKind.FEED)
 BROKEN = WatchedSource("Synthetic agency", "https://agency.example/news", WatchKind.PAGE)
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("BORDERWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture
